@@ -1,0 +1,12 @@
+import type { DatabaseKind, Migrations } from '../platform/db/index.js';
+import { foundation } from './0001-foundation.js';
+
+/**
+ * Every migration of the application, in order. Names sort lexically; never rename or edit one that has shipped —
+ * add a new one.
+ */
+export function allMigrations(kind: DatabaseKind): Migrations {
+  return {
+    '0001_foundation': foundation(kind),
+  };
+}

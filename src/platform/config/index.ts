@@ -1,0 +1,1 @@
+export { loadConfig, describeConfig, ConfigError, ENV_VARS, type Config } from './config.js';

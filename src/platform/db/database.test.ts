@@ -1,0 +1,58 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDatabase, testDialect, type TestDatabase } from '../../../test/support/database.js';
+import { fromJson, inTransaction, newId, pendingMigrations, toJson } from './index.js';
+import { allMigrations } from '../../migrations/index.js';
+
+describe(`database (${testDialect})`, () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase();
+  });
+  afterAll(() => t.close());
+
+  it('has applied every migration', async () => {
+    expect(await pendingMigrations(t.handle.db, allMigrations(t.handle.kind))).toEqual([]);
+  });
+
+  it('round-trips epoch-ms times as numbers and JSON through the helper', async () => {
+    const now = Date.UTC(2026, 10, 22, 8, 0, 0, 123);
+    await sql`insert into jobs (id, type, payload, status, run_at, attempts, max_attempts, created_at, updated_at)
+      values (${'job_x'}, ${'t'}, ${toJson({ a: [1, 2], s: '中文', n: null })}, ${'pending'}, ${now}, 0, 3, ${now}, ${now})`.execute(
+      t.handle.db,
+    );
+    const row = (
+      await sql<{ run_at: number; payload: string }>`select run_at, payload from jobs where id = 'job_x'`.execute(t.handle.db)
+    ).rows[0];
+    expect(row?.run_at).toBe(now);
+    expect(fromJson(row?.payload ?? null)).toEqual({ a: [1, 2], s: '中文', n: null });
+  });
+
+  it('rolls back a failed transaction and commits a good one', async () => {
+    const count = async () =>
+      Number((await sql<{ n: number }>`select count(*) as n from workspaces`.execute(t.handle.db)).rows[0]?.n);
+    const insert = (db: typeof t.handle.db, id: string) =>
+      sql`insert into workspaces (id, slug, name, time_zone, default_locale, created_at, updated_at)
+        values (${id}, ${id}, ${'n'}, ${'UTC'}, ${'en'}, 1, 1)`.execute(db);
+    const before = await count();
+    await expect(
+      inTransaction(t.handle.db, async (trx) => {
+        await insert(trx, 'ws_a');
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await count()).toBe(before);
+    await inTransaction(t.handle.db, async (trx) => {
+      await insert(trx, 'ws_b');
+      // A nested call joins the outer transaction instead of deadlocking on it.
+      await inTransaction(trx, (inner) => insert(inner, 'ws_c'));
+    });
+    expect(await count()).toBe(before + 2);
+  });
+
+  it('makes sortable prefixed ids', () => {
+    const ids = Array.from({ length: 1000 }, () => newId('cus'));
+    expect(ids.every((id) => /^cus_[0-9a-z]{26}$/.test(id))).toBe(true);
+    expect([...ids].sort()).toEqual(ids);
+  });
+});

@@ -1,0 +1,93 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+
+/**
+ * The table map of the whole application. It is empty here on purpose: each module adds its own tables by
+ * declaration merging (`declare module '…/platform/db/index.js' { interface Database { … } }`), so the platform
+ * layer knows no business domain.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Database {}
+
+export type Db = Kysely<Database>;
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+export interface DatabaseHandle {
+  readonly db: Db;
+  readonly kind: DatabaseKind;
+  close(): Promise<void>;
+}
+
+const kinds = new WeakMap<object, DatabaseKind>();
+
+// PostgreSQL returns int8/numeric as strings; our times (epoch ms) and counts fit in a double, so parse them.
+// JSON is handed back as raw text on both dialects so that one helper (fromJson) reads it.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+pg.types.setTypeParser(114, (v) => v);
+pg.types.setTypeParser(3802, (v) => v);
+
+/** Opens the database named by a `sqlite:<file>` or `postgres://` URL. */
+export function openDatabase(url: string, options: { poolSize?: number } = {}): DatabaseHandle {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    const conn = new SqliteDatabase(file);
+    conn.pragma('journal_mode = WAL');
+    // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
+    conn.pragma('synchronous = NORMAL');
+    conn.pragma('busy_timeout = 5000');
+    conn.pragma('foreign_keys = ON');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
+    kinds.set(db, 'sqlite');
+    return { db, kind: 'sqlite', close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  // An idle client losing its server must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  kinds.set(db, 'postgres');
+  return { db, kind: 'postgres', close: () => db.destroy() };
+}
+
+/** Which dialect a Kysely instance (or a transaction opened by `inTransaction`) talks to. */
+export function dialectOf(db: Db): DatabaseKind {
+  const kind = kinds.get(db);
+  if (!kind) throw new Error('dialectOf: database was not opened with openDatabase');
+  return kind;
+}
+
+const inTx = new WeakSet<object>();
+
+/**
+ * Runs `fn` in one transaction and returns its result; rolls back if it throws. Every use case that changes state
+ * goes through here. On SQLite it uses BEGIN IMMEDIATE so that two processes on one file queue for the write lock
+ * instead of failing with SQLITE_BUSY on upgrade. Nested calls join the outer transaction.
+ */
+export async function inTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+  if (inTx.has(db) || db.isTransaction) return fn(db);
+  const kind = dialectOf(db);
+  if (kind === 'postgres') {
+    return db.transaction().execute(async (trx) => {
+      kinds.set(trx, kind);
+      inTx.add(trx);
+      return fn(trx);
+    });
+  }
+  return db.connection().execute(async (conn) => {
+    kinds.set(conn, kind);
+    inTx.add(conn);
+    await sql`begin immediate`.execute(conn);
+    try {
+      const result = await fn(conn);
+      await sql`commit`.execute(conn);
+      return result;
+    } catch (err) {
+      await sql`rollback`.execute(conn);
+      throw err;
+    }
+  });
+}

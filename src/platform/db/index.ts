@@ -1,0 +1,12 @@
+export {
+  openDatabase,
+  inTransaction,
+  dialectOf,
+  type Database,
+  type Db,
+  type DatabaseKind,
+  type DatabaseHandle,
+} from './database.js';
+export { toJson, fromJson } from './json.js';
+export { newId } from './ids.js';
+export { migrateToLatest, pendingMigrations, type Migrations } from './migrator.js';

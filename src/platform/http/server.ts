@@ -1,0 +1,144 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { newId } from '../db/index.js';
+import { pickLocale, type Locale } from '../i18n/index.js';
+import { registerAuth, type Authenticator } from './auth.js';
+import { registerErrorHandlers } from './error-handler.js';
+import { AppError } from './errors.js';
+import { registerJsonParser } from './json-body.js';
+import { registerMetrics } from './metrics.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    locale: Locale;
+  }
+}
+
+export interface HttpServerOptions {
+  logger: Logger | false;
+  publicUrl: string;
+  bodyLimitBytes: number;
+  jsonMaxDepth: number;
+  metricsToken: string | null;
+  authenticate: Authenticator;
+  /** Null when ready, otherwise why not (database down, migrations pending). */
+  readiness: () => Promise<string | null>;
+  /** Folder of the built console (web/dist); served with a single-page-app fallback when it exists. */
+  webRoot?: string;
+  version: string;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+/**
+ * Builds the Fastify server that every module's routes are registered on: TypeBox validation, the error envelope,
+ * auth, security headers, OpenAPI at /api/docs, Prometheus at /metrics and the health checks.
+ */
+export async function createHttpServer(options: HttpServerOptions) {
+  const app = Fastify({
+    loggerInstance: options.logger === false ? undefined : options.logger,
+    logger: options.logger === false ? false : undefined,
+    bodyLimit: options.bodyLimitBytes,
+    trustProxy: false,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId('req');
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, useDefaults: true } },
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('locale', 'en');
+  app.addHook('onRequest', async (request, reply) => {
+    request.locale = pickLocale(request.headers['accept-language']);
+    reply.header('x-request-id', request.id);
+  });
+
+  registerErrorHandlers(app as unknown as FastifyInstance);
+  registerJsonParser(app as unknown as FastifyInstance, options.jsonMaxDepth);
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // Ant Design injects its CSS-in-JS as <style> elements.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new AppError('RATE_LIMITED', 429, 'error.rate_limited', { seconds: Math.ceil(context.ttl / 1000) }),
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Touchpoint API',
+        version: options.version,
+        description:
+          'Admin API of Touchpoint. Authenticate with `Authorization: Bearer <secret API key>` or sign in with ' +
+          '`POST /api/v1/auth/login` (session cookie). Errors: `{"error":{"code","message","details"}}`; ' +
+          'lists use cursor pagination (`limit`, `cursor` → `nextCursor`).',
+      },
+      servers: [{ url: options.publicUrl }],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'Secret API key (tp_sk_…)' },
+          cookieAuth: { type: 'apiKey', in: 'cookie', name: 'tp_session' },
+        },
+      },
+      security: [{ bearerAuth: [] }, { cookieAuth: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    uiConfig: { persistAuthorization: true, withCredentials: true },
+  });
+
+  registerAuth(app as unknown as FastifyInstance, options.authenticate, options.publicUrl);
+  registerMetrics(app as unknown as FastifyInstance, options.metricsToken);
+
+  app.get('/healthz', { schema: { hide: true }, config: { auth: 'public' } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true }, config: { auth: 'public' } }, async () => {
+    const problem = await options.readiness();
+    if (problem) throw new AppError('SERVICE_UNAVAILABLE', 503, 'error.service_unavailable', { reason: problem });
+    return { status: 'ready' };
+  });
+
+  if (options.webRoot && existsSync(path.join(options.webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, { root: options.webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+    // Client-side routes (e.g. /customers/123) get the console's index.html; API paths keep their JSON 404.
+    app.get('/*', { schema: { hide: true } }, async (request, reply) => {
+      const url = request.url.split('?')[0] ?? '/';
+      if (url.startsWith('/api/') || url.startsWith('/v1/') || path.extname(url) !== '') return reply.callNotFound();
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    });
+  }
+  return app;
+}
+
+export type HttpServer = Awaited<ReturnType<typeof createHttpServer>>;
