@@ -38,11 +38,19 @@ export class ConfigError extends Error {
 export const ENV_VARS = [
   ['PORT', '3000', 'HTTP port.'],
   ['HOST', '127.0.0.1', 'Interface to listen on; use 0.0.0.0 in a container.'],
-  ['PUBLIC_URL', 'http://localhost:$PORT', 'Address people use to reach the console; https:// turns on Secure cookies.'],
+  [
+    'PUBLIC_URL',
+    'http://localhost:$PORT',
+    'Address people use to reach the console; https:// turns on Secure cookies.',
+  ],
   ['DATA_DIR', './data', 'SQLite file and generated secrets.'],
   ['DATABASE_URL', 'sqlite:$DATA_DIR/touchpoint.db', 'postgres://user:pass@host:5432/db for PostgreSQL 15+.'],
   ['LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent.'],
-  ['TOUCHPOINT_SECRET_KEY', 'generated into $DATA_DIR/secret.key', '32 bytes as 64 hex chars or base64; encrypts PII. Never logged.'],
+  [
+    'TOUCHPOINT_SECRET_KEY',
+    'generated into $DATA_DIR/secret.key',
+    '32 bytes as 64 hex chars or base64; encrypts PII. Never logged.',
+  ],
   ['TZ_DEFAULT', 'Asia/Shanghai', 'IANA time zone of new workspaces.'],
   ['SESSION_TTL_HOURS', '168', 'Console session lifetime.'],
   ['COOKIE_SECURE', 'true when PUBLIC_URL is https', 'Force the Secure flag on session cookies.'],
@@ -92,7 +100,8 @@ export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(read('DATA_DIR') ?? './data');
 
   const publicUrl = (read('PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/\s]+/.test(publicUrl)) problems.push(`PUBLIC_URL must be an http(s) URL (got "${publicUrl}")`);
+  if (!/^https?:\/\/[^/\s]+/.test(publicUrl))
+    problems.push(`PUBLIC_URL must be an http(s) URL (got "${publicUrl}")`);
 
   let databaseUrl = read('DATABASE_URL') ?? `sqlite:${path.join(dataDir, 'touchpoint.db')}`;
   let databaseKind: Config['databaseKind'] = 'sqlite';
@@ -105,7 +114,8 @@ export function loadConfig(env: Env = process.env): Config {
     }
   } else if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
-    if (file === '') problems.push('DATABASE_URL sqlite: needs a file name, e.g. sqlite:./data/touchpoint.db');
+    if (file === '')
+      problems.push('DATABASE_URL sqlite: needs a file name, e.g. sqlite:./data/touchpoint.db');
     databaseUrl = file === ':memory:' ? 'sqlite::memory:' : `sqlite:${path.resolve(file)}`;
   } else {
     problems.push('DATABASE_URL must start with postgres://, postgresql:// or sqlite: (value not shown)');
@@ -117,10 +127,12 @@ export function loadConfig(env: Env = process.env): Config {
     : (problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevelRaw}")`), 'info');
 
   const tzDefault = read('TZ_DEFAULT') ?? 'Asia/Shanghai';
-  if (!isTimeZone(tzDefault)) problems.push(`TZ_DEFAULT must be an IANA time zone such as Asia/Shanghai (got "${tzDefault}")`);
+  if (!isTimeZone(tzDefault))
+    problems.push(`TZ_DEFAULT must be an IANA time zone such as Asia/Shanghai (got "${tzDefault}")`);
 
   const metricsToken = read('METRICS_TOKEN') ?? null;
-  if (metricsToken !== null && metricsToken.length < 16) problems.push('METRICS_TOKEN must be at least 16 characters');
+  if (metricsToken !== null && metricsToken.length < 16)
+    problems.push('METRICS_TOKEN must be at least 16 characters');
 
   const partial = {
     port,
@@ -146,7 +158,10 @@ export function loadConfig(env: Env = process.env): Config {
   let secretKey: Buffer | undefined;
   if (secretRaw !== undefined) {
     secretKey = parseSecretKey(secretRaw);
-    if (!secretKey) problems.push('TOUCHPOINT_SECRET_KEY must be 32 bytes as 64 hex characters or base64 (value not shown)');
+    if (!secretKey)
+      problems.push(
+        'TOUCHPOINT_SECRET_KEY must be 32 bytes as 64 hex characters or base64 (value not shown)',
+      );
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -176,7 +191,10 @@ function loadOrCreateSecretKey(dataDir: string): Buffer {
   const file = path.join(dataDir, 'secret.key');
   if (existsSync(file)) {
     const key = parseSecretKey(readFileSync(file, 'utf8').trim());
-    if (!key) throw new ConfigError([`${file} does not hold a valid 32-byte key; restore it or set TOUCHPOINT_SECRET_KEY`]);
+    if (!key)
+      throw new ConfigError([
+        `${file} does not hold a valid 32-byte key; restore it or set TOUCHPOINT_SECRET_KEY`,
+      ]);
     return key;
   }
   mkdirSync(dataDir, { recursive: true });

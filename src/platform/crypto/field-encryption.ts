@@ -34,7 +34,9 @@ export function createFieldCipher(secretKey: Buffer): FieldCipher {
       const body = Buffer.from(bodyB64, 'base64url');
       const decipher = createDecipheriv('aes-256-gcm', encKey, Buffer.from(nonceB64, 'base64url'));
       decipher.setAuthTag(body.subarray(body.length - 16));
-      return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(body.subarray(0, body.length - 16)), decipher.final()]).toString(
+        'utf8',
+      );
     },
     blindIndex(purpose, normalizedValue) {
       return createHmac('sha256', indexKey).update(`${purpose}\u0000${normalizedValue}`).digest('base64url');

@@ -22,7 +22,10 @@ describe(`database (${testDialect})`, () => {
       t.handle.db,
     );
     const row = (
-      await sql<{ run_at: number; payload: string }>`select run_at, payload from jobs where id = 'job_x'`.execute(t.handle.db)
+      await sql<{
+        run_at: number;
+        payload: string;
+      }>`select run_at, payload from jobs where id = 'job_x'`.execute(t.handle.db)
     ).rows[0];
     expect(row?.run_at).toBe(now);
     expect(fromJson(row?.payload ?? null)).toEqual({ a: [1, 2], s: '中文', n: null });
@@ -30,7 +33,9 @@ describe(`database (${testDialect})`, () => {
 
   it('rolls back a failed transaction and commits a good one', async () => {
     const count = async () =>
-      Number((await sql<{ n: number }>`select count(*) as n from workspaces`.execute(t.handle.db)).rows[0]?.n);
+      Number(
+        (await sql<{ n: number }>`select count(*) as n from workspaces`.execute(t.handle.db)).rows[0]?.n,
+      );
     const insert = (db: typeof t.handle.db, id: string) =>
       sql`insert into workspaces (id, slug, name, time_zone, default_locale, created_at, updated_at)
         values (${id}, ${id}, ${'n'}, ${'UTC'}, ${'en'}, 1, 1)`.execute(db);

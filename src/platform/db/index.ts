@@ -10,3 +10,4 @@ export {
 export { toJson, fromJson } from './json.js';
 export { newId } from './ids.js';
 export { migrateToLatest, pendingMigrations, type Migrations } from './migrator.js';
+export { isUniqueViolation } from './errors.js';

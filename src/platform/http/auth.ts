@@ -62,7 +62,14 @@ export function registerAuth(app: FastifyInstance, authenticate: Authenticator, 
     if (mode === undefined || mode === 'public') return;
 
     const principal = await authenticate(request);
-    if (!principal) throw new AppError('UNAUTHENTICATED', 401, 'error.unauthenticated', {}, { 'www-authenticate': 'Bearer' });
+    if (!principal)
+      throw new AppError(
+        'UNAUTHENTICATED',
+        401,
+        'error.unauthenticated',
+        {},
+        { 'www-authenticate': 'Bearer' },
+      );
     request.principal = principal;
 
     if (principal.viaCookie && !SAFE_METHODS.has(request.method)) checkSameOrigin(request, publicOrigin);
@@ -87,12 +94,15 @@ function checkSameOrigin(request: FastifyRequest, publicOrigin: string): void {
   const origin = request.headers.origin;
   if (origin !== undefined) {
     const host = request.headers.host;
-    const own = origin === publicOrigin || (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`));
+    const own =
+      origin === publicOrigin ||
+      (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`));
     if (!own) throw new AppError('CSRF_REJECTED', 403, 'error.csrf_rejected');
     return;
   }
   const type = request.headers['content-type'];
-  const hasBody = request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0';
+  const hasBody =
+    request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0';
   if (hasBody && !(type ?? '').toLowerCase().includes('json')) {
     throw new AppError('CSRF_REJECTED', 403, 'error.csrf_rejected');
   }

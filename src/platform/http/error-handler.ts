@@ -75,9 +75,12 @@ function toAppError(error: FastifyError, request: FastifyRequest): AppError {
       type: request.headers['content-type'] ?? 'none',
     });
   }
-  if (error.statusCode === 429) return new AppError('RATE_LIMITED', 429, 'error.rate_limited', { seconds: 60 });
+  if (error.statusCode === 429)
+    return new AppError('RATE_LIMITED', 429, 'error.rate_limited', { seconds: 60 });
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-    return new AppError('BAD_REQUEST', error.statusCode, 'error.validation_failed', { summary: error.message });
+    return new AppError('BAD_REQUEST', error.statusCode, 'error.validation_failed', {
+      summary: error.message,
+    });
   }
   return new AppError('INTERNAL_ERROR', 500, 'error.internal');
 }

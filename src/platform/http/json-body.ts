@@ -22,7 +22,10 @@ export function registerJsonParser(app: FastifyInstance, maxDepth: number): void
         done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
       } catch (err) {
         const proto = err instanceof SyntaxError && /prototype/i.test(err.message);
-        done(new AppError('INVALID_JSON', 400, 'error.invalid_json', proto ? { reason: 'forbidden_key' } : {}), undefined);
+        done(
+          new AppError('INVALID_JSON', 400, 'error.invalid_json', proto ? { reason: 'forbidden_key' } : {}),
+          undefined,
+        );
       }
     },
   );

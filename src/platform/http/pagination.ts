@@ -22,7 +22,10 @@ export function encodeCursor(position: string): string {
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; after?: unknown };
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+      v?: unknown;
+      after?: unknown;
+    };
     if (parsed.v === 1 && typeof parsed.after === 'string' && parsed.after.length <= 200) return parsed.after;
   } catch {
     // fall through to the error below

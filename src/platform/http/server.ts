@@ -54,7 +54,9 @@ export async function createHttpServer(options: HttpServerOptions) {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId('req');
     },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, useDefaults: true } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, useDefaults: true },
+    },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
@@ -125,16 +127,23 @@ export async function createHttpServer(options: HttpServerOptions) {
   app.get('/healthz', { schema: { hide: true }, config: { auth: 'public' } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true }, config: { auth: 'public' } }, async () => {
     const problem = await options.readiness();
-    if (problem) throw new AppError('SERVICE_UNAVAILABLE', 503, 'error.service_unavailable', { reason: problem });
+    if (problem)
+      throw new AppError('SERVICE_UNAVAILABLE', 503, 'error.service_unavailable', { reason: problem });
     return { status: 'ready' };
   });
 
   if (options.webRoot && existsSync(path.join(options.webRoot, 'index.html'))) {
-    await app.register(fastifyStatic, { root: options.webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root: options.webRoot,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+    });
     // Client-side routes (e.g. /customers/123) get the console's index.html; API paths keep their JSON 404.
     app.get('/*', { schema: { hide: true } }, async (request, reply) => {
       const url = request.url.split('?')[0] ?? '/';
-      if (url.startsWith('/api/') || url.startsWith('/v1/') || path.extname(url) !== '') return reply.callNotFound();
+      if (url.startsWith('/api/') || url.startsWith('/v1/') || path.extname(url) !== '')
+        return reply.callNotFound();
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     });
   }

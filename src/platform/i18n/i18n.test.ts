@@ -12,7 +12,9 @@ describe('i18n', () => {
   });
 
   it('fills placeholders', () => {
-    expect(t('en', 'error.json_too_deep', { max: 32 })).toBe('The JSON body is nested more than 32 levels deep.');
+    expect(t('en', 'error.json_too_deep', { max: 32 })).toBe(
+      'The JSON body is nested more than 32 levels deep.',
+    );
     expect(t('zh-CN', 'error.json_too_deep', { max: 32 })).toBe('JSON 嵌套层级超过 32 层。');
   });
 

@@ -1,0 +1,80 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import type { Logger } from 'pino';
+import { allMigrations } from './migrations/index.js';
+import type { Config } from './platform/config/index.js';
+import { pendingMigrations, type DatabaseHandle } from './platform/db/index.js';
+import { createHttpServer, type HttpServer } from './platform/http/index.js';
+import { auditRoutes } from './modules/audit/index.js';
+import { authRoutes, createAuthenticator, keyRoutes, workspaceRoutes } from './modules/workspaces/index.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The package version, for OpenAPI and the start-up banner. */
+export const VERSION: string = (
+  JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }
+).version;
+
+export type AppConfig = Pick<
+  Config,
+  | 'publicUrl'
+  | 'bodyLimitBytes'
+  | 'jsonMaxDepth'
+  | 'metricsToken'
+  | 'sessionTtlHours'
+  | 'cookieSecure'
+  | 'loginRateLimit'
+  | 'tzDefault'
+>;
+
+/**
+ * Composes the HTTP application: the platform server plus every module's routes under /api/v1. The database must
+ * already be migrated (readiness reports pending migrations otherwise).
+ */
+export async function buildApp(options: {
+  config: AppConfig;
+  database: DatabaseHandle;
+  logger: Logger | false;
+}): Promise<HttpServer> {
+  const { config, database } = options;
+  const { db } = database;
+  const app = await createHttpServer({
+    logger: options.logger,
+    publicUrl: config.publicUrl,
+    bodyLimitBytes: config.bodyLimitBytes,
+    jsonMaxDepth: config.jsonMaxDepth,
+    metricsToken: config.metricsToken,
+    authenticate: createAuthenticator(db),
+    readiness: async () => {
+      try {
+        await sql`select 1`.execute(db);
+      } catch {
+        return 'database unreachable';
+      }
+      const pending = await pendingMigrations(db, allMigrations(database.kind));
+      return pending.length ? `migrations pending: ${pending.join(', ')}` : null;
+    },
+    webRoot: path.join(root, 'web', 'dist'),
+    version: VERSION,
+  });
+
+  await app.register(
+    async (api) => {
+      await api.register(
+        authRoutes({
+          db,
+          sessionTtlHours: config.sessionTtlHours,
+          cookieSecure: config.cookieSecure,
+          loginRateLimit: config.loginRateLimit,
+        }),
+      );
+      await api.register(workspaceRoutes({ db, tzDefault: config.tzDefault }));
+      await api.register(keyRoutes(db));
+      await api.register(auditRoutes(db));
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}
