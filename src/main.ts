@@ -22,6 +22,7 @@ import {
 } from './modules/workspaces/index.js';
 import { ConfigError, describeConfig, loadConfig, type Config } from './platform/config/index.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './platform/db/index.js';
+import { JobRunner } from './platform/jobs/index.js';
 import { AppError } from './platform/http/index.js';
 import { pickLocale, t } from './platform/i18n/index.js';
 
@@ -257,6 +258,11 @@ async function start(): Promise<void> {
 
   const app = await buildApp({ config, database, logger });
   await app.listen({ port: config.port, host: config.host });
+  // Modules register their job handlers here as they arrive (SLA timers, reminders, campaign sends).
+  const runner = config.jobsEnabled
+    ? new JobRunner({ db: database.db, concurrency: config.jobsConcurrency, handlers: {}, logger })
+    : undefined;
+  runner?.start();
 
   const demo = config.seedDemo && (await demoLoginStillValid(database.db));
   console.log(
@@ -277,6 +283,7 @@ async function start(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await app.close();
+    await runner?.stop();
     await database.close();
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -7,6 +7,8 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { newId } from '../db/index.js';
@@ -61,6 +63,12 @@ export async function createHttpServer(options: HttpServerOptions) {
     onConstructorPoisoning: 'error',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Query strings and path parameters are text, so they are coerced to the schema's types; JSON bodies are not:
+  // `{"name": 5}` is a 400, not the string "5".
+  const coercing = createAjv(true);
+  const strict = createAjv(false);
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
 
   app.decorateRequest('locale', 'en');
   app.addHook('onRequest', async (request, reply) => {
@@ -148,6 +156,18 @@ export async function createHttpServer(options: HttpServerOptions) {
     });
   }
   return app;
+}
+
+function createAjv(coerce: boolean): Ajv {
+  const ajv = new Ajv({
+    coerceTypes: coerce ? 'array' : false,
+    useDefaults: true,
+    removeAdditional: false,
+    allErrors: true,
+    strict: false,
+  });
+  addFormats.default(ajv);
+  return ajv;
 }
 
 export type HttpServer = Awaited<ReturnType<typeof createHttpServer>>;

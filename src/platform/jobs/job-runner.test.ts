@@ -327,12 +327,22 @@ describe(`job runner (${testDialect})`, () => {
   it('renews the lease of a long-running job so that no other runner takes it over', async () => {
     const release = deferred();
     let runs = 0;
-    const slow: JobHandler = async () => {
-      runs++;
-      await release.promise;
-    };
-    const a = new JobRunner({ db: secondHandle(), leaseMs: 300, handlers: { slow } });
-    const b = new JobRunner({ db: secondHandle(), leaseMs: 300, handlers: { slow } });
+    let takenOver = 0;
+    const a = new JobRunner({
+      db: secondHandle(),
+      leaseMs: 300,
+      handlers: {
+        slow: async () => {
+          runs++;
+          await release.promise;
+        },
+      },
+    });
+    const b = new JobRunner({
+      db: secondHandle(),
+      leaseMs: 300,
+      handlers: { slow: async () => void takenOver++ },
+    });
     const id = await enqueueJob(db, { type: 'slow', payload: {} });
 
     const aRun = a.runDue();
@@ -345,6 +355,7 @@ describe(`job runner (${testDialect})`, () => {
     release.resolve();
     expect(await aRun).toBe(1);
     expect(runs).toBe(1);
+    expect(takenOver).toBe(0);
     expect(await job(id)).toMatchObject({ status: 'done', attempts: 1, locked_by: null });
   });
 

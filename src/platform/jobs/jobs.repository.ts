@@ -74,7 +74,9 @@ export async function enqueueJob(db: Db, input: EnqueueJobInput): Promise<string
       .executeTakeFirst();
     if (existing) return existing.id;
   }
-  throw new Error(`enqueueJob: could not enqueue or find the job with unique key ${JSON.stringify(uniqueKey)}`);
+  throw new Error(
+    `enqueueJob: could not enqueue or find the job with unique key ${JSON.stringify(uniqueKey)}`,
+  );
 }
 
 /**
@@ -166,7 +168,7 @@ export async function markJobDone(
       unique_key: null,
     })
     .where('id', '=', options.id)
-    
+    .where('locked_by', '=', options.workerId)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
