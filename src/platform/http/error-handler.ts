@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { t, type MessageKey } from '../i18n/index.js';
+import { pickLocale, t, type Locale, type MessageKey } from '../i18n/index.js';
 import { AppError, type ErrorEnvelope } from './errors.js';
 
 interface FieldError {
@@ -34,7 +34,8 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
   const body: ErrorEnvelope = {
     error: {
       code: error.code,
-      message: t(request.locale, error.messageKey, { ...error.details, requestId: request.id }),
+      // Router errors arrive before the hook that sets request.locale has run.
+      message: t((request.locale as Locale | undefined) ?? pickLocale(request.headers['accept-language']), error.messageKey, { ...error.details, requestId: request.id }),
       details: error.details,
     },
   };

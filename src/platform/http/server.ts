@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { newId } from '../db/index.js';
 import { pickLocale, type Locale } from '../i18n/index.js';
 import { registerAuth, type Authenticator } from './auth.js';
-import { registerErrorHandlers } from './error-handler.js';
+import { registerErrorHandlers, sendError } from './error-handler.js';
 import { AppError } from './errors.js';
 import { registerJsonParser } from './json-body.js';
 import { registerMetrics } from './metrics.js';
@@ -62,6 +62,11 @@ export async function createHttpServer(options: HttpServerOptions) {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Errors the router raises before any hook runs (malformed percent-encoding, over-long parameters).
+    frameworkErrors: (error, request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      return sendError(request, reply, new AppError(tooLong ? 'URI_TOO_LONG' : 'BAD_URL', tooLong ? 414 : 400, 'error.bad_url'));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Query strings and path parameters are text, so they are coerced to the schema's types; JSON bodies are not:
