@@ -20,11 +20,15 @@ describe('tenant isolation', () => {
     const tables = ['memberships', 'api_keys', 'write_keys', 'audit_log', 'audit_heads'] as const;
     const out: Record<string, unknown[]> = {};
     for (const table of tables) {
-      out[table] = (await sql`select * from ${sql.table(table)} where workspace_id = ${b.id} order by 1, 2`.execute(db)).rows;
+      out[table] = (
+        await sql`select * from ${sql.table(table)} where workspace_id = ${b.id} order by 1, 2`.execute(db)
+      ).rows;
     }
     out.workspace = (await sql`select * from workspaces where id = ${b.id}`.execute(db)).rows;
     out.users = (
-      await sql`select u.* from users u join memberships m on m.user_id = u.id where m.workspace_id = ${b.id} order by u.id`.execute(db)
+      await sql`select u.* from users u join memberships m on m.user_id = u.id where m.workspace_id = ${b.id} order by u.id`.execute(
+        db,
+      )
     ).rows;
     return out;
   };
@@ -34,18 +38,65 @@ describe('tenant isolation', () => {
     a = await h.workspace('tenant-a');
     b = await h.workspace('tenant-b');
     const auth = { authorization: `Bearer ${b.keys.owner}` };
-    const member = (await h.app.inject({ method: 'POST', url: '/api/v1/members', headers: auth, payload: { email: 'secret.person@tenant-b.test', role: 'agent', name: 'B Secret Person', password: PASSWORD } })).json();
-    const apiKey = (await h.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: auth, payload: { name: 'B secret key', role: 'analyst' } })).json();
-    const writeKey = (await h.app.inject({ method: 'POST', url: '/api/v1/write-keys', headers: auth, payload: { name: 'B secret source' } })).json();
+    const member = (
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/members',
+        headers: auth,
+        payload: {
+          email: 'secret.person@tenant-b.test',
+          role: 'agent',
+          name: 'B Secret Person',
+          password: PASSWORD,
+        },
+      })
+    ).json();
+    const apiKey = (
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/api-keys',
+        headers: auth,
+        payload: { name: 'B secret key', role: 'analyst' },
+      })
+    ).json();
+    const writeKey = (
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/write-keys',
+        headers: auth,
+        payload: { name: 'B secret source' },
+      })
+    ).json();
     const audit = (await h.app.inject({ method: 'GET', url: '/api/v1/audit?limit=1', headers: auth })).json();
-    bIds = [b.id, b.ownerId, member.member.userId, apiKey.apiKey.id, writeKey.id, audit.data[0].id, 'tenant-b'];
-    bSecrets = ['secret.person@tenant-b.test', 'B Secret Person', 'B secret key', 'B secret source', writeKey.key, apiKey.key, apiKey.apiKey.hint, b.ownerEmail, 'Workspace tenant-b', ...Object.values(b.keys)];
+    bIds = [
+      b.id,
+      b.ownerId,
+      member.member.userId,
+      apiKey.apiKey.id,
+      writeKey.id,
+      audit.data[0].id,
+      'tenant-b',
+    ];
+    bSecrets = [
+      'secret.person@tenant-b.test',
+      'B Secret Person',
+      'B secret key',
+      'B secret source',
+      writeKey.key,
+      apiKey.key,
+      apiKey.apiKey.hint,
+      b.ownerEmail,
+      'Workspace tenant-b',
+      ...Object.values(b.keys),
+    ];
   });
   afterAll(() => h.close());
 
   it('A cannot read or change anything of B through any route', async () => {
     const before = await snapshotB();
-    const ops = operationsOf(h.app).filter((op) => op.path.startsWith('/api/v1/') && op.path !== '/api/v1/auth/login');
+    const ops = operationsOf(h.app).filter(
+      (op) => op.path.startsWith('/api/v1/') && op.path !== '/api/v1/auth/login',
+    );
     expect(ops.length).toBeGreaterThanOrEqual(15);
     const cookieA = await h.login(a.ownerEmail);
     const credentials: Record<string, string>[] = [
@@ -67,7 +118,8 @@ describe('tenant isolation', () => {
             .map((q) => `${q.name}=${encodeURIComponent(q.name === 'action' ? 'member.added' : id)}`)
             .join('&');
           const body = op.body ? (sampleOf(op.body) as Record<string, unknown>) : undefined;
-          if (body && 'slug' in body) body.slug = op.path.endsWith('/auth/workspace') ? 'tenant-b' : body.slug;
+          if (body && 'slug' in body)
+            body.slug = op.path.endsWith('/auth/workspace') ? 'tenant-b' : body.slug;
           const res = await h.app.inject({
             method: op.method,
             url: query ? `${url}?${query}` : url,

@@ -1,7 +1,13 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppConfig } from '../../src/app.js';
 import { cliActor } from '../../src/modules/audit/index.js';
-import { addMember, createApiKey, createUser, createWorkspace, type Role } from '../../src/modules/workspaces/index.js';
+import {
+  addMember,
+  createApiKey,
+  createUser,
+  createWorkspace,
+  type Role,
+} from '../../src/modules/workspaces/index.js';
 import type { HttpServer } from '../../src/platform/http/index.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
 
@@ -49,15 +55,30 @@ export async function createTestApp(config: Partial<AppConfig> = {}): Promise<Te
     t,
     async workspace(slug) {
       const ownerEmail = `owner@${slug}.test`;
-      const owner = await createUser(db, actor, { email: ownerEmail, name: `Owner ${slug}`, password: PASSWORD });
-      const ws = await createWorkspace(db, actor, { slug, name: `Workspace ${slug}`, timeZone: 'Asia/Shanghai', defaultLocale: 'en', ownerUserId: owner.id });
+      const owner = await createUser(db, actor, {
+        email: ownerEmail,
+        name: `Owner ${slug}`,
+        password: PASSWORD,
+      });
+      const ws = await createWorkspace(db, actor, {
+        slug,
+        name: `Workspace ${slug}`,
+        timeZone: 'Asia/Shanghai',
+        defaultLocale: 'en',
+        ownerUserId: owner.id,
+      });
       const roles: Role[] = ['owner', 'admin', 'analyst', 'marketer', 'agent', 'viewer'];
       const keys = {} as Record<Role, string>;
-      for (const role of roles) keys[role] = (await createApiKey(db, actor, null, ws.id, { name: `${role} key`, role })).key;
+      for (const role of roles)
+        keys[role] = (await createApiKey(db, actor, null, ws.id, { name: `${role} key`, role })).key;
       return { id: ws.id, slug, ownerEmail, ownerId: owner.id, keys };
     },
     async login(email, password = PASSWORD) {
-      const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email, password },
+      });
       if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
       return sessionCookie(res);
     },

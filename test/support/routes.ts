@@ -31,9 +31,8 @@ export function operationsOf(app: HttpServer): Operation[] {
   for (const [path, methods] of Object.entries(spec.paths)) {
     for (const [method, op] of Object.entries(methods)) {
       const params = (op.parameters ?? []) as { in: string; name: string; schema: JsonSchema }[];
-      const body = (op.requestBody as { content?: Record<string, { schema: JsonSchema }> } | undefined)?.content?.[
-        'application/json'
-      ]?.schema;
+      const body = (op.requestBody as { content?: Record<string, { schema: JsonSchema }> } | undefined)
+        ?.content?.['application/json']?.schema;
       ops.push({
         method: method.toUpperCase() as HttpMethod,
         path,
@@ -82,7 +81,9 @@ export function encodeLoose(value: string): string {
   try {
     return encodeURIComponent(value);
   } catch {
-    return [...value].map((ch) => (/[\ud800-\udfff]/.test(ch) ? '%ED%A0%80' : encodeURIComponent(ch))).join('');
+    return [...value]
+      .map((ch) => (/[\ud800-\udfff]/.test(ch) ? '%ED%A0%80' : encodeURIComponent(ch)))
+      .join('');
   }
 }
 

@@ -11,7 +11,11 @@ import { openTestDatabase } from './database.js';
 export async function startTestServer(): Promise<{ baseUrl: string; close(): Promise<void> }> {
   const t = await openTestDatabase();
   await seedDemoWorkspace(t.handle.db, systemActor('demo-seed'), 'Asia/Shanghai');
-  const app = await buildApp({ config: { ...testConfig, loginRateLimit: 100 }, database: t.handle, logger: false });
+  const app = await buildApp({
+    config: { ...testConfig, loginRateLimit: 100 },
+    database: t.handle,
+    logger: false,
+  });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     baseUrl: address,

@@ -37,7 +37,12 @@ describe('audit trail', () => {
 
   it('filters by action, target and time, and pages newest first', async () => {
     for (let i = 0; i < 3; i++) {
-      await h.app.inject({ method: 'POST', url: '/api/v1/write-keys', headers: auth(), payload: { name: `src ${i}` } });
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/write-keys',
+        headers: auth(),
+        payload: { name: `src ${i}` },
+      });
     }
     const created = await audit('?action=write_key.created');
     expect(created.data.length).toBeGreaterThanOrEqual(4);
@@ -53,19 +58,32 @@ describe('audit trail', () => {
     expect(owner.data.map((e: { action: string }) => e.action)).toContain('member.added');
     const future = await audit(`?from=${new Date(Date.now() + 60_000).toISOString()}`);
     expect(future.data).toEqual([]);
-    const bad = await h.app.inject({ method: 'GET', url: '/api/v1/audit?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', headers: auth() });
+    const bad = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z',
+      headers: auth(),
+    });
     expect(bad.json().error.code).toBe('AUDIT_FILTER_INVALID');
   });
 
   it('is admin-only', async () => {
-    const res = await h.app.inject({ method: 'GET', url: '/api/v1/audit', headers: { authorization: `Bearer ${ws.keys.analyst}` } });
+    const res = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit',
+      headers: { authorization: `Bearer ${ws.keys.analyst}` },
+    });
     expect(res.statusCode).toBe(403);
   });
 
   it('keeps one intact chain under concurrent writers', async () => {
     await Promise.all(
       Array.from({ length: 25 }, (_, i) =>
-        h.app.inject({ method: 'POST', url: '/api/v1/write-keys', headers: auth(), payload: { name: `parallel ${i}` } }),
+        h.app.inject({
+          method: 'POST',
+          url: '/api/v1/write-keys',
+          headers: auth(),
+          payload: { name: `parallel ${i}` },
+        }),
       ),
     );
     const result = await verifyAuditChain(h.t.handle.db);
@@ -76,7 +94,11 @@ describe('audit trail', () => {
     const before = await verifyAuditChain(h.t.handle.db);
     await expect(
       h.t.handle.db.transaction().execute(async (trx) => {
-        await recordAudit(trx, { actor: { type: 'system', id: 't' }, requestId: null, ip: null }, { workspaceId: ws.id, action: 'x.y', targetType: 'x', targetId: null });
+        await recordAudit(
+          trx,
+          { actor: { type: 'system', id: 't' }, requestId: null, ip: null },
+          { workspaceId: ws.id, action: 'x.y', targetType: 'x', targetId: null },
+        );
         throw new Error('fail after audit');
       }),
     ).rejects.toThrow();
@@ -93,7 +115,12 @@ describe('audit tamper detection', () => {
     h = await createTestApp();
     ws = await h.workspace('tamper');
     for (let i = 0; i < 5; i++) {
-      await h.app.inject({ method: 'POST', url: '/api/v1/write-keys', headers: { authorization: `Bearer ${ws.keys.owner}` }, payload: { name: `k${i}` } });
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/write-keys',
+        headers: { authorization: `Bearer ${ws.keys.owner}` },
+        payload: { name: `k${i}` },
+      });
     }
     snapshot = (await sql<Record<string, unknown>>`select * from audit_log`.execute(h.t.handle.db)).rows;
   });
@@ -103,17 +130,34 @@ describe('audit tamper detection', () => {
   beforeEach(async () => {
     const db = h.t.handle.db;
     await sql`delete from audit_log`.execute(db);
-    for (const row of snapshot) await db.insertInto('audit_log').values(row as never).execute();
+    for (const row of snapshot)
+      await db
+        .insertInto('audit_log')
+        .values(row as never)
+        .execute();
     expect((await verifyAuditChain(db)).ok).toBe(true);
   });
 
   const target = async (seq: number) =>
-    (await h.t.handle.db.selectFrom('audit_log').selectAll().where('workspace_id', '=', ws.id).where('seq', '=', seq).executeTakeFirstOrThrow());
+    await h.t.handle.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('workspace_id', '=', ws.id)
+      .where('seq', '=', seq)
+      .executeTakeFirstOrThrow();
 
   it('names the first edited row', async () => {
     const row = await target(4);
-    await sql`update audit_log set details = ${JSON.stringify({ name: 'forged' })} where id = ${row.id}`.execute(h.t.handle.db);
-    expect(await verifyAuditChain(h.t.handle.db)).toMatchObject({ ok: false, workspaceId: ws.id, seq: 4, id: row.id, reason: 'row content was changed' });
+    await sql`update audit_log set details = ${JSON.stringify({ name: 'forged' })} where id = ${row.id}`.execute(
+      h.t.handle.db,
+    );
+    expect(await verifyAuditChain(h.t.handle.db)).toMatchObject({
+      ok: false,
+      workspaceId: ws.id,
+      seq: 4,
+      id: row.id,
+      reason: 'row content was changed',
+    });
   });
 
   it('detects an edited actor even when the attacker recomputes nothing else', async () => {
@@ -125,12 +169,22 @@ describe('audit tamper detection', () => {
   it('detects a deleted row in the middle and at the end', async () => {
     const row = await target(3);
     await sql`delete from audit_log where id = ${row.id}`.execute(h.t.handle.db);
-    expect(await verifyAuditChain(h.t.handle.db)).toMatchObject({ ok: false, seq: 3, reason: 'row 3 is missing' });
+    expect(await verifyAuditChain(h.t.handle.db)).toMatchObject({
+      ok: false,
+      seq: 3,
+      reason: 'row 3 is missing',
+    });
   });
 
   it('detects truncation of the newest rows', async () => {
-    const head = await h.t.handle.db.selectFrom('audit_heads').selectAll().where('workspace_id', '=', ws.id).executeTakeFirstOrThrow();
-    await sql`delete from audit_log where workspace_id = ${ws.id} and seq = ${head.last_seq}`.execute(h.t.handle.db);
+    const head = await h.t.handle.db
+      .selectFrom('audit_heads')
+      .selectAll()
+      .where('workspace_id', '=', ws.id)
+      .executeTakeFirstOrThrow();
+    await sql`delete from audit_log where workspace_id = ${ws.id} and seq = ${head.last_seq}`.execute(
+      h.t.handle.db,
+    );
     const result = await verifyAuditChain(h.t.handle.db);
     expect(result).toMatchObject({ ok: false, workspaceId: ws.id, seq: head.last_seq });
   });

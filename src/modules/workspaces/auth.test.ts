@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, PASSWORD, sessionCookie, type TestApp, type TestWorkspace } from '../../../test/support/app.js';
+import {
+  createTestApp,
+  PASSWORD,
+  sessionCookie,
+  type TestApp,
+  type TestWorkspace,
+} from '../../../test/support/app.js';
 
 describe('console sign-in', () => {
   let h: TestApp;
@@ -13,7 +19,12 @@ describe('console sign-in', () => {
   afterAll(() => h.close());
 
   const login = (email: string, password: string, ip = '10.0.0.1') =>
-    h.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, remoteAddress: ip });
+    h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email, password },
+      remoteAddress: ip,
+    });
 
   it('sets an HttpOnly SameSite session cookie and describes the session', async () => {
     const res = await login(a.ownerEmail.toUpperCase(), PASSWORD, '10.0.0.2');
@@ -39,7 +50,8 @@ describe('console sign-in', () => {
 
   it('rate-limits repeated attempts for one IP and e-mail', async () => {
     const codes: number[] = [];
-    for (let i = 0; i < 7; i++) codes.push((await login(b.ownerEmail, 'wrong-password', '10.0.0.9')).statusCode);
+    for (let i = 0; i < 7; i++)
+      codes.push((await login(b.ownerEmail, 'wrong-password', '10.0.0.9')).statusCode);
     expect(codes.slice(0, 5).every((c) => c === 401)).toBe(true);
     const limited = await login(b.ownerEmail, PASSWORD, '10.0.0.9');
     expect(limited.statusCode).toBe(429);
@@ -52,7 +64,11 @@ describe('console sign-in', () => {
   it('requires a session or key: 401 without, and a bad bearer is not rescued by a cookie', async () => {
     expect((await h.app.inject({ method: 'GET', url: '/api/v1/auth/me' })).statusCode).toBe(401);
     const cookie = await h.login(a.ownerEmail);
-    const res = await h.app.inject({ method: 'GET', url: '/api/v1/workspace', headers: { cookie, authorization: 'Bearer tp_sk_forged' } });
+    const res = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/workspace',
+      headers: { cookie, authorization: 'Bearer tp_sk_forged' },
+    });
     expect(res.statusCode).toBe(401);
     expect(res.json().error.code).toBe('UNAUTHENTICATED');
   });
@@ -61,7 +77,9 @@ describe('console sign-in', () => {
     const cookie = await h.login(a.ownerEmail);
     const out = await h.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie } });
     expect(out.statusCode).toBe(204);
-    expect((await h.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } })).statusCode).toBe(401);
+    expect(
+      (await h.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } })).statusCode,
+    ).toBe(401);
   });
 
   it('refuses cookie-authenticated writes from another site (CSRF)', async () => {
@@ -85,7 +103,12 @@ describe('console sign-in', () => {
 
   it('switches workspace only among the user own memberships', async () => {
     const cookie = await h.login(a.ownerEmail);
-    const other = await h.app.inject({ method: 'POST', url: '/api/v1/auth/workspace', headers: { cookie }, payload: { slug: 'beta' } });
+    const other = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/workspace',
+      headers: { cookie },
+      payload: { slug: 'beta' },
+    });
     expect(other.statusCode).toBe(404);
     // Add alpha's owner to beta as a viewer, then switching works and permissions follow the role.
     await h.app.inject({
@@ -94,19 +117,32 @@ describe('console sign-in', () => {
       headers: { authorization: `Bearer ${b.keys.owner}` },
       payload: { email: a.ownerEmail, role: 'viewer' },
     });
-    const switched = await h.app.inject({ method: 'POST', url: '/api/v1/auth/workspace', headers: { cookie }, payload: { slug: 'beta' } });
+    const switched = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/workspace',
+      headers: { cookie },
+      payload: { slug: 'beta' },
+    });
     expect(switched.statusCode).toBe(200);
     expect(switched.json().current.role).toBe('viewer');
     expect(switched.json().current.permissions).not.toContain('members.manage');
     const ws = await h.app.inject({ method: 'GET', url: '/api/v1/workspace', headers: { cookie } });
     expect(ws.json().slug).toBe('beta');
     // X-Workspace picks a workspace for one request.
-    const one = await h.app.inject({ method: 'GET', url: '/api/v1/workspace', headers: { cookie, 'x-workspace': 'alpha' } });
+    const one = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/workspace',
+      headers: { cookie, 'x-workspace': 'alpha' },
+    });
     expect(one.json().slug).toBe('alpha');
   });
 
   it('API keys cannot use session-only routes', async () => {
-    const res = await h.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${a.keys.owner}` } });
+    const res = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/me',
+      headers: { authorization: `Bearer ${a.keys.owner}` },
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().error.code).toBe('SESSION_REQUIRED');
   });
@@ -121,23 +157,52 @@ describe('console sign-in', () => {
     });
     const other = await h.login(email);
     const cookie = await h.login(email);
-    const weak = await h.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: { cookie }, payload: { currentPassword: PASSWORD, newPassword: 'short' } });
+    const weak = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: { cookie },
+      payload: { currentPassword: PASSWORD, newPassword: 'short' },
+    });
     expect(weak.json().error.code).toBe('PASSWORD_TOO_WEAK');
-    const wrong = await h.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: { cookie }, payload: { currentPassword: 'nope-nope', newPassword: 'a-new-password' } });
+    const wrong = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: { cookie },
+      payload: { currentPassword: 'nope-nope', newPassword: 'a-new-password' },
+    });
     expect(wrong.json().error.code).toBe('WRONG_PASSWORD');
-    const ok = await h.app.inject({ method: 'POST', url: '/api/v1/auth/password', headers: { cookie }, payload: { currentPassword: PASSWORD, newPassword: 'a-new-password' } });
+    const ok = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: { cookie },
+      payload: { currentPassword: PASSWORD, newPassword: 'a-new-password' },
+    });
     expect(ok.statusCode).toBe(204);
-    expect((await h.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: other } })).statusCode).toBe(401);
-    expect((await h.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } })).statusCode).toBe(200);
+    expect(
+      (await h.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie: other } })).statusCode,
+    ).toBe(401);
+    expect(
+      (await h.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } })).statusCode,
+    ).toBe(200);
     const again = await login(email, 'a-new-password', '10.0.0.44');
     expect(sessionCookie(again)).toMatch(/^tp_session=/);
   });
 
   it('remembers the console language', async () => {
     const cookie = await h.login(a.ownerEmail);
-    const res = await h.app.inject({ method: 'PATCH', url: '/api/v1/auth/me', headers: { cookie }, payload: { locale: 'en' } });
+    const res = await h.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/auth/me',
+      headers: { cookie },
+      payload: { locale: 'en' },
+    });
     expect(res.json().user.locale).toBe('en');
-    const bad = await h.app.inject({ method: 'PATCH', url: '/api/v1/auth/me', headers: { cookie }, payload: { locale: 'fr' } });
+    const bad = await h.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/auth/me',
+      headers: { cookie },
+      payload: { locale: 'fr' },
+    });
     expect(bad.statusCode).toBe(400);
   });
 });

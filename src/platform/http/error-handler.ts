@@ -35,7 +35,11 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: A
     error: {
       code: error.code,
       // Router errors arrive before the hook that sets request.locale has run.
-      message: t((request.locale as Locale | undefined) ?? pickLocale(request.headers['accept-language']), error.messageKey, { ...error.details, requestId: request.id }),
+      message: t(
+        (request.locale as Locale | undefined) ?? pickLocale(request.headers['accept-language']),
+        error.messageKey,
+        { ...error.details, requestId: request.id },
+      ),
       details: error.details,
     },
   };

@@ -21,7 +21,9 @@ describe('HTTP conventions', () => {
   it('answers malformed JSON with 400 INVALID_JSON in the envelope', async () => {
     const res = await post('{"name": ');
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({ error: { code: 'INVALID_JSON', message: 'The request body is not valid JSON.', details: {} } });
+    expect(res.json()).toEqual({
+      error: { code: 'INVALID_JSON', message: 'The request body is not valid JSON.', details: {} },
+    });
   });
 
   it('translates messages by Accept-Language', async () => {
@@ -71,9 +73,17 @@ describe('HTTP conventions', () => {
   });
 
   it('echoes a sane request id and generates one otherwise', async () => {
-    const given = await h.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'abc-123' } });
+    const given = await h.app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'abc-123' },
+    });
     expect(given.headers['x-request-id']).toBe('abc-123');
-    const hostile = await h.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': '<script>' } });
+    const hostile = await h.app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': '<script>' },
+    });
     expect(hostile.headers['x-request-id']).toMatch(/^req_[0-9a-z]{26}$/);
   });
 
@@ -96,12 +106,26 @@ describe('HTTP conventions', () => {
   it('generates OpenAPI 3 from the route schemas, with the docs UI', async () => {
     const spec = (await h.app.inject({ method: 'GET', url: '/api/docs/json' })).json();
     expect(spec.openapi).toMatch(/^3\./);
-    for (const p of ['/api/v1/auth/login', '/api/v1/members/{userId}', '/api/v1/api-keys', '/api/v1/write-keys', '/api/v1/audit']) {
+    for (const p of [
+      '/api/v1/auth/login',
+      '/api/v1/members/{userId}',
+      '/api/v1/api-keys',
+      '/api/v1/write-keys',
+      '/api/v1/audit',
+    ]) {
       expect(Object.keys(spec.paths)).toContain(p);
     }
-    expect(spec.paths['/api/v1/api-keys'].post.requestBody.content['application/json'].schema.required).toEqual(['name', 'role']);
+    expect(
+      spec.paths['/api/v1/api-keys'].post.requestBody.content['application/json'].schema.required,
+    ).toEqual(['name', 'role']);
     const entry = await h.app.inject({ method: 'GET', url: '/api/docs' });
-    const ui = entry.statusCode === 302 ? await h.app.inject({ method: 'GET', url: new URL(entry.headers.location as string, 'http://x/api/').pathname }) : entry;
+    const ui =
+      entry.statusCode === 302
+        ? await h.app.inject({
+            method: 'GET',
+            url: new URL(entry.headers.location as string, 'http://x/api/').pathname,
+          })
+        : entry;
     expect(ui.statusCode).toBe(200);
     expect(ui.body).toContain('swagger');
   });
@@ -112,14 +136,20 @@ describe('HTTP conventions', () => {
     let cursor: string | null = null;
     do {
       const url: string = `/api/v1/write-keys?limit=2${cursor ? `&cursor=${cursor}` : ''}`;
-      const page = (await h.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${ws.keys.owner}` } })).json();
+      const page = (
+        await h.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${ws.keys.owner}` } })
+      ).json();
       expect(page.data.length).toBeLessThanOrEqual(2);
       seen.push(...page.data.map((k: { id: string }) => k.id));
       cursor = page.nextCursor;
     } while (cursor);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.length).toBeGreaterThanOrEqual(6);
-    const bad = await h.app.inject({ method: 'GET', url: '/api/v1/write-keys?cursor=garbage', headers: { authorization: `Bearer ${ws.keys.owner}` } });
+    const bad = await h.app.inject({
+      method: 'GET',
+      url: '/api/v1/write-keys?cursor=garbage',
+      headers: { authorization: `Bearer ${ws.keys.owner}` },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('INVALID_CURSOR');
   });

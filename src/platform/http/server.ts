@@ -65,7 +65,11 @@ export async function createHttpServer(options: HttpServerOptions) {
     // Errors the router raises before any hook runs (malformed percent-encoding, over-long parameters).
     frameworkErrors: (error, request, reply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
-      return sendError(request, reply, new AppError(tooLong ? 'URI_TOO_LONG' : 'BAD_URL', tooLong ? 414 : 400, 'error.bad_url'));
+      return sendError(
+        request,
+        reply,
+        new AppError(tooLong ? 'URI_TOO_LONG' : 'BAD_URL', tooLong ? 414 : 400, 'error.bad_url'),
+      );
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -73,7 +77,9 @@ export async function createHttpServer(options: HttpServerOptions) {
   // `{"name": 5}` is a 400, not the string "5".
   const coercing = createAjv(true);
   const strict = createAjv(false);
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? strict : coercing).compile(schema),
+  );
 
   app.decorateRequest('locale', 'en');
   app.addHook('onRequest', async (request, reply) => {
