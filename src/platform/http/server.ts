@@ -137,6 +137,8 @@ export async function createHttpServer(options: HttpServerOptions) {
   await app.register(fastifySwaggerUi, {
     routePrefix: '/api/docs',
     staticCSP: true,
+    // Swagger UI sets a few inline styles (e.g. to show and hide panels).
+    transformStaticCSP: (header) => header.replace(/style-src [^;]*/, "style-src 'self' 'unsafe-inline'"),
     uiConfig: { persistAuthorization: true, withCredentials: true },
   });
 
