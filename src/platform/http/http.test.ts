@@ -60,6 +60,20 @@ describe('HTTP conventions', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('refuses NUL characters anywhere (PostgreSQL text cannot hold them)', async () => {
+    const body = await post('{"name":"a\\u0000b"}');
+    expect(body.statusCode).toBe(400);
+    expect(body.json().error.details.fields[0].in).toBe('body');
+    // An escaped backslash followed by "u0000" is ordinary text.
+    expect((await post('{"name":"a\\\\u0000b"}')).statusCode).toBe(201);
+    const auth = { authorization: `Bearer ${ws.keys.owner}` };
+    const param = await h.app.inject({ method: 'DELETE', url: '/api/v1/write-keys/a%00b', headers: auth });
+    expect(param.statusCode).toBe(400);
+    expect(param.json().error.details.fields[0].in).toBe('params');
+    const query = await h.app.inject({ method: 'GET', url: '/api/v1/audit?action=a%00', headers: auth });
+    expect(query.json().error.details.fields[0].in).toBe('querystring');
+  });
+
   it('rejects unsupported media types with 415', async () => {
     const res = await post('name=x', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(res.statusCode).toBe(415);

@@ -3,5 +3,4 @@ export { AppError, type ErrorEnvelope } from './errors.js';
 export { principalOf, workspaceIdOf, type Principal, type Authenticator, type RouteAuth } from './auth.js';
 export { PageQuery, Page, encodeCursor, decodeCursor, toPage } from './pagination.js';
 export { sendError } from './error-handler.js';
-export { jsonDepth } from './json-body.js';
 export { toIso } from './format.js';

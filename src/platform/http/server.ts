@@ -16,7 +16,7 @@ import { pickLocale, type Locale } from '../i18n/index.js';
 import { registerAuth, type Authenticator } from './auth.js';
 import { registerErrorHandlers, sendError } from './error-handler.js';
 import { AppError } from './errors.js';
-import { registerJsonParser } from './json-body.js';
+import { hasNulValue, nulCharacter, registerJsonParser } from './json-body.js';
 import { registerMetrics } from './metrics.js';
 
 declare module 'fastify' {
@@ -85,6 +85,11 @@ export async function createHttpServer(options: HttpServerOptions) {
   app.addHook('onRequest', async (request, reply) => {
     request.locale = pickLocale(request.headers['accept-language']);
     reply.header('x-request-id', request.id);
+  });
+
+  app.addHook('preValidation', async (request) => {
+    if (hasNulValue(request.params)) throw nulCharacter('params');
+    if (hasNulValue(request.query)) throw nulCharacter('querystring');
   });
 
   registerErrorHandlers(app as unknown as FastifyInstance);
