@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   'write_keys.read': ['owner', 'admin', 'analyst', 'marketer'],
   'write_keys.manage': ADMINS,
   'audit.read': ADMINS,
+  'text.analyze': ['owner', 'admin', 'analyst', 'marketer', 'agent'],
+  'text.manage': ['owner', 'admin', 'analyst'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
