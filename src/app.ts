@@ -8,6 +8,8 @@ import type { Config } from './platform/config/index.js';
 import { pendingMigrations, type DatabaseHandle } from './platform/db/index.js';
 import { createHttpServer, type HttpServer } from './platform/http/index.js';
 import { auditRoutes } from './modules/audit/index.js';
+import { GroupCommitter, ingestRoutes } from './modules/ingest/index.js';
+import { createFieldCipher } from './platform/crypto/index.js';
 import { authRoutes, createAuthenticator, keyRoutes, workspaceRoutes } from './modules/workspaces/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,6 +29,8 @@ export type AppConfig = Pick<
   | 'cookieSecure'
   | 'loginRateLimit'
   | 'tzDefault'
+  | 'secretKey'
+  | 'phoneRegion'
 >;
 
 /**
@@ -59,6 +63,12 @@ export async function buildApp(options: {
     webRoot: path.join(root, 'web', 'dist'),
     version: VERSION,
   });
+
+  const profiles = { cipher: createFieldCipher(config.secretKey), phoneRegion: config.phoneRegion };
+  const committer = new GroupCommitter({ db, profiles, logger: options.logger });
+  // Events already accepted are written before the database closes.
+  app.addHook('onClose', () => committer.drain());
+  await app.register(ingestRoutes({ db, committer, jsonMaxDepth: config.jsonMaxDepth }), { prefix: '/v1' });
 
   await app.register(
     async (api) => {

@@ -1,5 +1,6 @@
 import type { DatabaseKind, Migrations } from '../platform/db/index.js';
 import { foundation } from './0001-foundation.js';
+import { customerData } from './0002-customer-data.js';
 
 /**
  * Every migration of the application, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -8,5 +9,6 @@ import { foundation } from './0001-foundation.js';
 export function allMigrations(kind: DatabaseKind): Migrations {
   return {
     '0001_foundation': foundation(kind),
+    '0002_customer_data': customerData(kind),
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppConfig } from '../../src/app.js';
 import { cliActor } from '../../src/modules/audit/index.js';
@@ -20,6 +21,8 @@ export const testConfig: AppConfig = {
   cookieSecure: false,
   loginRateLimit: 1000,
   tzDefault: 'Asia/Shanghai',
+  secretKey: randomBytes(32),
+  phoneRegion: 'CN',
 };
 
 export const PASSWORD = 'correct-horse-battery';

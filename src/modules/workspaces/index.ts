@@ -6,7 +6,7 @@ export { createUser, findUserByEmail, normalizeEmail } from './user.service.js';
 export { createWorkspace, getWorkspace, getWorkspaceBySlug } from './workspace.service.js';
 export { addMember } from './member.service.js';
 export { createApiKey } from './api-key.service.js';
-export { createWriteKey, resolveWriteKey } from './write-key.service.js';
+export { createWriteKey, resolveWriteKey, markWriteKeyUsed } from './write-key.service.js';
 export { seedDemoWorkspace, demoLoginStillValid, DEMO_LOGIN, DEMO_SLUG } from './demo-seed.js';
 export { authRoutes, type AuthRouteOptions } from './auth.routes.js';
 export { workspaceRoutes } from './workspace.routes.js';

@@ -102,3 +102,8 @@ export async function resolveWriteKey(
     .executeTakeFirst();
   return row ? { workspaceId: row.workspace_id, writeKeyId: row.id, name: row.name } : undefined;
 }
+
+/** Records that a write key sent events (the collection API calls this at most once a minute per key). */
+export async function markWriteKeyUsed(db: Db, workspaceId: string, id: string, at: number): Promise<void> {
+  await db.updateTable('write_keys').set({ last_used_at: at }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}

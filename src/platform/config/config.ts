@@ -15,6 +15,8 @@ export interface Config {
   /** 32 bytes; never logged. */
   readonly secretKey: Buffer;
   readonly tzDefault: string;
+  /** ISO 3166 region for phone numbers written without a country code. */
+  readonly phoneRegion: string;
   readonly sessionTtlHours: number;
   readonly cookieSecure: boolean;
   readonly bodyLimitBytes: number;
@@ -52,6 +54,7 @@ export const ENV_VARS = [
     '32 bytes as 64 hex chars or base64; encrypts PII. Never logged.',
   ],
   ['TZ_DEFAULT', 'Asia/Shanghai', 'IANA time zone of new workspaces.'],
+  ['PHONE_DEFAULT_REGION', 'CN', 'Region of phone numbers without a country code (CN → +86).'],
   ['SESSION_TTL_HOURS', '168', 'Console session lifetime.'],
   ['COOKIE_SECURE', 'true when PUBLIC_URL is https', 'Force the Secure flag on session cookies.'],
   ['BODY_LIMIT_BYTES', '1048576', 'Largest request body on the admin API.'],
@@ -130,6 +133,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (!isTimeZone(tzDefault))
     problems.push(`TZ_DEFAULT must be an IANA time zone such as Asia/Shanghai (got "${tzDefault}")`);
 
+  const phoneRegion = (read('PHONE_DEFAULT_REGION') ?? 'CN').toUpperCase();
+  if (!/^[A-Z]{2}$/.test(phoneRegion))
+    problems.push(`PHONE_DEFAULT_REGION must be a two-letter region such as CN (got "${phoneRegion}")`);
+
   const metricsToken = read('METRICS_TOKEN') ?? null;
   if (metricsToken !== null && metricsToken.length < 16)
     problems.push('METRICS_TOKEN must be at least 16 characters');
@@ -143,6 +150,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseKind,
     logLevel,
     tzDefault,
+    phoneRegion,
     sessionTtlHours: int('SESSION_TTL_HOURS', 168, 1, 24 * 365),
     cookieSecure: bool('COOKIE_SECURE', publicUrl.startsWith('https://')),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),

@@ -4,3 +4,4 @@ export { principalOf, workspaceIdOf, type Principal, type Authenticator, type Ro
 export { PageQuery, Page, encodeCursor, decodeCursor, toPage } from './pagination.js';
 export { sendError } from './error-handler.js';
 export { toIso } from './format.js';
+export { parseJsonText } from './json-body.js';

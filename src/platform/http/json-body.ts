@@ -13,24 +13,30 @@ export function registerJsonParser(app: FastifyInstance, maxDepth: number): void
     /^application\/([\w.+-]+\+)?json(\s*;.*)?$/i,
     { parseAs: 'string' },
     (_request, body, done) => {
-      const text = body as string;
-      if (text.trim() === '') return done(new AppError('INVALID_JSON', 400, 'error.invalid_json'), undefined);
-      const { depth, hasNul } = scanJson(text);
-      if (depth > maxDepth) {
-        return done(new AppError('JSON_TOO_DEEP', 400, 'error.json_too_deep', { max: maxDepth }), undefined);
-      }
-      if (hasNul) return done(nulCharacter('body'), undefined);
       try {
-        done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+        done(null, parseJsonText(body as string, maxDepth));
       } catch (err) {
-        const proto = err instanceof SyntaxError && /prototype/i.test(err.message);
-        done(
-          new AppError('INVALID_JSON', 400, 'error.invalid_json', proto ? { reason: 'forbidden_key' } : {}),
-          undefined,
-        );
+        done(err as Error, undefined);
       }
     },
   );
+}
+
+/**
+ * Parses a JSON request body safely, or throws the AppError to answer with (INVALID_JSON, JSON_TOO_DEEP, or
+ * VALIDATION_FAILED for a NUL character). Shared by the admin API and the collection API.
+ */
+export function parseJsonText(text: string, maxDepth: number): unknown {
+  if (text.trim() === '') throw new AppError('INVALID_JSON', 400, 'error.invalid_json');
+  const { depth, hasNul } = scanJson(text);
+  if (depth > maxDepth) throw new AppError('JSON_TOO_DEEP', 400, 'error.json_too_deep', { max: maxDepth });
+  if (hasNul) throw nulCharacter('body');
+  try {
+    return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+  } catch (err) {
+    const proto = err instanceof SyntaxError && /prototype/i.test(err.message);
+    throw new AppError('INVALID_JSON', 400, 'error.invalid_json', proto ? { reason: 'forbidden_key' } : {});
+  }
 }
 
 /**

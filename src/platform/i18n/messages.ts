@@ -33,6 +33,14 @@ export const en = {
   'error.api_key_not_found': 'API key not found.',
   'error.write_key_not_found': 'Write key not found.',
   'error.audit_filter_invalid': 'The audit filter is invalid: {reason}',
+  'error.write_key_invalid':
+    'Unknown or revoked write key. Send it as HTTP Basic user, writeKey in the body, or X-Write-Key.',
+  'error.event_rejected': 'The event was rejected: {reason}',
+  'error.batch_too_large': 'A batch holds at most {max} events; this one has {count}.',
+  'error.all_events_rejected': 'Every event of the batch was rejected; see details.rejected.',
+  'error.ingest_overloaded': 'Too many events are waiting to be written; retry in {seconds} second(s).',
+  'error.customer_not_found': 'Customer not found.',
+  'error.invalid_identifier': 'The identifier is not valid for its type: {reason}',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -68,4 +76,12 @@ export const zhCN: Record<MessageKey, string> = {
   'error.api_key_not_found': 'API 密钥不存在。',
   'error.write_key_not_found': '写入密钥不存在。',
   'error.audit_filter_invalid': '审计筛选条件无效：{reason}',
+  'error.write_key_invalid':
+    '写入密钥不存在或已吊销。请通过 HTTP Basic 用户名、请求体 writeKey 或 X-Write-Key 发送。',
+  'error.event_rejected': '事件被拒绝：{reason}',
+  'error.batch_too_large': '每批最多 {max} 个事件，本批有 {count} 个。',
+  'error.all_events_rejected': '本批所有事件均被拒绝，详见 details.rejected。',
+  'error.ingest_overloaded': '待写入的事件过多，请在 {seconds} 秒后重试。',
+  'error.customer_not_found': '客户不存在。',
+  'error.invalid_identifier': '标识符与其类型不符：{reason}',
 };

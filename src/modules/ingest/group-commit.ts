@@ -1,0 +1,131 @@
+import type { Logger } from 'pino';
+import { inTransaction, type Db } from '../../platform/db/index.js';
+import { AppError } from '../../platform/http/index.js';
+import { recordEvents, type IncomingEvent, type ProfilesContext } from '../profiles/index.js';
+
+interface Pending {
+  workspaceId: string;
+  events: IncomingEvent[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+export interface GroupCommitOptions {
+  db: Db;
+  profiles: ProfilesContext;
+  logger?: Logger | false;
+  /** Most events written by one transaction. */
+  maxBatchEvents?: number;
+  /** How long the first request of a batch waits for company. */
+  maxDelayMs?: number;
+  /** Events waiting beyond this are refused with 429 instead of queued without bound. */
+  maxPendingEvents?: number;
+}
+
+/**
+ * Group commit for the collection API: requests hand over their events and wait; one transaction at a time writes
+ * everything that arrived meanwhile (a few ms), then every waiting request is answered. A 2xx therefore always means
+ * committed, and the per-transaction cost is shared by many requests. When more than `maxPendingEvents` wait, new
+ * requests get 429 with Retry-After rather than an ever-growing queue.
+ */
+export class GroupCommitter {
+  private queue: Pending[] = [];
+  private pendingEvents = 0;
+  private flushing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly maxBatchEvents: number;
+  private readonly maxDelayMs: number;
+  private readonly maxPendingEvents: number;
+
+  constructor(private readonly options: GroupCommitOptions) {
+    this.maxBatchEvents = options.maxBatchEvents ?? 5000;
+    this.maxDelayMs = options.maxDelayMs ?? 2;
+    this.maxPendingEvents = options.maxPendingEvents ?? 50_000;
+  }
+
+  /** Resolves once the events are committed; throws 429 INGEST_OVERLOADED when the queue is full. */
+  submit(workspaceId: string, events: IncomingEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    if (this.pendingEvents + events.length > this.maxPendingEvents) {
+      return Promise.reject(
+        new AppError(
+          'INGEST_OVERLOADED',
+          429,
+          'error.ingest_overloaded',
+          { seconds: 1 },
+          { 'retry-after': '1' },
+        ),
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ workspaceId, events, resolve, reject });
+      this.pendingEvents += events.length;
+      if (!this.flushing && !this.timer) this.timer = setTimeout(() => this.startFlush(), this.maxDelayMs);
+    });
+  }
+
+  /** Writes whatever is queued and waits for it (for shutdown). */
+  async drain(): Promise<void> {
+    while (this.flushing || this.queue.length) {
+      if (!this.flushing) this.startFlush();
+      await this.flushing;
+    }
+  }
+
+  private startFlush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.flushing = this.flushLoop().finally(() => {
+      this.flushing = null;
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.queue.length) {
+      const batch: Pending[] = [];
+      let n = 0;
+      while (
+        this.queue.length &&
+        (batch.length === 0 || n + (this.queue[0] as Pending).events.length <= this.maxBatchEvents)
+      ) {
+        const p = this.queue.shift() as Pending;
+        batch.push(p);
+        n += p.events.length;
+      }
+      try {
+        await this.write(batch);
+        for (const p of batch) p.resolve();
+      } catch (err) {
+        // One bad request must not fail the others: retry each on its own.
+        if (this.options.logger)
+          this.options.logger.warn(
+            { err, requests: batch.length },
+            'group commit failed; retrying requests one by one',
+          );
+        for (const p of batch) {
+          try {
+            await this.write([p]);
+            p.resolve();
+          } catch (single) {
+            p.reject(single);
+          }
+        }
+      } finally {
+        this.pendingEvents -= n;
+      }
+    }
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    const byWorkspace = new Map<string, IncomingEvent[]>();
+    for (const p of batch) {
+      const list = byWorkspace.get(p.workspaceId) ?? [];
+      list.push(...p.events);
+      byWorkspace.set(p.workspaceId, list);
+    }
+    await inTransaction(this.options.db, async (trx) => {
+      for (const [workspaceId, events] of byWorkspace)
+        await recordEvents(trx, this.options.profiles, workspaceId, events);
+    });
+  }
+}

@@ -1,0 +1,88 @@
+/** What a profile accumulates from events, kept as JSON in `profiles.stats`. */
+export interface ProfileStats {
+  /** When each trait (and `pii.<name>`) was last set, by event time: the newest value wins, also across merges. */
+  traitTimes: Record<string, number>;
+  spendMinor: number;
+  currency: string | null;
+  orderCount: number;
+  lastPurchaseAt: number | null;
+  /** Viewed categories and products → count. */
+  interests: Record<string, number>;
+  channels: Record<string, number>;
+  subscriptions: Record<string, Subscription>;
+}
+
+export interface Subscription {
+  status: 'trial' | 'active' | 'cancelled';
+  since: number;
+  trialEndsAt: number | null;
+  endedAt: number | null;
+}
+
+export function emptyStats(): ProfileStats {
+  return {
+    traitTimes: {},
+    spendMinor: 0,
+    currency: null,
+    orderCount: 0,
+    lastPurchaseAt: null,
+    interests: {},
+    channels: {},
+    subscriptions: {},
+  };
+}
+
+/** A profile being changed by a batch, in memory until the batch is written. */
+export interface ProfileState {
+  id: string;
+  isNew: boolean;
+  dirty: boolean;
+  mergedInto: string | null;
+  traits: Record<string, unknown>;
+  pii: Record<string, unknown>;
+  stats: ProfileStats;
+  eventCount: number;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  createdAt: number;
+}
+
+function addCounts(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+}
+
+/**
+ * Folds `from` into `into` (trait survivorship on merge): per trait the newest value wins, first-seen is the
+ * minimum, last-seen the maximum, counters add, and each subscription keeps its most recent state.
+ */
+export function mergeState(into: ProfileState, from: ProfileState): void {
+  for (const [bucket, target, source] of [
+    ['', into.traits, from.traits],
+    ['pii.', into.pii, from.pii],
+  ] as const) {
+    for (const [key, value] of Object.entries(source)) {
+      const tFrom = from.stats.traitTimes[bucket + key] ?? 0;
+      const tInto = into.stats.traitTimes[bucket + key];
+      if (tInto === undefined || tFrom > tInto) {
+        target[key] = value;
+        into.stats.traitTimes[bucket + key] = tFrom;
+      }
+    }
+  }
+  const a = into.stats;
+  const b = from.stats;
+  a.spendMinor += b.spendMinor;
+  a.currency ??= b.currency;
+  a.orderCount += b.orderCount;
+  a.lastPurchaseAt = Math.max(a.lastPurchaseAt ?? 0, b.lastPurchaseAt ?? 0) || null;
+  addCounts(a.interests, b.interests);
+  addCounts(a.channels, b.channels);
+  for (const [product, sub] of Object.entries(b.subscriptions)) {
+    const mine = a.subscriptions[product];
+    if (!mine || sub.since > mine.since) a.subscriptions[product] = sub;
+  }
+  into.eventCount += from.eventCount;
+  into.firstSeenAt = Math.min(into.firstSeenAt, from.firstSeenAt);
+  into.lastSeenAt = Math.max(into.lastSeenAt, from.lastSeenAt);
+  into.dirty = true;
+}

@@ -1,0 +1,413 @@
+import type { FieldCipher } from '../../platform/crypto/index.js';
+import { fromJson, newId, toJson, type Db } from '../../platform/db/index.js';
+import { applyEvent } from './event-effects.js';
+import {
+  LIMITS,
+  normalizeIdentifier,
+  normalizeType,
+  PII_TYPES,
+  priorityOf,
+  type Identifier,
+} from './identifiers.js';
+import type { IncomingEvent } from './incoming-event.js';
+import { emptyStats, mergeState, type ProfileState, type ProfileStats } from './profile-state.js';
+import type { ProfilesTable } from './profiles.tables.js';
+
+/** What resolving identities needs besides the database. */
+export interface ProfilesContext {
+  cipher: FieldCipher;
+  /** Region for phone numbers without a country code (ISO 3166, default CN → +86). */
+  phoneRegion: string;
+}
+
+export interface RecordResult {
+  stored: number;
+  duplicates: number;
+}
+
+const CHUNK = 500;
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** The identifiers an event carries, highest priority first, normalised and de-duplicated. */
+export function identifiersOf(e: IncomingEvent, phoneRegion: string): Identifier[] {
+  const raw: [string, unknown][] = [
+    ['user_id', e.userId],
+    ['anonymous_id', e.anonymousId],
+    ['email', e.traits.email],
+    ['phone', e.traits.phone ?? e.traits.mobile],
+    ['wechat_openid', e.traits.wechat_openid ?? e.traits.openid],
+    ['wechat_unionid', e.traits.wechat_unionid ?? e.traits.unionid],
+    ['device_id', (e.context.device as Record<string, unknown> | undefined)?.id],
+  ];
+  if (e.type === 'alias' && e.previousId) raw.push(['anonymous_id', e.previousId]);
+  const external = e.context.externalIds;
+  if (Array.isArray(external)) {
+    for (const x of external.slice(0, 20)) {
+      if (x && typeof x === 'object')
+        raw.push([
+          normalizeType((x as Record<string, unknown>).type) ?? '',
+          (x as Record<string, unknown>).id,
+        ]);
+    }
+  }
+  const seen = new Set<string>();
+  const out: Identifier[] = [];
+  for (const [type, value] of raw) {
+    if (!type) continue;
+    const v = normalizeIdentifier(type, value, phoneRegion);
+    if (v === null || seen.has(`${type}\u0000${v}`)) continue;
+    seen.add(`${type}\u0000${v}`);
+    out.push({ type, value: v });
+  }
+  return out.sort((a, b) => priorityOf(a.type) - priorityOf(b.type));
+}
+
+interface IdentityState {
+  type: string;
+  value: string;
+  hash: string;
+  profileId: string;
+  isNew: boolean;
+  moved: boolean;
+}
+
+/**
+ * Stores a batch of events of one workspace and folds them into customer profiles, in the caller's transaction:
+ * drops duplicates (by messageId), resolves each event's identifiers to one profile — creating, attaching or
+ * merging profiles under the priority and limit rules — applies traits and counters, and writes every changed
+ * profile once. Deterministic: the same events in the same order give the same profiles.
+ */
+export async function recordEvents(
+  db: Db,
+  ctx: ProfilesContext,
+  workspaceId: string,
+  incoming: IncomingEvent[],
+): Promise<RecordResult> {
+  // 1. Duplicates: within the batch and against stored events.
+  const unique = new Map<string, IncomingEvent>();
+  for (const e of incoming) if (!unique.has(e.messageId)) unique.set(e.messageId, e);
+  for (const part of chunks([...unique.keys()])) {
+    const found = await db
+      .selectFrom('events')
+      .select('message_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('message_id', 'in', part)
+      .execute();
+    for (const f of found) unique.delete(f.message_id);
+  }
+  const events = [...unique.values()];
+  if (events.length === 0) return { stored: 0, duplicates: incoming.length };
+
+  // 2. Load every identity the batch mentions, and the profiles they belong to.
+  const idsOf = events.map((e) => identifiersOf(e, ctx.phoneRegion));
+  const identities = new Map<string, IdentityState>();
+  const hashOf = (id: Identifier) => ctx.cipher.blindIndex(`identity:${id.type}`, id.value);
+  const hashes = [...new Set(idsOf.flat().map(hashOf))];
+  for (const part of chunks(hashes)) {
+    const rows = await db
+      .selectFrom('identities')
+      .select(['type', 'value_hash', 'value', 'profile_id'])
+      .where('workspace_id', '=', workspaceId)
+      .where('value_hash', 'in', part)
+      .execute();
+    for (const r of rows)
+      identities.set(r.value_hash, {
+        type: r.type,
+        value: r.value,
+        hash: r.value_hash,
+        profileId: r.profile_id,
+        isNew: false,
+        moved: false,
+      });
+  }
+  const profiles = new Map<string, ProfileState>();
+  /** identity types and values per profile, for the limits. */
+  const valuesOf = new Map<string, Map<string, Set<string>>>();
+  const loadProfiles = async (ids: string[]) => {
+    const missing = ids.filter((id) => !profiles.has(id));
+    for (const part of chunks(missing)) {
+      const rows = await db
+        .selectFrom('profiles')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('id', 'in', part)
+        .execute();
+      for (const r of rows) profiles.set(r.id, fromRow(r, ctx.cipher));
+      const idRows = await db
+        .selectFrom('identities')
+        .select(['type', 'value_hash', 'profile_id'])
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', 'in', part)
+        .execute();
+      for (const r of idRows) addValue(r.profile_id, r.type, r.value_hash);
+    }
+  };
+  const addValue = (profileId: string, type: string, hash: string) => {
+    let byType = valuesOf.get(profileId);
+    if (!byType) valuesOf.set(profileId, (byType = new Map()));
+    let set = byType.get(type);
+    if (!set) byType.set(type, (set = new Set()));
+    set.add(hash);
+  };
+  await loadProfiles([...new Set([...identities.values()].map((i) => i.profileId))]);
+
+  const merges: { id: string; into: string; from: string; type: string; messageId: string }[] = [];
+  const live = (id: string): string => {
+    let p = profiles.get(id);
+    while (p?.mergedInto) p = profiles.get(p.mergedInto);
+    return p?.id ?? id;
+  };
+  const canAttach = (profileId: string, type: string, hash: string) => {
+    const limit = LIMITS[type];
+    const set = valuesOf.get(profileId)?.get(type);
+    return limit === undefined || !set || set.has(hash) || set.size < limit;
+  };
+  const canMerge = (from: string, into: string) =>
+    Object.entries(LIMITS).every(([type, limit]) => {
+      const a = valuesOf.get(into)?.get(type) ?? new Set<string>();
+      const b = valuesOf.get(from)?.get(type) ?? new Set<string>();
+      return new Set([...a, ...b]).size <= limit;
+    });
+  const attach = (id: Identifier, hash: string, profileId: string, at: number) => {
+    identities.set(hash, {
+      type: id.type,
+      value: id.type && PII_TYPES.has(id.type) ? ctx.cipher.encrypt(id.value) : id.value,
+      hash,
+      profileId,
+      isNew: true,
+      moved: false,
+    });
+    addValue(profileId, id.type, hash);
+    void at;
+  };
+  const merge = (from: string, into: string, type: string, messageId: string) => {
+    const a = profiles.get(into) as ProfileState;
+    const b = profiles.get(from) as ProfileState;
+    mergeState(a, b);
+    b.mergedInto = into;
+    b.dirty = true;
+    for (const idState of identities.values())
+      if (idState.profileId === from)
+        Object.assign(idState, { profileId: into, moved: !idState.isNew || idState.moved });
+    for (const [t, set] of valuesOf.get(from) ?? []) for (const h of set) addValue(into, t, h);
+    valuesOf.delete(from);
+    merges.push({ id: newId('mrg'), into, from, type, messageId });
+  };
+
+  // 3. Resolve each event in order.
+  const rows: { event: IncomingEvent; profileId: string }[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as IncomingEvent;
+    const ids = idsOf[i] as Identifier[];
+    let target: string | null = null;
+    for (let j = 0; j < ids.length; j++) {
+      const id = ids[j] as Identifier;
+      const hash = hashOf(id);
+      const known = identities.get(hash);
+      const owner = known ? live(known.profileId) : null;
+      if (target === null) {
+        if (owner) {
+          target = owner;
+          continue;
+        }
+        // A new top identifier joins the profile of a lower-priority known identifier when the limits allow.
+        let candidate: string | null = null;
+        for (const later of ids.slice(j + 1)) {
+          const k = identities.get(hashOf(later));
+          if (k && canAttach(live(k.profileId), id.type, hash)) {
+            candidate = live(k.profileId);
+            break;
+          }
+        }
+        target = candidate ?? createProfile(profiles, e.timestamp);
+        attach(id, hash, target, e.timestamp);
+        continue;
+      }
+      if (owner === target) continue;
+      if (owner === null) {
+        if (canAttach(target, id.type, hash)) attach(id, hash, target, e.timestamp);
+      } else if (canMerge(owner, target)) {
+        merge(owner, target, id.type, e.messageId);
+      }
+    }
+    // Events carry userId or anonymousId, but either may be a blocked placeholder: such an event gets its own profile.
+    target ??= createProfile(profiles, e.timestamp);
+    applyEvent(profiles.get(target) as ProfileState, e);
+    rows.push({ event: e, profileId: target });
+  }
+
+  // 4. Write back: profiles, identities, merges, events.
+  const now = Date.now();
+  const newProfiles = [...profiles.values()].filter((p) => p.isNew && !p.mergedInto);
+  for (const part of chunks(newProfiles, 200))
+    await db
+      .insertInto('profiles')
+      .values(part.map((p) => toRow(p, workspaceId, ctx.cipher, now)))
+      .execute();
+  for (const p of profiles.values()) {
+    if (p.isNew && p.mergedInto) continue; // created and merged away within this batch: never stored
+    if (!p.isNew && p.dirty) {
+      const { workspace_id: _w, id: _i, created_at: _c, ...set } = toRow(p, workspaceId, ctx.cipher, now);
+      await db
+        .updateTable('profiles')
+        .set(set)
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', p.id)
+        .execute();
+    }
+  }
+  const newIdentities = [...identities.values()].filter((i) => i.isNew);
+  for (const part of chunks(newIdentities, 200)) {
+    await db
+      .insertInto('identities')
+      .values(
+        part.map((i) => ({
+          workspace_id: workspaceId,
+          type: i.type,
+          value_hash: i.hash,
+          value: i.value,
+          profile_id: live(i.profileId),
+          first_seen_at: now,
+          last_seen_at: now,
+        })),
+      )
+      .execute();
+  }
+  for (const m of merges) {
+    const from = profiles.get(m.from) as ProfileState;
+    if (from.isNew) continue;
+    const into = live(m.into);
+    await db
+      .updateTable('identities')
+      .set({ profile_id: into, last_seen_at: now })
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', '=', m.from)
+      .execute();
+    await db
+      .updateTable('events')
+      .set({ profile_id: into })
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', '=', m.from)
+      .execute();
+    await db
+      .updateTable('profiles')
+      .set({ merged_into: into })
+      .where('workspace_id', '=', workspaceId)
+      .where('merged_into', '=', m.from)
+      .execute();
+  }
+  const storedMerges = merges.filter((m) => !(profiles.get(m.from) as ProfileState).isNew);
+  if (storedMerges.length) {
+    await db
+      .insertInto('profile_merges')
+      .values(
+        storedMerges.map((m) => ({
+          workspace_id: workspaceId,
+          id: m.id,
+          into_profile_id: live(m.into),
+          from_profile_id: m.from,
+          identifier_type: m.type,
+          message_id: m.messageId,
+          created_at: now,
+        })),
+      )
+      .execute();
+  }
+  for (const part of chunks(rows, 200)) {
+    await db
+      .insertInto('events')
+      .values(
+        part.map(({ event: e, profileId }) => ({
+          workspace_id: workspaceId,
+          id: newId('evt'),
+          message_id: e.messageId,
+          type: e.type,
+          name: e.name,
+          profile_id: live(profileId),
+          user_id: e.userId,
+          anonymous_id: e.anonymousId,
+          channel: e.channel,
+          properties: toJson(e.properties),
+          context: toJson(e.context),
+          source_id: e.sourceId,
+          received_at: e.receivedAt,
+          sent_at: e.sentAt,
+          original_timestamp: e.originalTimestamp,
+          timestamp: e.timestamp,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['workspace_id', 'message_id']).doNothing())
+      .execute();
+  }
+  return { stored: rows.length, duplicates: incoming.length - rows.length };
+}
+
+function createProfile(profiles: Map<string, ProfileState>, at: number): string {
+  const id = newId('cus');
+  profiles.set(id, {
+    id,
+    isNew: true,
+    dirty: true,
+    mergedInto: null,
+    traits: {},
+    pii: {},
+    stats: emptyStats(),
+    eventCount: 0,
+    firstSeenAt: at,
+    lastSeenAt: at,
+    createdAt: Date.now(),
+  });
+  return id;
+}
+
+/** Reads a stored profile into its in-memory state (PII unsealed). */
+export function fromRow(r: ProfilesTable, cipher: FieldCipher): ProfileState {
+  return {
+    id: r.id,
+    isNew: false,
+    dirty: false,
+    mergedInto: r.merged_into,
+    traits: fromJson<Record<string, unknown>>(r.traits),
+    pii: r.pii ? fromJson<Record<string, unknown>>(cipher.decrypt(r.pii)) : {},
+    stats: { ...emptyStats(), ...fromJson<ProfileStats>(r.stats) },
+    eventCount: r.event_count,
+    firstSeenAt: r.first_seen_at,
+    lastSeenAt: r.last_seen_at,
+    createdAt: r.created_at,
+  };
+}
+
+/** Normalises a person's name for exact-match search (case, width and spaces do not matter). */
+export function normalizeName(name: string): string {
+  return name.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+}
+
+/** The stored row of a profile state: PII sealed, name and phone suffix blind-indexed for search. */
+export function toRow(p: ProfileState, workspaceId: string, cipher: FieldCipher, now: number): ProfilesTable {
+  const hasPii = Object.keys(p.pii).length > 0;
+  const name =
+    typeof p.pii.name === 'string'
+      ? p.pii.name
+      : [p.pii.lastName, p.pii.firstName].filter((x) => typeof x === 'string').join('');
+  const phone = typeof p.pii.phone === 'string' ? p.pii.phone.replace(/\D/g, '') : '';
+  return {
+    workspace_id: workspaceId,
+    id: p.id,
+    merged_into: p.mergedInto,
+    traits: toJson(p.traits),
+    pii: hasPii ? cipher.encrypt(JSON.stringify(p.pii)) : null,
+    name_index: name ? cipher.blindIndex('name', normalizeName(name)) : null,
+    phone_suffix_index: phone.length >= 4 ? cipher.blindIndex('phone_suffix', phone.slice(-4)) : null,
+    stats: toJson(p.stats),
+    event_count: p.eventCount,
+    first_seen_at: p.firstSeenAt,
+    last_seen_at: p.lastSeenAt,
+    created_at: p.createdAt,
+    updated_at: now,
+  };
+}
