@@ -9,6 +9,7 @@ import { pendingMigrations, type DatabaseHandle } from './platform/db/index.js';
 import { createHttpServer, type HttpServer } from './platform/http/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { GroupCommitter, ingestRoutes } from './modules/ingest/index.js';
+import { profileRoutes } from './modules/profiles/index.js';
 import { createFieldCipher } from './platform/crypto/index.js';
 import { authRoutes, createAuthenticator, keyRoutes, workspaceRoutes } from './modules/workspaces/index.js';
 
@@ -83,6 +84,7 @@ export async function buildApp(options: {
       await api.register(workspaceRoutes({ db, tzDefault: config.tzDefault }));
       await api.register(keyRoutes(db));
       await api.register(auditRoutes(db));
+      await api.register(profileRoutes({ db, cipher: profiles.cipher, phoneRegion: config.phoneRegion }));
     },
     { prefix: '/api/v1' },
   );

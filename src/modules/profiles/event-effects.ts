@@ -1,3 +1,4 @@
+import { normalizeIdentifier } from './identifiers.js';
 import type { IncomingEvent } from './incoming-event.js';
 import type { ProfileState } from './profile-state.js';
 
@@ -74,27 +75,35 @@ function time(v: unknown): number | null {
 }
 
 /** Sets traits from an event unless a newer event already set them (events may arrive out of order). */
-function applyTraits(p: ProfileState, traits: Record<string, unknown>, at: number): void {
+function applyTraits(
+  p: ProfileState,
+  traits: Record<string, unknown>,
+  at: number,
+  phoneRegion: string,
+): void {
   for (const [rawKey, value] of Object.entries(traits)) {
     if (value === undefined || rawKey === 'id' || rawKey === 'userId' || rawKey === 'anonymousId') continue;
     const piiKey = PII_TRAITS[rawKey];
     const slot = piiKey ? `pii.${piiKey}` : rawKey;
     const previous = p.stats.traitTimes[slot];
     if (previous !== undefined && previous > at) continue;
-    if (piiKey) p.pii[piiKey] = value;
+    // E-mail and phone are kept normalised (as their identities are) when they parse.
+    if (piiKey === 'email' || piiKey === 'phone')
+      p.pii[piiKey] = normalizeIdentifier(piiKey, value, phoneRegion) ?? value;
+    else if (piiKey) p.pii[piiKey] = value;
     else p.traits[rawKey] = value;
     p.stats.traitTimes[slot] = at;
   }
 }
 
 /** Applies one event to its profile: counters, traits, purchases, interests and subscriptions. */
-export function applyEvent(p: ProfileState, e: IncomingEvent): void {
+export function applyEvent(p: ProfileState, e: IncomingEvent, phoneRegion: string): void {
   p.dirty = true;
   p.eventCount++;
   p.firstSeenAt = Math.min(p.firstSeenAt, e.timestamp);
   p.lastSeenAt = Math.max(p.lastSeenAt, e.timestamp);
   p.stats.channels[e.channel] = (p.stats.channels[e.channel] ?? 0) + 1;
-  applyTraits(p, e.traits, e.timestamp);
+  applyTraits(p, e.traits, e.timestamp, phoneRegion);
 
   const name = (e.name ?? '').toLowerCase();
   const props = e.properties;

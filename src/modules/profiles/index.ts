@@ -2,3 +2,4 @@ import './profiles.tables.js';
 
 export type { IncomingEvent } from './incoming-event.js';
 export { recordEvents, identifiersOf, type ProfilesContext, type RecordResult } from './record-events.js';
+export { profileRoutes, type ProfileRouteOptions } from './profile.routes.js';

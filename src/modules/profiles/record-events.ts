@@ -237,7 +237,7 @@ export async function recordEvents(
     }
     // Events carry userId or anonymousId, but either may be a blocked placeholder: such an event gets its own profile.
     target ??= createProfile(profiles, e.timestamp);
-    applyEvent(profiles.get(target) as ProfileState, e);
+    applyEvent(profiles.get(target) as ProfileState, e, ctx.phoneRegion);
     rows.push({ event: e, profileId: target });
   }
 

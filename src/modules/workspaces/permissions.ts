@@ -18,6 +18,12 @@ export const PERMISSIONS = {
   'write_keys.read': ['owner', 'admin', 'analyst', 'marketer'],
   'write_keys.manage': ADMINS,
   'audit.read': ADMINS,
+  'customers.read': ALL,
+  'customers.write': ['owner', 'admin', 'marketer', 'agent'],
+  'customers.delete': ADMINS,
+  'customers.import': ['owner', 'admin', 'marketer'],
+  /** See personal data (phone, e-mail, name, address, national id) unmasked. */
+  'pii.read': ['owner', 'admin', 'agent'],
   'text.analyze': ['owner', 'admin', 'analyst', 'marketer', 'agent'],
   'text.manage': ['owner', 'admin', 'analyst'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -11,3 +11,4 @@ export { toJson, fromJson } from './json.js';
 export { newId } from './ids.js';
 export { migrateToLatest, pendingMigrations, type Migrations } from './migrator.js';
 export { isUniqueViolation } from './errors.js';
+export { jsonText } from './json-path.js';

@@ -1,0 +1,254 @@
+/**
+ * Text normalisation and hashed n-gram features, shared by the run-time model and the training script
+ * (scripts/text-model/train.ts): both must turn a text into exactly the same feature indices, so this file is the
+ * only place that decides it.
+ *
+ * A text is cut into units: one unit per CJK character (Chinese has no spaces, and character n-grams are the proven
+ * features for Chinese sentiment), one unit per run of Latin letters or digits (a word), one per emoji or other
+ * symbol, and `!` / `?` as units of their own. Other punctuation ends a clause: n-grams never span it, and it ends
+ * the scope of an English negation. Unit n-grams are hashed (FNV-1a, then a murmur finaliser) into 2^bits buckets,
+ * so the model needs no vocabulary.
+ */
+
+export type Language = 'zh' | 'en';
+
+/** How one language's model turns units into features; stored in the model header so training and run time agree. */
+export interface FeatureConfig {
+  /** Longest unit n-gram (1 = unigrams only). */
+  readonly maxN: number;
+  /** Mark English words after a negation (not, never, no, …) until the end of the clause. */
+  readonly negation: boolean;
+  /** Add word unigrams and bigrams from Intl.Segmenter (Chinese word boundaries) to the unit n-grams. */
+  readonly words?: boolean;
+  /** Add character 3–5-grams inside Latin words (with word-boundary marks), so "unfunny" shares with "funny". */
+  readonly subwords?: boolean;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Makes any JavaScript string safe and comparable: lone UTF-16 surrogates become U+FFFD, NFKC folds full-width forms
+ * (ＡＢＣ，！) to their ASCII counterparts, letters are lower-cased and runs of white space become one space.
+ */
+export function normalizeText(text: string): string {
+  return text
+    .replace(LONE_SURROGATE, '\uFFFD')
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const enum Kind {
+  Space,
+  Break,
+  Word,
+  Single,
+}
+
+/** True for a Han, kana or CJK-compatibility character: each is a unit of its own. */
+export function isCjk(code: number): boolean {
+  return (
+    (code >= 0x4e00 && code <= 0x9fff) ||
+    (code >= 0x3400 && code <= 0x4dbf) ||
+    (code >= 0xf900 && code <= 0xfaff) ||
+    (code >= 0x3040 && code <= 0x30ff) ||
+    (code >= 0x2e80 && code <= 0x2fdf)
+  );
+}
+
+function kindOf(code: number): Kind {
+  if (code < 128) {
+    if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90)) return Kind.Word;
+    if (code === 33 || code === 63) return Kind.Single;
+    // An apostrophe separates like a space, so "it's" gives the same words as SST's "it 's".
+    if (code <= 32 || code === 39) return Kind.Space;
+    return Kind.Break;
+  }
+  if (isCjk(code)) return Kind.Single;
+  // Accented Latin, Greek, Cyrillic: parts of words.
+  if (code >= 0xc0 && code <= 0x52f && code !== 0xd7 && code !== 0xf7) return Kind.Word;
+  if (code === 0x2019) return Kind.Space;
+  // CJK punctuation (。、「」…), general punctuation (—, “ ”, …) and the replacement character end a clause.
+  if ((code >= 0x3000 && code <= 0x303f) || (code >= 0x2000 && code <= 0x206f) || code === 0xfffd)
+    return Kind.Break;
+  if (code === 0xa0 || code === 0xfeff) return Kind.Space;
+  return Kind.Single;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+// English words that flip the meaning of what follows until the end of the clause.
+const NEGATORS = new Set(
+  'not no never nothing nobody none neither nor without hardly barely cannot'.split(' '),
+);
+const NT = /(\w)? ?n['’]t\b/g;
+const NEGATION_SALT = 0x5bd1e995;
+const BOUNDARY = -1;
+const WORD_SALT = 0x9747b28c;
+const SUBWORD_SALT = 0x1b873593;
+const LATIN_WORD = /[a-z\u00c0-\u024f]{4,}/g;
+const SEGMENTER = new Intl.Segmenter('zh', { granularity: 'word' });
+
+/**
+ * Reusable buffers: feature extraction runs for every analysed text, so it allocates nothing per call beyond the
+ * word strings it must compare against the negation list.
+ */
+export class FeatureExtractor {
+  private units = new Int32Array(1024);
+  private out = new Int32Array(4096);
+  private seen: Uint32Array;
+  private generation = 0;
+
+  constructor(readonly bits: number) {
+    this.seen = new Uint32Array(1 << bits);
+  }
+
+  /**
+   * Distinct feature indices (each in [0, 2^bits)) of a normalised text; the returned view is valid until the next
+   * call. `lang` only selects the n-gram order and negation handling.
+   */
+  extract(normalized: string, config: FeatureConfig): Int32Array {
+    // People write "don't", SST writes "do n't": both become "do not" before the words are cut.
+    const text = config.negation ? normalized.replace(NT, '$1 not') : normalized;
+    const count = this.unitHashes(text, config.negation);
+    const units = this.units;
+    const mask = (1 << this.bits) - 1;
+    if (++this.generation === 0xffffffff) {
+      this.seen.fill(0);
+      this.generation = 1;
+    }
+    const gen = this.generation;
+    let n = 0;
+    for (let i = 0; i < count; i++) {
+      const first = units[i] as number;
+      if (first === BOUNDARY) continue;
+      let h = FNV_OFFSET;
+      for (let len = 1; len <= config.maxN && i + len <= count; len++) {
+        const u = units[i + len - 1] as number;
+        if (u === BOUNDARY) break;
+        h = Math.imul(h ^ u, FNV_PRIME);
+        const idx = fmix(h ^ len) & mask;
+        if (this.seen[idx] === gen) continue;
+        this.seen[idx] = gen;
+        if (n === this.out.length) this.grow();
+        this.out[n++] = idx;
+      }
+    }
+    if (config.words) n = this.wordFeatures(text, n, mask, gen);
+    if (config.subwords) n = this.subwordFeatures(text, n, mask, gen);
+    return this.out.subarray(0, n);
+  }
+
+  private subwordFeatures(text: string, n: number, mask: number, gen: number): number {
+    for (const m of text.matchAll(LATIN_WORD)) {
+      const w = `<${m[0]}>`;
+      for (let i = 0; i + 3 <= w.length; i++) {
+        let h = SUBWORD_SALT;
+        for (let k = 0; k < 5 && i + k < w.length; k++) {
+          h = Math.imul(h ^ w.charCodeAt(i + k), FNV_PRIME);
+          if (k < 2) continue;
+          const idx = fmix(h) & mask;
+          if (this.seen[idx] === gen) continue;
+          this.seen[idx] = gen;
+          if (n === this.out.length) this.grow();
+          this.out[n++] = idx;
+        }
+      }
+    }
+    return n;
+  }
+
+  private wordFeatures(text: string, n: number, mask: number, gen: number): number {
+    let prev = 0;
+    for (const s of SEGMENTER.segment(text)) {
+      if (!s.isWordLike) {
+        prev = 0;
+        continue;
+      }
+      let h = WORD_SALT;
+      const w = s.segment;
+      for (let k = 0; k < w.length; k++) h = Math.imul(h ^ w.charCodeAt(k), FNV_PRIME);
+      const candidates = prev === 0 ? [h] : [h, Math.imul(prev ^ h, FNV_PRIME)];
+      for (const c of candidates) {
+        const idx = fmix(c) & mask;
+        if (this.seen[idx] === gen) continue;
+        this.seen[idx] = gen;
+        if (n === this.out.length) this.grow();
+        this.out[n++] = idx;
+      }
+      prev = h | 0 || 1;
+    }
+    return n;
+  }
+
+  private grow(): void {
+    const bigger = new Int32Array(this.out.length * 2);
+    bigger.set(this.out);
+    this.out = bigger;
+  }
+
+  /** Writes one hash per unit (or BOUNDARY at clause ends) into this.units; returns how many. */
+  private unitHashes(text: string, negation: boolean): number {
+    let n = 0;
+    let negated = false;
+    const len = text.length;
+    let i = 0;
+    while (i < len) {
+      if (n + 2 >= this.units.length) {
+        const bigger = new Int32Array(this.units.length * 2);
+        bigger.set(this.units);
+        this.units = bigger;
+      }
+      const code = text.charCodeAt(i);
+      const kind = kindOf(code);
+      if (kind === Kind.Space) {
+        i++;
+        continue;
+      }
+      if (kind === Kind.Break) {
+        if (n > 0 && this.units[n - 1] !== BOUNDARY) this.units[n++] = BOUNDARY;
+        negated = false;
+        i++;
+        continue;
+      }
+      if (kind === Kind.Word) {
+        const start = i;
+        let h = FNV_OFFSET;
+        while (i < len) {
+          const c = text.charCodeAt(i);
+          if (kindOf(c) !== Kind.Word) break;
+          h = Math.imul(h ^ c, FNV_PRIME);
+          i++;
+        }
+        let unit = h | 0;
+        if (negation) {
+          if (negated) unit = (unit ^ NEGATION_SALT) | 0;
+          else if (i - start <= 7 && NEGATORS.has(text.slice(start, i))) negated = true;
+        }
+        this.units[n++] = unit;
+        continue;
+      }
+      // Single: a CJK character, an emoji (a surrogate pair is one unit) or ! / ?.
+      let h = Math.imul(FNV_OFFSET ^ code, FNV_PRIME);
+      if (code >= 0xd800 && code <= 0xdbff && i + 1 < len) {
+        h = Math.imul(h ^ text.charCodeAt(i + 1), FNV_PRIME);
+        i++;
+      }
+      i++;
+      this.units[n++] = h | 0;
+    }
+    return n;
+  }
+}
+
