@@ -3,6 +3,10 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
+// A NODE_ENV inherited from the caller (vitest sets "test") would make Vite emit a development build of React and
+// Ant Design; the console is always built for production.
+process.env.NODE_ENV = 'production';
+
 const configFile = fileURLToPath(new URL('../web/vite.config.ts', import.meta.url));
 
 try {

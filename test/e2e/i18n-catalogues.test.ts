@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 type Catalogue = { [key: string]: string | Catalogue };
 
 function load(locale: string): Catalogue {
-  return JSON.parse(readFileSync(new URL(`../../web/src/i18n/${locale}.json`, import.meta.url), 'utf8')) as Catalogue;
+  return JSON.parse(
+    readFileSync(new URL(`../../web/src/i18n/${locale}.json`, import.meta.url), 'utf8'),
+  ) as Catalogue;
 }
 
 /** Every leaf key as a dotted path. */

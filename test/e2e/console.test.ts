@@ -1,0 +1,333 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer } from '../support/server.js';
+
+/**
+ * The console in a real browser (Debian's chromium) against the real server on a fresh database with the demo
+ * workspace: sign-in, language switch, API key and write key creation, the audit trail of those, sign-out.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const DEMO = { email: 'demo@touchpoint.dev', password: 'touchpoint-demo' };
+/** Set to a folder to keep screenshots of the pages the test visits. */
+const SHOTS = process.env.TOUCHPOINT_E2E_SCREENSHOTS;
+
+/** Newest modification time of the console's sources, to tell whether web/dist is out of date. */
+function newestSource(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
+    const full = path.join(dir, entry.name);
+    return Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
+  }, 0);
+}
+
+function consoleBuildIsCurrent(): boolean {
+  const index = path.join(ROOT, 'web/dist/index.html');
+  if (!existsSync(index)) return false;
+  const sources = Math.max(
+    newestSource(path.join(ROOT, 'web/src')),
+    statSync(path.join(ROOT, 'web/index.html')).mtimeMs,
+    statSync(path.join(ROOT, 'web/vite.config.ts')).mtimeMs,
+  );
+  return statSync(index).mtimeMs >= sources;
+}
+
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(`console e2e skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
+}
+
+describe.skipIf(!hasChromium)('console in Chromium', () => {
+  let server: { baseUrl: string; close(): Promise<void> };
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const problems: string[] = [];
+
+  const shot = async (name: string) => {
+    if (!SHOTS) return;
+    mkdirSync(SHOTS, { recursive: true });
+    await settled(page.locator('body'));
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  };
+
+  /** Waits until the opening animation of a popup has finished; clicks during it can get lost. */
+  const settled = (locator: Locator) =>
+    locator.evaluate((element) => {
+      // The test compiles without the DOM library; this is the part of Element it needs.
+      interface Animation {
+        finished: Promise<unknown>;
+        effect: { getComputedTiming(): { iterations?: number } } | null;
+      }
+      const animated = element as unknown as { getAnimations(o: { subtree: boolean }): Animation[] };
+      const finite = animated
+        .getAnimations({ subtree: true })
+        .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity);
+      // A cancelled animation (its element removed) rejects `finished`; that counts as done too.
+      return Promise.all(finite.map((animation) => animation.finished.catch(() => undefined)));
+    });
+
+  /** Picks a language in the top bar's language menu. */
+  const chooseLanguage = async (label: string) => {
+    await page.getByTestId('language-switch').click();
+    const menu = page.locator('.ant-dropdown:not(.ant-dropdown-hidden)');
+    await menu.waitFor();
+    await settled(menu);
+    await menu.getByRole('menuitem', { name: label }).click();
+    await menu.waitFor({ state: 'hidden' });
+  };
+
+  /** Opens a page through the sidebar, as a person would. */
+  const openFromMenu = async (label: string) => {
+    await page.locator('.tp-sider-menu').getByRole('link', { name: label, exact: true }).click();
+  };
+
+  beforeAll(async () => {
+    // The server serves web/dist; build it first when missing or older than the sources (before the server starts
+    // and lists its files).
+    if (!consoleBuildIsCurrent()) {
+      execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-web.mjs')], {
+        cwd: ROOT,
+        stdio: 'inherit',
+      });
+    }
+    server = await startTestServer();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless=new',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    // Everything is bundled: a request to any other origin would break under the CSP (and in China).
+    page.on('request', (request) => {
+      if (!request.url().startsWith(server.baseUrl) && !request.url().startsWith('data:')) {
+        problems.push(`external request: ${request.url()}`);
+      }
+    });
+  }, 180_000);
+
+  afterEach(async (test) => {
+    if (test.task.result?.state === 'fail')
+      await shot(`failed-${test.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('sends visitors to the login page and gives one answer for any wrong credentials', async () => {
+    await page.goto(`${server.baseUrl}/settings/audit`);
+    await page.waitForURL(/\/login\?next=%2Fsettings%2Faudit/);
+    await expect(page.getByRole('heading', { name: '登录' })).toBeTruthy();
+    await page.getByText('Touchpoint 客户体验平台').waitFor();
+
+    const failedLogin = async (email: string, password: string) => {
+      await page.getByLabel('邮箱').fill(email);
+      await page.getByLabel('密码').fill(password);
+      await page.getByTestId('login-submit').click();
+      const error = page.getByTestId('login-error');
+      await error.waitFor();
+      const text = (await error.textContent()) ?? '';
+      await page.getByLabel('密码').fill('');
+      return text;
+    };
+    const wrongPassword = await failedLogin(DEMO.email, 'not-the-password');
+    const unknownUser = await failedLogin('nobody@touchpoint.dev', 'not-the-password');
+    expect(wrongPassword).toContain('邮箱或密码不正确');
+    // No hint whether the account exists.
+    expect(unknownUser).toBe(wrongPassword);
+    await shot('login');
+  }, 60_000);
+
+  it('signs in with the demo account and shows the start page of the workspace', async () => {
+    await page.getByLabel('邮箱').fill(DEMO.email);
+    await page.getByLabel('密码').fill(DEMO.password);
+    await page.getByTestId('login-submit').click();
+    // Back to where the visitor wanted to go…
+    await page.waitForURL(`${server.baseUrl}/settings/audit`);
+    await page.getByRole('heading', { name: '审计日志' }).waitFor();
+    // …and the start page.
+    await openFromMenu('快速开始');
+    await page.getByTestId('getting-started').waitFor();
+    await page.getByRole('heading', { name: /^欢迎，/ }).waitFor();
+    expect(await page.getByTestId('workspace-switch').textContent()).toContain('星河移动');
+    await page.getByText('创建写入密钥').first().waitFor();
+    expect(await page.title()).toContain('Touchpoint');
+    await shot('home-zh');
+  }, 60_000);
+
+  it('switches the language to English and back, and saves it to the profile', async () => {
+    const profileLocale = () =>
+      page.evaluate(async () => {
+        const response = await fetch('/api/v1/auth/me', { headers: { accept: 'application/json' } });
+        return ((await response.json()) as { user: { locale: string } }).user.locale;
+      });
+
+    await chooseLanguage('English');
+    await page.locator('.tp-sider-menu').getByRole('link', { name: 'Getting started' }).waitFor();
+    await page.getByRole('heading', { name: /^Welcome, / }).waitFor();
+    await page.getByText('Create a write key').first().waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.evaluate("localStorage.getItem('touchpoint.locale')")).toBe('en');
+    await expect.poll(profileLocale).toBe('en');
+    await shot('home-en');
+
+    await chooseLanguage('简体中文');
+    await page.locator('.tp-sider-menu').getByRole('link', { name: '快速开始' }).waitFor();
+    await page.getByRole('heading', { name: /^欢迎，/ }).waitFor();
+    expect(await page.getByText('Getting started').count()).toBe(0);
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    await expect.poll(profileLocale).toBe('zh-CN');
+  }, 60_000);
+
+  it('creates an API key and shows the secret only once', async () => {
+    await openFromMenu('API 密钥');
+    await page.getByRole('heading', { name: 'API 密钥' }).waitFor();
+    await page.getByTestId('create-api-key').first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('名称').fill('E2E CRM 同步');
+    await dialog.getByRole('button', { name: /^创\s?建$/ }).click();
+
+    const secretBox = page.getByTestId('api-key-secret');
+    await secretBox.waitFor();
+    const secret = (await secretBox.textContent()) ?? '';
+    expect(secret).toMatch(/^tp_sk_[\w-]{20,}$/);
+    await page.getByText('密钥只显示这一次').waitFor();
+    await shot('api-key-created');
+    await page.getByTestId('api-key-done').click();
+    await secretBox.waitFor({ state: 'detached' });
+
+    const row = page.getByRole('row', { name: /E2E CRM 同步/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('有效');
+    // Gone for good: neither the page nor a reload shows it again.
+    expect(await page.content()).not.toContain(secret);
+    await page.reload();
+    await page.getByRole('row', { name: /E2E CRM 同步/ }).waitFor();
+    expect(await page.content()).not.toContain(secret);
+  }, 60_000);
+
+  it('creates a write key and shows the install snippets for it', async () => {
+    await openFromMenu('数据源');
+    await page.getByRole('heading', { name: '数据源' }).waitFor();
+    await page.getByTestId('create-write-key').first().click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('数据源名称').fill('E2E 微信小程序');
+    await dialog.getByLabel('数据源名称').press('Enter'); // Enter submits, like the button
+
+    const drawer = page.getByTestId('install-drawer');
+    await drawer.waitFor();
+    const row = page.getByRole('row', { name: /E2E 微信小程序/ });
+    const writeKey = ((await row.locator('code').first().textContent()) ?? '').trim();
+    expect(writeKey).toMatch(/^tp_wk_/);
+
+    const browserSnippet = (await drawer.getByTestId('snippet-browser').textContent()) ?? '';
+    expect(browserSnippet).toContain("from '@segment/analytics-next'");
+    expect(browserSnippet).toContain('AnalyticsBrowser.load(');
+    expect(browserSnippet).toContain(`'${writeKey}'`);
+    expect(browserSnippet).toContain(`apiHost: '${new URL(server.baseUrl).host}/v1'`);
+    expect(browserSnippet).toContain("protocol: 'http'");
+    await shot('write-key-snippet');
+
+    await drawer.getByRole('tab', { name: 'Node.js' }).click();
+    const nodeSnippet = (await drawer.getByTestId('snippet-node').textContent()) ?? '';
+    expect(nodeSnippet).toContain(`new Analytics({ writeKey: '${writeKey}', host: '${server.baseUrl}' })`);
+
+    await drawer.getByRole('tab', { name: 'HTTP' }).click();
+    expect(await drawer.getByTestId('snippet-http').textContent()).toContain(`${server.baseUrl}/v1/track`);
+    await page.locator('.ant-drawer').getByRole('button', { name: '关闭' }).click();
+    await drawer.waitFor({ state: 'hidden' });
+  }, 60_000);
+
+  it('adds a member and shows the temporary password only once', async () => {
+    await openFromMenu('成员');
+    await page.getByRole('heading', { name: '成员' }).waitFor();
+    await page.getByRole('row', { name: /viewer@touchpoint\.dev/ }).waitFor();
+    await page.getByRole('button', { name: /添加成员/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('邮箱').fill('new.agent@touchpoint.dev');
+    await dialog.getByRole('button', { name: /添加成员/ }).click();
+
+    const password = page.getByTestId('temporary-password');
+    await password.waitFor();
+    const value = ((await password.textContent()) ?? '').trim();
+    expect(value.length).toBeGreaterThanOrEqual(8);
+    await page
+      .getByRole('dialog')
+      .locator('.ant-modal-footer')
+      .getByRole('button', { name: /关\s?闭/ })
+      .click();
+    await password.waitFor({ state: 'detached' });
+    expect(await page.content()).not.toContain(value);
+    await page.getByRole('row', { name: /new\.agent@touchpoint\.dev/ }).waitFor();
+  }, 60_000);
+
+  it('shows those changes in the audit log, with filters and details', async () => {
+    await openFromMenu('审计日志');
+    const table = page.getByTestId('audit-table');
+    await table.getByText('api_key.created').waitFor();
+    await table.getByText('write_key.created').first().waitFor();
+    await table.getByText('member.added').first().waitFor();
+    // People appear by name, not only by id.
+    await table
+      .getByRole('row', { name: /api_key\.created/ })
+      .getByText('演示管理员')
+      .waitFor();
+    await shot('audit');
+
+    await page.getByLabel('操作', { exact: true }).fill('api_key.created');
+    await page.getByRole('button', { name: /查\s?询/ }).click();
+    await expect.poll(() => table.getByText('write_key.created').count()).toBe(0);
+    const rows = table.locator('tbody tr.ant-table-row');
+    expect(await rows.count()).toBe(1);
+
+    await rows.first().getByRole('button').first().click(); // expand
+    const details = table.locator('.tp-audit-detail');
+    await details.waitFor();
+    expect(await details.textContent()).toContain('E2E CRM 同步');
+  }, 60_000);
+
+  it('signs out, after which the console needs a new sign-in', async () => {
+    await page.getByTestId('user-menu').click();
+    await page.getByRole('menuitem', { name: '退出登录' }).click();
+    await page.waitForURL(/\/login/);
+    await page.getByText('您已退出登录。').first().waitFor();
+
+    await page.goto(`${server.baseUrl}/settings/api-keys`);
+    await page.waitForURL(/\/login\?next=/);
+    const status = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status);
+    expect(status).toBe(401);
+  }, 60_000);
+
+  it('returns to the login page when the session ends while the console is open', async () => {
+    await page.getByLabel('邮箱').fill(DEMO.email);
+    await page.getByLabel('密码').fill(DEMO.password);
+    await page.getByTestId('login-submit').click();
+    await page.getByRole('heading', { name: 'API 密钥' }).waitFor();
+
+    await context.clearCookies(); // as if the session expired or was revoked elsewhere
+    await openFromMenu('成员'); // its list request now gets a 401
+    await page.waitForURL(/\/login\?next=%2Fsettings%2Fmembers&reason=expired/);
+    await page.getByText('登录已过期，请重新登录。').waitFor();
+  }, 60_000);
+
+  it('made no request outside the server and raised no page errors', () => {
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,91 @@
+import { apiRequest } from './client';
+import type {
+  ApiKey,
+  AuditEntry,
+  AuditFilter,
+  Locale,
+  Member,
+  Page,
+  Role,
+  SessionInfo,
+  Workspace,
+  WriteKey,
+} from './types';
+
+const V1 = '/api/v1';
+
+export interface PageParams {
+  limit?: number;
+  cursor?: string | null;
+  signal?: AbortSignal;
+}
+
+function pageQuery(params: PageParams) {
+  return { limit: params.limit, cursor: params.cursor ?? undefined };
+}
+
+/** Sign-in, the signed-in user and their current workspace. */
+export const authApi = {
+  login: (email: string, password: string) =>
+    apiRequest<SessionInfo>('POST', `${V1}/auth/login`, { body: { email, password }, sessionExpiry: false }),
+  logout: () => apiRequest<void>('POST', `${V1}/auth/logout`, { sessionExpiry: false }),
+  me: (signal?: AbortSignal) =>
+    apiRequest<SessionInfo>('GET', `${V1}/auth/me`, { signal, sessionExpiry: false }),
+  updateMe: (patch: { name?: string; locale?: Locale }) =>
+    apiRequest<SessionInfo>('PATCH', `${V1}/auth/me`, { body: patch }),
+  switchWorkspace: (slug: string) =>
+    apiRequest<SessionInfo>('POST', `${V1}/auth/workspace`, { body: { slug } }),
+  changePassword: (currentPassword: string, newPassword: string) =>
+    apiRequest<void>('POST', `${V1}/auth/password`, { body: { currentPassword, newPassword } }),
+};
+
+export interface WorkspacePatch {
+  name?: string;
+  timeZone?: string;
+  defaultLocale?: Locale;
+}
+
+export const workspaceApi = {
+  get: (signal?: AbortSignal) => apiRequest<Workspace>('GET', `${V1}/workspace`, { signal }),
+  update: (patch: WorkspacePatch) => apiRequest<Workspace>('PATCH', `${V1}/workspace`, { body: patch }),
+  create: (input: { slug: string; name: string; timeZone?: string; defaultLocale?: Locale }) =>
+    apiRequest<Workspace>('POST', `${V1}/workspaces`, { body: input }),
+};
+
+export const membersApi = {
+  list: (params: PageParams = {}) =>
+    apiRequest<Page<Member>>('GET', `${V1}/members`, { query: pageQuery(params), signal: params.signal }),
+  add: (input: { email: string; role: Role; name?: string }) =>
+    apiRequest<{ member: Member; temporaryPassword: string | null }>('POST', `${V1}/members`, {
+      body: input,
+    }),
+  changeRole: (userId: string, role: Role) =>
+    apiRequest<Member>('PATCH', `${V1}/members/${encodeURIComponent(userId)}`, { body: { role } }),
+  remove: (userId: string) => apiRequest<void>('DELETE', `${V1}/members/${encodeURIComponent(userId)}`),
+};
+
+export const apiKeysApi = {
+  list: (params: PageParams = {}) =>
+    apiRequest<Page<ApiKey>>('GET', `${V1}/api-keys`, { query: pageQuery(params), signal: params.signal }),
+  create: (input: { name: string; role: Role }) =>
+    apiRequest<{ apiKey: ApiKey; key: string }>('POST', `${V1}/api-keys`, { body: input }),
+  revoke: (id: string) => apiRequest<void>('DELETE', `${V1}/api-keys/${encodeURIComponent(id)}`),
+};
+
+export const writeKeysApi = {
+  list: (params: PageParams = {}) =>
+    apiRequest<Page<WriteKey>>('GET', `${V1}/write-keys`, {
+      query: pageQuery(params),
+      signal: params.signal,
+    }),
+  create: (input: { name: string }) => apiRequest<WriteKey>('POST', `${V1}/write-keys`, { body: input }),
+  revoke: (id: string) => apiRequest<void>('DELETE', `${V1}/write-keys/${encodeURIComponent(id)}`),
+};
+
+export const auditApi = {
+  list: (filter: AuditFilter, params: PageParams = {}) =>
+    apiRequest<Page<AuditEntry>>('GET', `${V1}/audit`, {
+      query: { ...filter, ...pageQuery(params) },
+      signal: params.signal,
+    }),
+};

@@ -1,0 +1,51 @@
+import {
+  ApiOutlined,
+  AuditOutlined,
+  KeyOutlined,
+  RocketOutlined,
+  SettingOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
+import type { ReactNode } from 'react';
+import type { Permission } from '../api';
+
+type NavLabel = 'nav.home' | 'nav.workspace' | 'nav.members' | 'nav.apiKeys' | 'nav.writeKeys' | 'nav.audit';
+
+export interface NavItem {
+  path: string;
+  label: NavLabel;
+  icon: ReactNode;
+  /** Shown only when the user's role grants this; undefined = everyone in a workspace. */
+  permission?: Permission;
+}
+
+export const MAIN_NAV: NavItem[] = [{ path: '/', label: 'nav.home', icon: <RocketOutlined /> }];
+
+export const SETTINGS_NAV: NavItem[] = [
+  {
+    path: '/settings/workspace',
+    label: 'nav.workspace',
+    icon: <SettingOutlined />,
+    permission: 'workspace.read',
+  },
+  { path: '/settings/members', label: 'nav.members', icon: <TeamOutlined />, permission: 'members.read' },
+  {
+    path: '/settings/write-keys',
+    label: 'nav.writeKeys',
+    icon: <ApiOutlined />,
+    permission: 'write_keys.read',
+  },
+  { path: '/settings/api-keys', label: 'nav.apiKeys', icon: <KeyOutlined />, permission: 'api_keys.read' },
+  { path: '/settings/audit', label: 'nav.audit', icon: <AuditOutlined />, permission: 'audit.read' },
+];
+
+/** The menu key of the current location: the longest nav path that prefixes it. */
+export function selectedNavKey(pathname: string): string {
+  const all = [...MAIN_NAV, ...SETTINGS_NAV].map((item) => item.path);
+  const match = all
+    .filter((path) =>
+      path === '/' ? pathname === '/' : pathname === path || pathname.startsWith(`${path}/`),
+    )
+    .sort((a, b) => b.length - a.length)[0];
+  return match ?? pathname;
+}

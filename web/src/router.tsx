@@ -1,0 +1,73 @@
+import { Navigate, Outlet, createBrowserRouter } from 'react-router-dom';
+import { FullPageSpinner } from './components/states';
+import { AppLayout } from './layout/AppLayout';
+import { RequireAuth } from './layout/RequireAuth';
+import { RouteError } from './pages/RouteError';
+
+/** The console's routes; every page is its own chunk, loaded when first visited. */
+export function createRouter() {
+  return createBrowserRouter([
+    {
+      element: <Outlet />,
+      HydrateFallback: FullPageSpinner,
+      errorElement: <RouteError />,
+      children: [
+        {
+          path: '/login',
+          lazy: async () => ({ Component: (await import('./pages/LoginPage')).LoginPage }),
+        },
+        {
+          path: '/',
+          element: (
+            <RequireAuth>
+              <AppLayout />
+            </RequireAuth>
+          ),
+          children: [
+            { index: true, lazy: async () => ({ Component: (await import('./pages/HomePage')).HomePage }) },
+            {
+              path: 'settings',
+              children: [
+                { index: true, element: <Navigate to="workspace" replace /> },
+                {
+                  path: 'workspace',
+                  lazy: async () => ({
+                    Component: (await import('./pages/settings/WorkspaceSettingsPage')).WorkspaceSettingsPage,
+                  }),
+                },
+                {
+                  path: 'members',
+                  lazy: async () => ({
+                    Component: (await import('./pages/settings/MembersPage')).MembersPage,
+                  }),
+                },
+                {
+                  path: 'api-keys',
+                  lazy: async () => ({
+                    Component: (await import('./pages/settings/ApiKeysPage')).ApiKeysPage,
+                  }),
+                },
+                {
+                  path: 'write-keys',
+                  lazy: async () => ({
+                    Component: (await import('./pages/settings/WriteKeysPage')).WriteKeysPage,
+                  }),
+                },
+                {
+                  path: 'audit',
+                  lazy: async () => ({
+                    Component: (await import('./pages/settings/AuditLogPage')).AuditLogPage,
+                  }),
+                },
+              ],
+            },
+            {
+              path: '*',
+              lazy: async () => ({ Component: (await import('./pages/NotFoundPage')).NotFoundPage }),
+            },
+          ],
+        },
+      ],
+    },
+  ]);
+}
