@@ -1,3 +1,5 @@
+import { Transform, type Readable } from 'node:stream';
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FieldCipher } from '../../platform/crypto/index.js';
 import type { Db } from '../../platform/db/index.js';
@@ -24,6 +26,7 @@ import {
   timelineOf,
   updateTraits,
 } from './profile.service.js';
+import { exportCustomersCsv, importCustomersCsv } from './csv.service.js';
 import { fromRow } from './record-events.js';
 
 export interface ProfileRouteOptions {
@@ -34,6 +37,21 @@ export interface ProfileRouteOptions {
 
 const tags = ['customers'];
 const TRAIT_FILTER = /^trait\.([A-Za-z][A-Za-z0-9_]{0,63})$/;
+const CSV_LIMIT_BYTES = 100 * 1024 * 1024;
+
+/** Passes a stream through, failing it with 413 past `limit` bytes (a streamed body escapes Fastify's own limit). */
+function limitBytes(limit: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      done(
+        seen > limit ? new AppError('PAYLOAD_TOO_LARGE', 413, 'error.payload_too_large', { limit }) : null,
+        chunk,
+      );
+    },
+  });
+}
 
 /** Offset of a time zone from UTC at an instant, for counting active days in the workspace's own calendar. */
 function tzOffsetMs(timeZone: string, at: number): number {
@@ -59,6 +77,79 @@ export function profileRoutes(opts: ProfileRouteOptions): FastifyPluginAsyncType
   };
 
   return async (app) => {
+    // CSV bodies are handed to the route as a stream, so a 100 MB import never sits in memory.
+    app.addContentTypeParser(['text/csv', 'application/csv'], (_request, payload, done) =>
+      done(null, payload),
+    );
+
+    app.post(
+      '/customers/import',
+      {
+        schema: {
+          tags,
+          summary: 'Import customers from CSV (upsert by identifier; UTF-8, header row)',
+          description:
+            'Columns user_id, anonymous_id, email, phone, wechat_openid, wechat_unionid and external:<type> are identifiers; every other column is a trait. Send Content-Type: text/csv. Up to 100 MB.',
+          response: {
+            200: Type.Object({
+              rows: Type.Integer(),
+              imported: Type.Integer(),
+              rejected: Type.Integer(),
+              errors: Type.Array(
+                Type.Object({ row: Type.Integer(), code: Type.String(), reason: Type.String() }),
+              ),
+            }),
+          },
+        },
+        config: { auth: 'workspace', permission: 'customers.import' },
+      },
+      async (request) => {
+        const body = request.body as Readable | undefined;
+        if (!body || typeof (body as Readable).pipe !== 'function') {
+          throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, 'error.unsupported_media_type', {
+            type: request.headers['content-type'] ?? 'none',
+          });
+        }
+        const limited = body.pipe(limitBytes(CSV_LIMIT_BYTES));
+        body.on('error', (err) => limited.destroy(err));
+        const result = await importCustomersCsv(
+          db,
+          { cipher, phoneRegion },
+          actorFromRequest(request),
+          workspaceIdOf(request),
+          limited,
+        );
+        if (limited.errored instanceof AppError) throw limited.errored;
+        return result;
+      },
+    );
+
+    app.get(
+      '/customers/export',
+      {
+        schema: {
+          tags,
+          summary: 'Export all customers as CSV (PII masked unless you may read it)',
+          produces: ['text/csv'],
+        },
+        config: { auth: 'workspace', permission: 'customers.read' },
+      },
+      async (request, reply) => {
+        const stream = exportCustomersCsv(
+          db,
+          { cipher, phoneRegion },
+          actorFromRequest(request),
+          workspaceIdOf(request),
+          canReadPii(request),
+        );
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="customers.csv"')
+          .header('cache-control', 'no-store')
+          .send(stream);
+      },
+    );
+
     app.get(
       '/customers',
       {
