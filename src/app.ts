@@ -8,7 +8,7 @@ import type { Config } from './platform/config/index.js';
 import { pendingMigrations, type DatabaseHandle } from './platform/db/index.js';
 import { createHttpServer, type HttpServer } from './platform/http/index.js';
 import { auditRoutes } from './modules/audit/index.js';
-import { GroupCommitter, ingestRoutes } from './modules/ingest/index.js';
+import { ChannelCatalogue, channelRoutes, GroupCommitter, ingestRoutes } from './modules/ingest/index.js';
 import { profileRoutes } from './modules/profiles/index.js';
 import { createFieldCipher } from './platform/crypto/index.js';
 import { authRoutes, createAuthenticator, keyRoutes, workspaceRoutes } from './modules/workspaces/index.js';
@@ -69,7 +69,10 @@ export async function buildApp(options: {
   const committer = new GroupCommitter({ db, profiles, logger: options.logger });
   // Events already accepted are written before the database closes.
   app.addHook('onClose', () => committer.drain());
-  await app.register(ingestRoutes({ db, committer, jsonMaxDepth: config.jsonMaxDepth }), { prefix: '/v1' });
+  const channels = new ChannelCatalogue(db);
+  await app.register(ingestRoutes({ db, channels, committer, jsonMaxDepth: config.jsonMaxDepth }), {
+    prefix: '/v1',
+  });
 
   await app.register(
     async (api) => {
@@ -84,6 +87,7 @@ export async function buildApp(options: {
       await api.register(workspaceRoutes({ db, tzDefault: config.tzDefault }));
       await api.register(keyRoutes(db));
       await api.register(auditRoutes(db));
+      await api.register(channelRoutes(db, channels));
       await api.register(profileRoutes({ db, cipher: profiles.cipher, phoneRegion: config.phoneRegion }));
     },
     { prefix: '/api/v1' },

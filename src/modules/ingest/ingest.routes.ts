@@ -4,11 +4,13 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Db } from '../../platform/db/index.js';
 import { AppError, parseJsonText } from '../../platform/http/index.js';
 import { markWriteKeyUsed, resolveWriteKey } from '../workspaces/index.js';
+import type { ChannelCatalogue } from './channels.js';
 import type { GroupCommitter } from './group-commit.js';
 import { isRejection, LIMITS, validateEvent, type EventType, type Rejection } from './validate-event.js';
 
 export interface IngestRouteOptions {
   db: Db;
+  channels: ChannelCatalogue;
   committer: GroupCommitter;
   jsonMaxDepth: number;
 }
@@ -135,6 +137,7 @@ export function ingestRoutes(opts: IngestRouteOptions): FastifyPluginAsync {
               const event = validateEvent(raw, kind, ctx);
               if (isRejection(event))
                 throw new AppError(event.code, 400, 'error.event_rejected', { reason: event.reason });
+              event.channel = await opts.channels.resolve(writeKey.workspaceId, event.channel);
               await opts.committer.submit(writeKey.workspaceId, [event]);
               return reply.send({ success: true });
             }
@@ -162,6 +165,8 @@ export function ingestRoutes(opts: IngestRouteOptions): FastifyPluginAsync {
             if (accepted.length === 0 && rejected.length > 0) {
               throw new AppError('ALL_EVENTS_REJECTED', 400, 'error.all_events_rejected', { rejected });
             }
+            for (const event of accepted)
+              event.channel = await opts.channels.resolve(writeKey.workspaceId, event.channel);
             await opts.committer.submit(writeKey.workspaceId, accepted);
             return reply.send({ success: true, accepted: accepted.length, rejected });
           },

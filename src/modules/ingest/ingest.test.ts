@@ -216,3 +216,83 @@ describe('event collection (Segment HTTP API)', () => {
     );
   });
 });
+
+describe('channel catalogue', () => {
+  let h: TestApp;
+  let ws: TestWorkspace;
+  let writeKey: string;
+  beforeAll(async () => {
+    h = await createTestApp();
+    ws = await h.workspace('channels');
+    writeKey = (
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/v1/write-keys',
+        headers: { authorization: `Bearer ${ws.keys.owner}` },
+        payload: { name: 'x' },
+      })
+    ).json().key;
+  });
+  afterAll(() => h.close());
+
+  const auth = () => ({ authorization: `Bearer ${ws.keys.admin}` });
+  const track = (messageId: string, channel: string) =>
+    h.app.inject({
+      method: 'POST',
+      url: '/v1/track',
+      headers: { 'x-write-key': writeKey },
+      payload: { userId: 'c-1', event: 'Visit', messageId, context: { channel } },
+    });
+  const channelOf = async (messageId: string) =>
+    (
+      await h.t.handle.db
+        .selectFrom('events')
+        .select('channel')
+        .where('message_id', '=', messageId)
+        .executeTakeFirstOrThrow()
+    ).channel;
+
+  it('maps aliases to built-in channels and unknown values to other', async () => {
+    await track('ch-1', 'Call Centre');
+    await track('ch-2', 'mini-program');
+    await track('ch-3', 'carrier pigeon');
+    expect([await channelOf('ch-1'), await channelOf('ch-2'), await channelOf('ch-3')]).toEqual([
+      'call_center',
+      'wechat',
+      'other',
+    ]);
+  });
+
+  it('lets a workspace add its own channels and aliases', async () => {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/channels',
+      headers: auth(),
+      payload: { key: 'douyin', nameZh: '抖音', nameEn: 'Douyin', aliases: ['tiktok cn'] },
+    });
+    expect(res.statusCode).toBe(201);
+    await track('ch-4', 'TikTok CN');
+    expect(await channelOf('ch-4')).toBe('douyin');
+    const list = (await h.app.inject({ method: 'GET', url: '/api/v1/channels', headers: auth() })).json();
+    expect(list.data.find((c: { key: string }) => c.key === 'douyin')).toEqual({
+      key: 'douyin',
+      name: { 'zh-CN': '抖音', en: 'Douyin' },
+      aliases: ['tiktok_cn'],
+      builtIn: false,
+    });
+    const clash = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/channels',
+      headers: auth(),
+      payload: { key: 'shop', nameZh: '店', nameEn: 'Shop' },
+    });
+    expect(clash.json().error.code).toBe('CHANNEL_EXISTS');
+    expect(
+      (await h.app.inject({ method: 'DELETE', url: '/api/v1/channels/web', headers: auth() })).json().error
+        .code,
+    ).toBe('CHANNEL_NOT_FOUND');
+    expect(
+      (await h.app.inject({ method: 'DELETE', url: '/api/v1/channels/douyin', headers: auth() })).statusCode,
+    ).toBe(204);
+  });
+});

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingEvent } from '../profiles/index.js';
-import { channelOf } from './channels.js';
 
 export const LIMITS = {
   eventBytes: 32 * 1024,
@@ -141,7 +140,11 @@ export function validateEvent(
     traits,
     properties,
     context,
-    channel: channelOf(context.channel ?? properties.channel),
+    // The raw value; the route maps it to the workspace's channel catalogue.
+    channel:
+      typeof (context.channel ?? properties.channel) === 'string'
+        ? String(context.channel ?? properties.channel).slice(0, 60)
+        : '',
     sourceId: ctx.sourceId,
     receivedAt: ctx.receivedAt,
     sentAt,

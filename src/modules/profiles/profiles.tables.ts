@@ -53,21 +53,11 @@ export interface EventsTable {
   timestamp: number;
 }
 
-export interface ChannelsTable {
-  workspace_id: string;
-  key: string;
-  name_zh: string;
-  name_en: string;
-  aliases: string;
-  created_at: number;
-}
-
 declare module '../../platform/db/index.js' {
   interface Database {
     profiles: ProfilesTable;
     identities: IdentitiesTable;
     profile_merges: ProfileMergesTable;
     events: EventsTable;
-    channels: ChannelsTable;
   }
 }

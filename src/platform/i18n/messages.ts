@@ -41,6 +41,8 @@ export const en = {
   'error.ingest_overloaded': 'Too many events are waiting to be written; retry in {seconds} second(s).',
   'error.customer_not_found': 'Customer not found.',
   'error.invalid_identifier': 'The identifier is not valid for its type: {reason}',
+  'error.channel_exists': 'The channel or alias "{key}" already exists.',
+  'error.channel_not_found': 'Channel not found (built-in channels cannot be removed).',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -84,4 +86,6 @@ export const zhCN: Record<MessageKey, string> = {
   'error.ingest_overloaded': '待写入的事件过多，请在 {seconds} 秒后重试。',
   'error.customer_not_found': '客户不存在。',
   'error.invalid_identifier': '标识符与其类型不符：{reason}',
+  'error.channel_exists': '渠道或别名 "{key}" 已存在。',
+  'error.channel_not_found': '渠道不存在（内置渠道不可删除）。',
 };
