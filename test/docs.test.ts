@@ -17,7 +17,9 @@ describe('docs/errors.md', () => {
     for (const file of sourceFiles('src')) {
       const text = readFileSync(file, 'utf8');
       // new AppError('CODE', …), ternaries inside it, and the framework-code table rows ['CODE', status, key].
-      for (const m of text.matchAll(/AppError\(\s*(?:[\w.]+\s*\?\s*)?'([A-Z][A-Z0-9_]+)'(?:\s*:\s*'([A-Z][A-Z0-9_]+)')?/g)) {
+      for (const m of text.matchAll(
+        /AppError\(\s*(?:[\w.]+\s*\?\s*)?'([A-Z][A-Z0-9_]+)'(?:\s*:\s*'([A-Z][A-Z0-9_]+)')?/g,
+      )) {
         codes.add(m[1] as string);
         if (m[2]) codes.add(m[2]);
       }

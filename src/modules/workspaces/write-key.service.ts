@@ -105,5 +105,10 @@ export async function resolveWriteKey(
 
 /** Records that a write key sent events (the collection API calls this at most once a minute per key). */
 export async function markWriteKeyUsed(db: Db, workspaceId: string, id: string, at: number): Promise<void> {
-  await db.updateTable('write_keys').set({ last_used_at: at }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+  await db
+    .updateTable('write_keys')
+    .set({ last_used_at: at })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
 }
