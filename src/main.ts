@@ -20,7 +20,9 @@ import {
   ROLES,
   seedDemoWorkspace,
 } from './modules/workspaces/index.js';
+import { seedDemoCustomers } from './modules/profiles/index.js';
 import { ConfigError, describeConfig, loadConfig, type Config } from './platform/config/index.js';
+import { createFieldCipher } from './platform/crypto/index.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './platform/db/index.js';
 import { JobRunner } from './platform/jobs/index.js';
 import { AppError } from './platform/http/index.js';
@@ -68,7 +70,7 @@ export async function main(argv: string[]): Promise<void> {
       case 'seed-demo':
         return await withDatabase(async (database, config) => {
           await migrateToLatest(database.db, allMigrations(database.kind));
-          const created = await seedDemoWorkspace(database.db, actor(), config.tzDefault);
+          const created = await seedDemo(database, config);
           console.log(
             created
               ? `Demo workspace "${DEMO_SLUG}" created. Login: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`
@@ -237,6 +239,18 @@ async function auditVerify(): Promise<void> {
   });
 }
 
+const DEMO_CUSTOMERS = 2000;
+
+/** The demo workspace with its team, then ~2,000 customers and their journeys; false when it already existed. */
+async function seedDemo(database: DatabaseHandle, config: Config): Promise<boolean> {
+  if (!(await seedDemoWorkspace(database.db, systemActor('demo-seed'), config.tzDefault))) return false;
+  console.log(`Seeding the demo workspace with ${DEMO_CUSTOMERS} customers and their journeys…`);
+  const ws = await getWorkspaceBySlug(database.db, DEMO_SLUG);
+  const profiles = { cipher: createFieldCipher(config.secretKey), phoneRegion: config.phoneRegion };
+  await seedDemoCustomers(database.db, profiles, ws.id, { customers: DEMO_CUSTOMERS, now: Date.now() });
+  return true;
+}
+
 async function start(): Promise<void> {
   const config = loadConfig();
   const logger: Logger = pino({
@@ -252,9 +266,8 @@ async function start(): Promise<void> {
   const database = openDatabase(config.databaseUrl);
   const applied = await migrateToLatest(database.db, allMigrations(database.kind));
   if (applied.length) logger.info({ applied }, 'migrations applied');
-  if (config.seedDemo && (await seedDemoWorkspace(database.db, systemActor('demo-seed'), config.tzDefault))) {
+  if (config.seedDemo && (await seedDemo(database, config)))
     logger.info({ workspace: DEMO_SLUG }, 'demo workspace seeded');
-  }
 
   const app = await buildApp({ config, database, logger });
   await app.listen({ port: config.port, host: config.host });
