@@ -73,7 +73,6 @@ interface IdentityState {
   hash: string;
   profileId: string;
   isNew: boolean;
-  moved: boolean;
 }
 
 /**
@@ -122,7 +121,6 @@ export async function recordEvents(
         hash: r.value_hash,
         profileId: r.profile_id,
         isNew: false,
-        moved: false,
       });
   }
   const profiles = new Map<string, ProfileState>();
@@ -173,17 +171,15 @@ export async function recordEvents(
       const b = valuesOf.get(from)?.get(type) ?? new Set<string>();
       return new Set([...a, ...b]).size <= limit;
     });
-  const attach = (id: Identifier, hash: string, profileId: string, at: number) => {
+  const attach = (id: Identifier, hash: string, profileId: string) => {
     identities.set(hash, {
       type: id.type,
       value: id.type && PII_TYPES.has(id.type) ? ctx.cipher.encrypt(id.value) : id.value,
       hash,
       profileId,
       isNew: true,
-      moved: false,
     });
     addValue(profileId, id.type, hash);
-    void at;
   };
   const merge = (from: string, into: string, type: string, messageId: string) => {
     const a = profiles.get(into) as ProfileState;
@@ -191,9 +187,7 @@ export async function recordEvents(
     mergeState(a, b);
     b.mergedInto = into;
     b.dirty = true;
-    for (const idState of identities.values())
-      if (idState.profileId === from)
-        Object.assign(idState, { profileId: into, moved: !idState.isNew || idState.moved });
+    for (const idState of identities.values()) if (idState.profileId === from) idState.profileId = into;
     for (const [t, set] of valuesOf.get(from) ?? []) for (const h of set) addValue(into, t, h);
     valuesOf.delete(from);
     merges.push({ id: newId('mrg'), into, from, type, messageId });
@@ -225,12 +219,12 @@ export async function recordEvents(
           }
         }
         target = candidate ?? createProfile(profiles, e.timestamp);
-        attach(id, hash, target, e.timestamp);
+        attach(id, hash, target);
         continue;
       }
       if (owner === target) continue;
       if (owner === null) {
-        if (canAttach(target, id.type, hash)) attach(id, hash, target, e.timestamp);
+        if (canAttach(target, id.type, hash)) attach(id, hash, target);
       } else if (canMerge(owner, target)) {
         merge(owner, target, id.type, e.messageId);
       }
