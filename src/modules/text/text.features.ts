@@ -31,12 +31,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * (ＡＢＣ，！) to their ASCII counterparts, letters are lower-cased and runs of white space become one space.
  */
 export function normalizeText(text: string): string {
-  return text
-    .replace(LONE_SURROGATE, '\uFFFD')
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+  return text.replace(LONE_SURROGATE, '\uFFFD').normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 const enum Kind {
@@ -59,7 +54,8 @@ export function isCjk(code: number): boolean {
 
 function kindOf(code: number): Kind {
   if (code < 128) {
-    if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90)) return Kind.Word;
+    if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90))
+      return Kind.Word;
     if (code === 33 || code === 63) return Kind.Single;
     // An apostrophe separates like a space, so "it's" gives the same words as SST's "it 's".
     if (code <= 32 || code === 39) return Kind.Space;
@@ -251,4 +247,3 @@ export class FeatureExtractor {
     return n;
   }
 }
-

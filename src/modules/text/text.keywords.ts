@@ -38,7 +38,11 @@ const HAS_CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
  * Up to `limit` keywords of a normalised text. Pass the words of matched topics as `boost` so that the words a topic
  * was recognised by come first among equals.
  */
-export function extractKeywords(normalized: string, limit = 8, boost: ReadonlySet<string> = new Set()): string[] {
+export function extractKeywords(
+  normalized: string,
+  limit = 8,
+  boost: ReadonlySet<string> = new Set(),
+): string[] {
   if (!normalized) return [];
   const counts = new Map<string, { n: number; first: number }>();
   let i = 0;

@@ -45,7 +45,10 @@ export interface SentimentModel {
  * copies no data files, so from dist/modules/text/ the files are read from the source tree they were committed to.
  */
 export function modelDirectory(): string {
-  const candidates = [new URL('./model/', import.meta.url), new URL('../../../src/modules/text/model/', import.meta.url)];
+  const candidates = [
+    new URL('./model/', import.meta.url),
+    new URL('../../../src/modules/text/model/', import.meta.url),
+  ];
   for (const url of candidates) {
     const dir = fileURLToPath(url);
     if (existsSync(dir + HEADER_FILE)) return dir;
@@ -75,10 +78,12 @@ function isHeader(value: unknown): value is ModelHeader {
 /** Reads and checks the model files of a directory (default: modelDirectory()). */
 export function loadSentimentModel(dir: string = modelDirectory()): SentimentModel {
   const header: unknown = JSON.parse(readFileSync(dir + HEADER_FILE, 'utf8'));
-  if (!isHeader(header)) throw new Error(`${dir}${HEADER_FILE} is not a ${MODEL_FORMAT} v${MODEL_VERSION} header`);
+  if (!isHeader(header))
+    throw new Error(`${dir}${HEADER_FILE} is not a ${MODEL_FORMAT} v${MODEL_VERSION} header`);
   const bytes = readFileSync(dir + WEIGHTS_FILE);
   const digest = createHash('sha256').update(bytes).digest('hex');
-  if (digest !== header.weightsSha256) throw new Error(`${dir}${WEIGHTS_FILE} does not match its header (sha256)`);
+  if (digest !== header.weightsSha256)
+    throw new Error(`${dir}${WEIGHTS_FILE} does not match its header (sha256)`);
   // Copy into an aligned buffer: a Buffer from readFileSync may start at any byte offset of a shared pool.
   const all = new Float32Array(bytes.byteLength / 4);
   new Uint8Array(all.buffer).set(bytes);

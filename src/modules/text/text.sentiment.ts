@@ -30,7 +30,11 @@ export function sentimentFromProbability(p: number, band: number): Sentiment {
   const negative = (1 - neutral) * (1 - p);
   const label: SentimentLabel =
     neutral >= positive && neutral >= negative ? 'neutral' : positive > negative ? 'positive' : 'negative';
-  return { label, score: round(p), probabilities: { negative: round(negative), neutral: round(neutral), positive: round(positive) } };
+  return {
+    label,
+    score: round(p),
+    probabilities: { negative: round(negative), neutral: round(neutral), positive: round(positive) },
+  };
 }
 
 /** The answer for a text that carries no sentiment. */
@@ -42,12 +46,15 @@ export const NO_SENTIMENT: Sentiment = {
 
 // Emoji are rare in the training data, so their polarity comes from this small hand-made list (logit units).
 const EMOJI_LOGIT = new Map<number, number>([
-  ...[0x1f600, 0x1f603, 0x1f604, 0x1f601, 0x1f606, 0x1f60a, 0x1f642, 0x1f60d, 0x1f970, 0x1f618, 0x1f44d, 0x1f44f, 0x1f4af,
-    0x2764, 0x1f389, 0x1f60b, 0x1f929, 0x1f917, 0x1f339, 0x263a, 0x1f495, 0x1f496].map((c) => [c, 1.5] as const),
-  ...[0x1f621, 0x1f620, 0x1f92c, 0x1f624, 0x1f61e, 0x1f622, 0x1f62d, 0x1f629, 0x1f62b, 0x1f44e, 0x1f4a9, 0x1f644, 0x1f612,
-    0x1f623, 0x1f616, 0x1f630, 0x1f631, 0x1f92e, 0x1f922, 0x1f494, 0x1f625, 0x1f61f, 0x1f615, 0x2639].map(
-    (c) => [c, -1.5] as const,
-  ),
+  ...[
+    0x1f600, 0x1f603, 0x1f604, 0x1f601, 0x1f606, 0x1f60a, 0x1f642, 0x1f60d, 0x1f970, 0x1f618, 0x1f44d,
+    0x1f44f, 0x1f4af, 0x2764, 0x1f389, 0x1f60b, 0x1f929, 0x1f917, 0x1f339, 0x263a, 0x1f495, 0x1f496,
+  ].map((c) => [c, 1.5] as const),
+  ...[
+    0x1f621, 0x1f620, 0x1f92c, 0x1f624, 0x1f61e, 0x1f622, 0x1f62d, 0x1f629, 0x1f62b, 0x1f44e, 0x1f4a9,
+    0x1f644, 0x1f612, 0x1f623, 0x1f616, 0x1f630, 0x1f631, 0x1f92e, 0x1f922, 0x1f494, 0x1f625, 0x1f61f,
+    0x1f615, 0x2639,
+  ].map((c) => [c, -1.5] as const),
 ]);
 
 interface Evidence {
@@ -135,5 +142,8 @@ export function sentimentOf(model: SentimentModel, normalized: string, lang?: La
     z = logit(positiveProbability(model, normalized, language));
   }
   if (!Number.isFinite(z)) return { language, sentiment: NO_SENTIMENT };
-  return { language, sentiment: sentimentFromProbability(sigmoid(z + e.emojiLogit), model.header.neutralBand) };
+  return {
+    language,
+    sentiment: sentimentFromProbability(sigmoid(z + e.emojiLogit), model.header.neutralBand),
+  };
 }
