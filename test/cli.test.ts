@@ -9,7 +9,8 @@ import { testConfig } from './support/app.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
 
 /** The `touchpoint` CLI, run as a real process against this test's database. */
-describe('touchpoint CLI', () => {
+// Each CLI call is a fresh Node process compiling TypeScript on the fly: allow for a busy 2-core machine.
+describe('touchpoint CLI', { timeout: 180_000 }, () => {
   let t: TestDatabase;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'tp-cli-'));
   const cli = (args: string[], env: Record<string, string> = {}) => {
