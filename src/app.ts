@@ -10,6 +10,7 @@ import { createHttpServer, type HttpServer } from './platform/http/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { ChannelCatalogue, channelRoutes, GroupCommitter, ingestRoutes } from './modules/ingest/index.js';
 import { profileRoutes } from './modules/profiles/index.js';
+import { textRoutes } from './modules/text/index.js';
 import { createFieldCipher } from './platform/crypto/index.js';
 import { authRoutes, createAuthenticator, keyRoutes, workspaceRoutes } from './modules/workspaces/index.js';
 
@@ -88,6 +89,7 @@ export async function buildApp(options: {
       await api.register(keyRoutes(db));
       await api.register(auditRoutes(db));
       await api.register(channelRoutes(db, channels));
+      await api.register(textRoutes(db));
       await api.register(profileRoutes({ db, cipher: profiles.cipher, phoneRegion: config.phoneRegion }));
     },
     { prefix: '/api/v1' },

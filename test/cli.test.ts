@@ -30,7 +30,7 @@ describe('touchpoint CLI', { timeout: 180_000 }, () => {
   it('migrates, creates a user, a workspace, keys, and every action is audited and verifiable', async () => {
     expect(cli(['migrate'])).toMatchObject({
       code: 0,
-      out: 'Applied 2 migration(s): 0001_foundation, 0002_customer_data',
+      out: 'Applied 3 migration(s): 0001_foundation, 0002_customer_data, 0003_text',
     });
     expect(cli(['migrate']).out).toBe('Database is up to date.');
     const user = cli(['create-user', '--email', 'Ops@Example.com', '--name', '运维 Ops']);

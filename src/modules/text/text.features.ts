@@ -97,8 +97,8 @@ const LATIN_WORD = /[a-z\u00c0-\u024f]{4,}/g;
 const SEGMENTER = new Intl.Segmenter('zh', { granularity: 'word' });
 
 /**
- * Reusable buffers: feature extraction runs for every analysed text, so it allocates nothing per call beyond the
- * word strings it must compare against the negation list.
+ * Feature extraction runs for every analysed text, so its buffers are reused across calls, and duplicate features
+ * are dropped with a generation-stamped table instead of a Set. Not re-entrant: one instance per model.
  */
 export class FeatureExtractor {
   private units = new Int32Array(1024);
@@ -112,7 +112,7 @@ export class FeatureExtractor {
 
   /**
    * Distinct feature indices (each in [0, 2^bits)) of a normalised text; the returned view is valid until the next
-   * call. `lang` only selects the n-gram order and negation handling.
+   * call. `config` (one per language, from the model header) selects the n-grams and options.
    */
   extract(normalized: string, config: FeatureConfig): Int32Array {
     // People write "don't", SST writes "do n't": both become "do not" before the words are cut.

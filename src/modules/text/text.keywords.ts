@@ -50,7 +50,8 @@ export function extractKeywords(
     if (!s.isWordLike) continue;
     const w = s.segment;
     i++;
-    if (DIGITS.test(w)) continue;
+    // Digits say nothing by themselves; very long "words" are runs of noise (URLs, keyboard mashing).
+    if (DIGITS.test(w) || w.length > 24) continue;
     if (HAS_CJK.test(w)) {
       if (w.length < 2 || ZH_STOP.has(w)) continue;
     } else if (w.length < 2 || EN_STOP.has(w.replace(/'/g, ''))) continue;

@@ -530,6 +530,11 @@ function expandAlternatives(keyword: string): string[] {
   return keyword.includes('?') ? [keyword.replace('?', 's'), keyword.replace('?', 'z')] : [keyword];
 }
 
+/** True when a keyword can match something (not empty, not only punctuation or wildcards). */
+export function isMatchableKeyword(raw: string): boolean {
+  return expandAlternatives(raw).some((k) => compileKeyword(k) !== null);
+}
+
 /** Compiles the default taxonomy plus a workspace's own topics and keywords. Unknown topics of keywords are skipped. */
 export function compileTaxonomy(
   custom: { topics?: readonly CustomTopic[]; keywords?: readonly VocabularyKeyword[] } = {},
@@ -570,7 +575,7 @@ export function paddedWords(normalized: string): string {
 }
 
 /**
- * Topics of a normalised text, in taxonomy order, each with the keywords that matched. A text with letters but
+ * Topics of a normalised text, in taxonomy order, each with the keywords that matched. A non-empty text with
  * no match gets the `other` topic; an empty one gets none.
  */
 export function matchTopics(taxonomy: Taxonomy, normalized: string): TopicMatch[] {

@@ -43,6 +43,8 @@ export const en = {
   'error.invalid_identifier': 'The identifier is not valid for its type: {reason}',
   'error.channel_exists': 'The channel or alias "{key}" already exists.',
   'error.channel_not_found': 'Channel not found (built-in channels cannot be removed).',
+  'error.text_keyword_not_found': 'Keyword not found.',
+  'error.text_correction_not_found': 'Correction not found.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -88,4 +90,6 @@ export const zhCN: Record<MessageKey, string> = {
   'error.invalid_identifier': '标识符与其类型不符：{reason}',
   'error.channel_exists': '渠道或别名 "{key}" 已存在。',
   'error.channel_not_found': '渠道不存在（内置渠道不可删除）。',
+  'error.text_keyword_not_found': '关键词不存在。',
+  'error.text_correction_not_found': '纠正记录不存在。',
 };

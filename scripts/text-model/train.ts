@@ -1,0 +1,516 @@
+/**
+ * Trains the sentiment model of the text module and writes its evaluation report.
+ *
+ *   npx tsx scripts/text-model/train.ts            (data from ../shared/datasets, or TOUCHPOINT_DATASETS=dir)
+ *
+ * 1. Loads ChnSentiCorp, waimai_10k, online_shopping_10_cats (Chinese) and SST-2 (English) and splits each into
+ *    train 75 % / validation 10 % / test 15 % by a keyed hash of the normalised text (see datasets.ts; SST-2 is split
+ *    by full sentence so that no phrase of a held-out sentence is trained on).
+ * 2. Per language, fits every candidate configuration below on the train parts and keeps the one with the best mean
+ *    validation accuracy over that language's data sets (each data set weighs the same, so the small hotel set
+ *    counts as much as the large e-commerce set).
+ * 3. Fits Platt scaling on the validation parts, writes src/modules/text/model/sentiment.{json,bin}.
+ * 4. Reloads the written files through the run-time code (text.model.ts, text.sentiment.ts: automatic language
+ *    detection included) and evaluates on the test parts, which nothing above has seen; writes docs/text-model.md.
+ * Everything is seeded: two runs give byte-identical model files.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
+import {
+  FeatureExtractor,
+  normalizeText,
+  type FeatureConfig,
+  type Language,
+} from '../../src/modules/text/text.features.js';
+import {
+  HEADER_FILE,
+  loadSentimentModel,
+  MODEL_FORMAT,
+  MODEL_VERSION,
+  WEIGHTS_FILE,
+  type ModelHeader,
+} from '../../src/modules/text/text.model.js';
+import { sentimentOf } from '../../src/modules/text/text.sentiment.js';
+import {
+  loadDataSets,
+  SPLIT_SEED,
+  TEST_SHARE,
+  VALIDATION_SHARE,
+  type DataSet,
+  type Example,
+} from './datasets.js';
+import { lexiconExamples } from './lexicon.js';
+import { featurize, plattScale, score, train, type LinearModel, type TrainOptions } from './linear.js';
+import { calibrationError, evaluate, type Evaluation } from './metrics.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const DATASETS = process.env.TOUCHPOINT_DATASETS ?? path.resolve(ROOT, '../shared/datasets');
+const MODEL_DIR = path.join(ROOT, 'src/modules/text/model/');
+const REPORT = path.join(ROOT, 'docs/text-model.md');
+
+const HASH_BITS = 20;
+const NEUTRAL_BAND = 0.1;
+const BASE: Omit<TrainOptions, 'nb'> = {
+  bits: HASH_BITS,
+  epochs: 5,
+  learningRate: 0.2,
+  l2: 0,
+  alpha: 1,
+  seed: 7,
+};
+
+interface Candidate {
+  name: string;
+  features: FeatureConfig;
+  nb: boolean;
+  /** Weigh each data set of the language equally (instead of each example). */
+  balance: boolean;
+}
+
+const CANDIDATES: Record<Language, Candidate[]> = {
+  zh: [
+    { name: 'LR, char 1–3', features: { maxN: 3, negation: false }, nb: false, balance: false },
+    { name: 'NB-LR, char 1–3, balanced', features: { maxN: 3, negation: false }, nb: true, balance: true },
+    {
+      name: 'NB-LR, char 1–2 + words 1–2, balanced',
+      features: { maxN: 2, negation: false, words: true },
+      nb: true,
+      balance: true,
+    },
+    {
+      name: 'NB-LR, char 1–3 + words 1–2, balanced',
+      features: { maxN: 3, negation: false, words: true },
+      nb: true,
+      balance: true,
+    },
+    {
+      name: 'LR, char 1–3 + words 1–2, balanced',
+      features: { maxN: 3, negation: false, words: true },
+      nb: false,
+      balance: true,
+    },
+  ],
+  en: [
+    { name: 'LR, words 1–2', features: { maxN: 2, negation: false }, nb: false, balance: false },
+    { name: 'LR, words 1–2, negation', features: { maxN: 2, negation: true }, nb: false, balance: false },
+    { name: 'LR, words 1, negation', features: { maxN: 1, negation: true }, nb: false, balance: false },
+    { name: 'NB-LR, words 1–2', features: { maxN: 2, negation: false }, nb: true, balance: false },
+    {
+      name: 'LR, words 1–2 + subword chars 3–5',
+      features: { maxN: 2, negation: false, subwords: true },
+      nb: false,
+      balance: false,
+    },
+    {
+      name: 'LR, words 1–2 + subword chars 3–5, negation',
+      features: { maxN: 2, negation: true, subwords: true },
+      nb: false,
+      balance: false,
+    },
+    {
+      name: 'NB-LR, words 1–2 + subword chars 3–5, negation',
+      features: { maxN: 2, negation: true, subwords: true },
+      nb: true,
+      balance: false,
+    },
+  ],
+};
+
+interface Trained {
+  candidate: Candidate;
+  model: LinearModel;
+  validationAccuracy: Record<string, number>;
+  meanValidation: number;
+  seconds: number;
+}
+
+function log(message: string): void {
+  process.stdout.write(`${message}\n`);
+}
+
+function fit(candidate: Candidate, lang: Language, sets: DataSet[], extractor: FeatureExtractor): Trained {
+  const started = performance.now();
+  const examples = sets.flatMap((s) => s.train);
+  const perSet = new Map(sets.map((s) => [s.name, s.train.length]));
+  const weight = (e: Example) => {
+    const n = perSet.get(e.dataset);
+    return candidate.balance && n !== undefined ? examples.length / sets.length / n : 1;
+  };
+  const data = featurize([...examples, ...lexiconExamples(lang)], extractor, candidate.features, weight);
+  const model = train(data, { ...BASE, nb: candidate.nb });
+  const seconds = (performance.now() - started) / 1000;
+  const validationAccuracy: Record<string, number> = {};
+  const accuracy = (examples: Example[]) => {
+    const v = featurize(examples, extractor, candidate.features);
+    const predicted = v.docs.map((d) => (score(model, d) > 0 ? 1 : 0));
+    return evaluate(v.labels, predicted, ['negative', 'positive']).accuracy;
+  };
+  for (const s of sets) {
+    // SST-2 has only ~670 validation sentences (±1.5 points of noise): the phrases inside them, held out just
+    // the same, are averaged in so that the choice between close candidates is less of a coin toss.
+    validationAccuracy[s.name] = s.validationPhrases
+      ? (accuracy(s.validation) + accuracy(s.validationPhrases)) / 2
+      : accuracy(s.validation);
+  }
+  const values = Object.values(validationAccuracy);
+  const meanValidation = values.reduce((a, b) => a + b, 0) / values.length;
+  return { candidate, model, validationAccuracy, meanValidation, seconds };
+}
+
+interface TestReport {
+  set: DataSet;
+  view: string;
+  binary: Evaluation;
+  threeClass: Evaluation;
+  neutralShare: number;
+  accuracyWithoutNeutral: number;
+  languageAgreement: number;
+  ece: number;
+  logLoss: number;
+}
+
+function evaluateRuntime(set: DataSet, view: string, examples: Example[]): TestReport {
+  const model = loadSentimentModel(MODEL_DIR);
+  const labels = Uint8Array.from(examples, (e) => e.label);
+  const probabilities: number[] = [];
+  const binary: number[] = [];
+  const three: number[] = [];
+  let sameLanguage = 0;
+  for (const e of examples) {
+    const r = sentimentOf(model, normalizeText(e.text));
+    if (r.language === set.language) sameLanguage++;
+    probabilities.push(r.sentiment.score);
+    binary.push(r.sentiment.score >= 0.5 ? 1 : 0);
+    three.push(r.sentiment.label === 'negative' ? 0 : r.sentiment.label === 'neutral' ? 1 : 2);
+  }
+  // Three-class confusion: rows are the true labels mapped to 0 (negative) / 2 (positive).
+  const actual3 = Array.from(labels, (l) => (l === 1 ? 2 : 0));
+  const threeClass = evaluate(actual3, three, ['negative', 'neutral', 'positive']);
+  const kept = three.map((p, i) => [p, actual3[i] as number] as const).filter(([p]) => p !== 1);
+  const { ece, logLoss } = calibrationError(probabilities, labels);
+  return {
+    set,
+    view,
+    binary: evaluate(labels, binary, ['negative', 'positive']),
+    threeClass,
+    neutralShare: three.filter((p) => p === 1).length / (three.length || 1),
+    accuracyWithoutNeutral: kept.filter(([p, a]) => p === a).length / (kept.length || 1),
+    languageAgreement: sameLanguage / (examples.length || 1),
+    ece,
+    logLoss,
+  };
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+function confusionTable(e: Evaluation): string {
+  const predictedClasses = e.classes;
+  const rows = e.confusion
+    .map((row, i) => ({ row, name: e.classes[i] as string }))
+    .filter(({ row }) => row.some((v) => v > 0));
+  return [
+    `| actual \\ predicted | ${predictedClasses.join(' | ')} |`,
+    `|---|${predictedClasses.map(() => '---:').join('|')}|`,
+    ...rows.map(({ row, name }) => `| ${name} | ${row.join(' | ')} |`),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  log(`reading data sets from ${DATASETS}`);
+  const sets = loadDataSets(DATASETS);
+  for (const s of sets)
+    log(`  ${s.name}: train ${s.train.length}, validation ${s.validation.length}, test ${s.test.length}`);
+  const extractor = new FeatureExtractor(HASH_BITS);
+
+  const chosen = {} as Record<Language, Trained>;
+  const tried = {} as Record<Language, Trained[]>;
+  const calibration = {} as Record<Language, { a: number; b: number }>;
+  for (const lang of ['zh', 'en'] as const) {
+    const mine = sets.filter((s) => s.language === lang);
+    tried[lang] = [];
+    for (const candidate of CANDIDATES[lang]) {
+      const t = fit(candidate, lang, mine, extractor);
+      log(
+        `  ${lang} ${candidate.name}: mean validation accuracy ${pct(t.meanValidation)} (${t.seconds.toFixed(1)} s)`,
+      );
+      tried[lang].push(t);
+    }
+    const best = tried[lang].reduce((a, b) => (b.meanValidation > a.meanValidation ? b : a));
+    chosen[lang] = best;
+    // Calibrate on all validation parts of the language, each data set weighing the same as in model selection.
+    const scores: number[] = [];
+    const labels: number[] = [];
+    const reps = Math.max(...mine.map((s) => s.validation.length));
+    for (const s of mine) {
+      const v = featurize(s.validation, extractor, best.candidate.features);
+      // Repeat small sets (by whole copies, rounded) so each data set has about the same say.
+      const copies = Math.max(1, Math.round(reps / Math.max(1, s.validation.length)));
+      for (let c = 0; c < copies; c++)
+        v.docs.forEach((d, i) => {
+          scores.push(score(best.model, d));
+          labels.push(v.labels[i] as number);
+        });
+    }
+    calibration[lang] = plattScale(scores, labels);
+    log(
+      `  ${lang}: chose "${best.candidate.name}", Platt a=${calibration[lang].a.toFixed(3)} b=${calibration[lang].b.toFixed(3)}`,
+    );
+  }
+
+  // Model files: zh weights then en weights, little-endian Float32.
+  const size = 1 << HASH_BITS;
+  const all = new Float32Array(size * 2);
+  all.set(chosen.zh.model.weights, 0);
+  all.set(chosen.en.model.weights, size);
+  const bytes = Buffer.from(all.buffer);
+  const header: ModelHeader = {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    hashBits: HASH_BITS,
+    neutralBand: NEUTRAL_BAND,
+    weightsSha256: createHash('sha256').update(bytes).digest('hex'),
+    method: `logistic regression on hashed n-grams; zh: ${chosen.zh.candidate.name}; en: ${chosen.en.candidate.name}`,
+    languages: {
+      zh: {
+        offset: 0,
+        features: chosen.zh.candidate.features,
+        bias: chosen.zh.model.bias,
+        calibration: calibration.zh,
+      },
+      en: {
+        offset: size,
+        features: chosen.en.candidate.features,
+        bias: chosen.en.model.bias,
+        calibration: calibration.en,
+      },
+    },
+  };
+  mkdirSync(MODEL_DIR, { recursive: true });
+  writeFileSync(path.join(MODEL_DIR, WEIGHTS_FILE), bytes);
+  writeFileSync(path.join(MODEL_DIR, HEADER_FILE), `${JSON.stringify(header, null, 2)}\n`);
+  const modelBytes = bytes.length + Buffer.byteLength(JSON.stringify(header, null, 2)) + 1;
+  log(`wrote ${MODEL_DIR} (${(modelBytes / 1048576).toFixed(1)} MiB)`);
+
+  // Held-out evaluation through the run-time code.
+  const reports: TestReport[] = [];
+  for (const s of sets) {
+    reports.push(evaluateRuntime(s, s.language === 'en' ? 'full sentences' : 'reviews', s.test));
+    if (s.testPhrases) reports.push(evaluateRuntime(s, PHRASES, s.testPhrases));
+  }
+  for (const r of reports)
+    log(
+      `  test ${r.set.name} (${r.view}): accuracy ${pct(r.binary.accuracy)}, macro-F1 ${pct(r.binary.macroF1)}`,
+    );
+  const totalSeconds = (performance.now() - t0) / 1000;
+  const markdown = reportMarkdown(sets, tried, chosen, calibration, reports, modelBytes, totalSeconds);
+  // Formatted like every other file of the repo, so `prettier --check` passes right after a retrain.
+  const prettierOptions = (await resolveConfig(REPORT)) ?? {};
+  writeFileSync(REPORT, await format(markdown, { ...prettierOptions, parser: 'markdown' }));
+  log(`wrote ${REPORT} in ${totalSeconds.toFixed(0)} s`);
+}
+
+const PHRASES = 'all phrases of the test sentences';
+
+const TARGETS: Record<string, number> = {
+  chnsenticorp: 0.9,
+  waimai_10k: 0.88,
+  online_shopping_10_cats: 0.88,
+  sst2: 0.85,
+};
+
+function reportMarkdown(
+  sets: DataSet[],
+  tried: Record<Language, Trained[]>,
+  chosen: Record<Language, Trained>,
+  calibration: Record<Language, { a: number; b: number }>,
+  reports: TestReport[],
+  modelBytes: number,
+  totalSeconds: number,
+): string {
+  const trainSeconds = chosen.zh.seconds + chosen.en.seconds;
+  const lines: string[] = [
+    '# Text model: sentiment (evaluation report)',
+    '',
+    '_Generated by `npx tsx scripts/text-model/train.ts`; do not edit by hand — rerun the script._',
+    '',
+    `Machine: ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, one thread.`,
+    '',
+    '## Summary (held-out test parts, never trained on, never used for model choice)',
+    '',
+    '| data set | test texts | accuracy | macro-F1 | target | met |',
+    '|---|---:|---:|---:|---:|:---:|',
+    ...reports.map((r) => {
+      const target = TARGETS[r.set.name] ?? 0;
+      const isPrimary = r.view !== PHRASES;
+      return `| ${r.set.title}${isPrimary ? '' : ` — ${r.view}`} | ${r.binary.n} | ${pct(r.binary.accuracy)} | ${pct(
+        r.binary.macroF1,
+      )} | ${isPrimary ? pct(target) : '—'} | ${isPrimary ? (r.binary.accuracy >= target ? 'yes' : '**no**') : '—'} |`;
+    }),
+    '',
+    `Model files: \`src/modules/text/model/${WEIGHTS_FILE}\` + \`${HEADER_FILE}\`, ${(modelBytes / 1048576).toFixed(1)} MiB ` +
+      `(2 × 2^${HASH_BITS} Float32 weights). Training time of the two chosen models: ${trainSeconds.toFixed(0)} s; ` +
+      `whole script (loading, ${tried.zh.length + tried.en.length} candidate fits, evaluation): ${totalSeconds.toFixed(0)} s.`,
+    '',
+    'Accuracy and macro-F1 are binary (P(positive) ≥ 0.5 → positive), as the data sets have two labels. They are',
+    'measured end to end through the run-time code (`sentimentOf` in `src/modules/text/text.sentiment.ts`) with the',
+    'language detected automatically, exactly as `analyze` does.',
+    '',
+    '## Method',
+    '',
+    '- **Features** (`src/modules/text/text.features.ts`, shared by training and run time): the text is normalised',
+    '  (lone surrogates → U+FFFD, NFKC, lower case) and cut into units — one per CJK character, one per Latin word,',
+    '  one per emoji, `!` and `?` — and unit n-grams are hashed (FNV-1a + murmur finaliser) into 2^20 buckets. No',
+    '  vocabulary is stored. Punctuation ends a clause: n-grams do not span it. Options per language: Chinese word',
+    '  unigrams/bigrams from `Intl.Segmenter`, English negation marking (words after not/never/no/… until the end of',
+    "  the clause get their own features; `don't` and SST's `do n't` both become `do not`).",
+    '- **Training data**: the train parts, plus a small hand-written customer-service lexicon',
+    '  (`scripts/text-model/lexicon.ts`: ~100 English and ~40 Chinese short phrases such as "fixed my problem",',
+    '  "on hold for hours", 态度恶劣) as phrase rows (English ×30, Chinese ×10), because the English set is movie',
+    '  reviews, where service words are rare or skewed. The lexicon is never part of any validation or test figure.',
+    '- **Classifier**: binary logistic regression, AdaGrad SGD (5 epochs, seeded order), binary features scaled by',
+    '  1/√(number of features); optionally NB-weighted (Wang & Manning 2012: each feature scaled by its naive-Bayes',
+    '  log-count ratio, folded into the weights afterwards). One model per language (separate weight blocks): the',
+    '  Chinese and English feature spaces do not overlap anyway, and each language gets its own bias and calibration.',
+    "- **Model choice on the numbers** (validation parts only; mean accuracy over the language's data sets; for",
+    '  SST-2 the mean of its validation sentences and of all phrases inside them, to damp the noise of ~670',
+    '  sentences):',
+    '',
+    '| language | candidate | ' + sets.map((s) => s.name).join(' | ') + ' | mean | fit time | chosen |',
+    `|---|---|${sets.map(() => '---:').join('|')}|---:|---:|:---:|`,
+    ...(['zh', 'en'] as const).flatMap((lang) =>
+      tried[lang].map(
+        (t) =>
+          `| ${lang} | ${t.candidate.name} | ${sets
+            .map((s) =>
+              t.validationAccuracy[s.name] === undefined ? '' : pct(t.validationAccuracy[s.name] as number),
+            )
+            .join(
+              ' | ',
+            )} | ${pct(t.meanValidation)} | ${t.seconds.toFixed(1)} s | ${t === chosen[lang] ? '✔' : ''} |`,
+      ),
+    ),
+    '',
+    '- **Calibration**: Platt scaling, p = σ(a·logit + b), fitted on the validation parts of each language (each',
+    `  data set given about equal weight): zh a = ${calibration.zh.a.toFixed(3)}, b = ${calibration.zh.b.toFixed(3)}; ` +
+      `en a = ${calibration.en.a.toFixed(3)}, b = ${calibration.en.b.toFixed(3)}.`,
+    '- **Three classes**: the data sets are binary, so *neutral* is defined, not learned: (1) a text with no letter,',
+    '  digit or CJK character (empty, punctuation, emoji without a listed polarity) is neutral with score 0.5; (2) a',
+    `  calibrated P(positive) within 0.5 ± ${NEUTRAL_BAND} is neutral (low confidence). \`score\` is the calibrated`,
+    '  P(positive); `probabilities` give neutral a mass falling linearly from 1 at p = 0.5, and split the rest in the',
+    '  ratio p : 1 − p, so that their arg-max is the label. A small hand-made emoji list (😀👍… / 😡👎…) adds ±1.5',
+    '  to the log-odds, as emoji are rare in the training data.',
+    '- **Mixed scripts**: the language is the script with more words (a Chinese word counted as 1.5 characters); when',
+    '  the minority script has at least a fifth of the words, both models read the text and their calibrated log-odds',
+    '  are averaged by share.',
+    '',
+    '## Run time',
+    '',
+    '- `analyze(text, lang?, vocabulary?)` in `src/modules/text` (exported from its `index.ts`) returns language,',
+    '  sentiment `{ label, score, probabilities }`, topics `[{ key, name: { zh-CN, en }, matched }]`, keywords,',
+    '  `urgent` + `urgencyReasons`, `truncated` and `corrected`. It never throws on any string: texts over 10,000',
+    '  UTF-16 units are cut (never inside a surrogate pair) and flagged, lone surrogates become U+FFFD, empty and',
+    '  emoji-only texts get a neutral result.',
+    "- The model is read once per process, synchronously, from `new URL('./model/', import.meta.url)`; the server",
+    '  build (`tsc` to `dist/`) copies no data files, so from `dist/modules/text/` the loader falls back to',
+    '  `../../../src/modules/text/model/` (the committed files). The SHA-256 of the weights is checked against the',
+    '  header. Memory: the weights (8 MiB) plus a 4 MiB de-duplication table.',
+    "- Topics come from keyword lists (default bilingual CX taxonomy in `text.taxonomy.ts`, plus each workspace's",
+    '  keywords and custom topics); urgency from rules (`text.urgency.ts`: churn threats, regulators such as',
+    '  工信部/12315/消协/银保监/FCC/CFPB, repeated contact, safety); keywords from `Intl.Segmenter` words minus stop',
+    '  words. A workspace correction for the same normalised text (HMAC-SHA256 keyed by the workspace id) replaces',
+    "  the model's label and/or topics.",
+    '- Speed and memory: `npx tsx bench/text.ts` (texts per second against same-run ceilings, model size, RSS).',
+    '- Retrain: `npx tsx scripts/text-model/train.ts` (about two minutes on two cores); it rewrites the model files',
+    '  and this report. The same data and code give byte-identical files.',
+    '',
+    '## Split',
+    '',
+    `Every text goes to test (${TEST_SHARE * 100} %), validation (${VALIDATION_SHARE * 100} %) or train ` +
+      `(${(1 - TEST_SHARE - VALIDATION_SHARE) * 100} %) by SHA-256 of \`"${SPLIT_SEED}"\` + the normalised text, so`,
+    'duplicates within or across data sets always share a part and the split is the same on every run. Exact',
+    'duplicates are kept once, and a text found with both labels is dropped. Test parts are used only for this',
+    'report. Per data set:',
+    '',
+    ...sets.flatMap((s) => [
+      `- **${s.title}** — train ${s.train.length}, validation ${s.validation.length}, test ${s.test.length}` +
+        (s.testPhrases ? ` sentences (${s.testPhrases.length} phrases)` : '') +
+        '. ' +
+        s.notes.join('; ') +
+        '.',
+    ]),
+    '',
+    '**SST-2 leakage.** `sst2/train.tsv` is not a list of sentences but every labelled phrase of the parse trees of',
+    'about 6,900 sentences, so a random row split tests on sentences whose sub-phrases (often nearly the whole',
+    'sentence) were trained on, which inflates accuracy by several points. Here the full sentences are recovered (an',
+    'entry that is not a token-substring of a longer entry), the split is made by sentence, and every phrase that',
+    'occurs inside a validation or test sentence is removed from training. The primary English figure is on',
+    'held-out **full sentences**; the "all phrases" row (short phrases included, all inside held-out sentences) is',
+    'only for comparison with phrase-level figures elsewhere.',
+    '',
+    '## Held-out results per data set',
+    '',
+  ];
+  for (const r of reports) {
+    lines.push(
+      `### ${r.set.title}${r.view === PHRASES ? ` — ${r.view}` : ''}`,
+      '',
+      `${r.binary.n} test texts. Accuracy **${pct(r.binary.accuracy)}**, macro-F1 **${pct(r.binary.macroF1)}**; ` +
+        `calibration: expected calibration error ${r.ece.toFixed(3)}, log loss ${r.logLoss.toFixed(3)}; ` +
+        `language detected as ${r.set.language} for ${pct(r.languageAgreement)}.`,
+      '',
+      'Binary confusion matrix:',
+      '',
+      confusionTable(r.binary),
+      '',
+      `Three-class view: ${pct(r.neutralShare)} labelled neutral (low confidence); accuracy on the rest ` +
+        `${pct(r.accuracyWithoutNeutral)}.`,
+      '',
+      confusionTable(r.threeClass),
+      '',
+    );
+  }
+  const below = reports.filter((r) => r.view !== PHRASES && r.binary.accuracy < (TARGETS[r.set.name] ?? 0));
+  lines.push(
+    '## Limits and honest notes',
+    '',
+    ...(below.length
+      ? below.map(
+          (r) =>
+            `- **${r.set.title} is below its target** (${pct(r.binary.accuracy)} < ${pct(TARGETS[r.set.name] ?? 0)}). ` +
+            (r.set.name === 'sst2'
+              ? 'Bag-of-n-gram linear models are known to reach about 80–83 % on SST-2 sentences (Socher et al. ' +
+                '2013 report 81.8 % for NB and 83.1 % for bigram NB, trained on more sentences); the models that pass ' +
+                '85 % compose phrases along parse trees or use pretrained word vectors. Reaching the target needs ' +
+                'such a model (e.g. a small CNN/LSTM over pretrained embeddings shipped as an npm package), not more ' +
+                'tuning of this one.'
+              : 'See the validation table for the alternatives that were tried.'),
+        )
+      : ['- Every target is met on the held-out parts.']),
+    ...reports
+      .filter((r) => {
+        const target = TARGETS[r.set.name] ?? 0;
+        const se = Math.sqrt((r.binary.accuracy * (1 - r.binary.accuracy)) / (r.binary.n || 1));
+        return r.view !== PHRASES && r.binary.accuracy >= target && r.binary.accuracy - target < se;
+      })
+      .map(
+        (r) =>
+          `- ${r.set.title} meets its target by less than one standard error (${pct(r.binary.accuracy)} vs ` +
+          `${pct(TARGETS[r.set.name] ?? 0)}): on other data of this kind expect anything from just under to just over it.`,
+      ),
+    '- The Chinese data sets are reviews (hotel, e-commerce, food delivery), the English one movie reviews: telecom',
+    '  and banking complaints use other words, so expect lower accuracy there until workspaces add corrections (which',
+    '  override the model for the same text) and the model is retrained with them.',
+    '- Neutral is a low-confidence band, not a learned class: there is no neutral training data in these sets.',
+    '- Binary test accuracy has a standard error of about √(p(1−p)/n): ±1.0 point for ~900 hotel reviews, ±0.7 for',
+    '  ~1,800 delivery reviews, ±0.3 for ~9,500 e-commerce reviews, ±1.2 for ~1,000 SST-2 sentences.',
+    '',
+  );
+  return lines.join('\n');
+}
+
+await main();

@@ -1,0 +1,30 @@
+import type { Static } from '@sinclair/typebox';
+import { fromJson } from '../../platform/db/index.js';
+import { toIso } from '../../platform/http/index.js';
+import type { CorrectionView, KeywordView } from './text.schema.js';
+import type { TextCorrectionsTable, TextKeywordsTable } from './text.tables.js';
+
+/** A keyword row as the API shows it. */
+export function presentKeyword(row: TextKeywordsTable): Static<typeof KeywordView> {
+  return {
+    id: row.id,
+    topic: row.topic_key,
+    keyword: row.keyword,
+    language: row.language,
+    createdBy: row.created_by,
+    createdAt: toIso(row.created_at),
+  };
+}
+
+/** A correction row as the API shows it. */
+export function presentCorrection(row: TextCorrectionsTable): Static<typeof CorrectionView> {
+  return {
+    id: row.id,
+    text: row.text,
+    label: row.label as Static<typeof CorrectionView>['label'],
+    topics: fromJson<string[] | null>(row.topics),
+    createdBy: row.created_by,
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+  };
+}
