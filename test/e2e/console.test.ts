@@ -1,7 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../support/server.js';
@@ -12,29 +10,11 @@ import { startTestServer } from '../support/server.js';
  */
 
 const CHROMIUM = '/usr/bin/chromium';
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DEMO = { email: 'demo@touchpoint.dev', password: 'touchpoint-demo' };
 /** Set to a folder to keep screenshots of the pages the test visits. */
 const SHOTS = process.env.TOUCHPOINT_E2E_SCREENSHOTS;
 
 /** Newest modification time of the console's sources, to tell whether web/dist is out of date. */
-function newestSource(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true }).reduce((newest, entry) => {
-    const full = path.join(dir, entry.name);
-    return Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
-  }, 0);
-}
-
-function consoleBuildIsCurrent(): boolean {
-  const index = path.join(ROOT, 'web/dist/index.html');
-  if (!existsSync(index)) return false;
-  const sources = Math.max(
-    newestSource(path.join(ROOT, 'web/src')),
-    statSync(path.join(ROOT, 'web/index.html')).mtimeMs,
-    statSync(path.join(ROOT, 'web/vite.config.ts')).mtimeMs,
-  );
-  return statSync(index).mtimeMs >= sources;
-}
 
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
@@ -87,14 +67,6 @@ describe.skipIf(!hasChromium)('console in Chromium', () => {
   };
 
   beforeAll(async () => {
-    // The server serves web/dist; build it first when missing or older than the sources (before the server starts
-    // and lists its files).
-    if (!consoleBuildIsCurrent()) {
-      execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-web.mjs')], {
-        cwd: ROOT,
-        stdio: 'inherit',
-      });
-    }
     server = await startTestServer();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -111,7 +83,7 @@ describe.skipIf(!hasChromium)('console in Chromium', () => {
     });
     context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
     page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(30_000);
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     // Everything is bundled: a request to any other origin would break under the CSP (and in China).
     page.on('request', (request) => {

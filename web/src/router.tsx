@@ -26,6 +26,23 @@ export function createRouter() {
           children: [
             { index: true, lazy: async () => ({ Component: (await import('./pages/HomePage')).HomePage }) },
             {
+              path: 'customers',
+              children: [
+                {
+                  index: true,
+                  lazy: async () => ({
+                    Component: (await import('./pages/customers/CustomersPage')).CustomersPage,
+                  }),
+                },
+                {
+                  path: ':id',
+                  lazy: async () => ({
+                    Component: (await import('./pages/customers/CustomerProfilePage')).CustomerProfilePage,
+                  }),
+                },
+              ],
+            },
+            {
               path: 'settings',
               children: [
                 { index: true, element: <Navigate to="workspace" replace /> },

@@ -30,6 +30,8 @@ export type QueryValue = string | number | boolean | null | undefined;
 export interface RequestOptions {
   query?: Record<string, QueryValue>;
   body?: unknown;
+  /** A body sent as it is (a file upload, say) with its media type, instead of JSON. */
+  rawBody?: { contentType: string; data: Blob };
   signal?: AbortSignal;
   /**
    * Whether a 401 means "the session has ended" and should send the user back to the login page. Off for the
@@ -87,7 +89,10 @@ async function readError(response: Response): Promise<ApiError> {
 export async function apiRequest<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': hooks.language() };
   const init: RequestInit = { method, headers, credentials: 'same-origin', signal: options.signal };
-  if (options.body !== undefined) {
+  if (options.rawBody !== undefined) {
+    headers['content-type'] = options.rawBody.contentType;
+    init.body = options.rawBody.data;
+  } else if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(options.body);
   }

@@ -3,11 +3,18 @@ import type {
   ApiKey,
   AuditEntry,
   AuditFilter,
+  Channel,
+  Customer,
+  CustomerFilter,
+  CustomerImportResult,
+  CustomerSummary,
   Locale,
   Member,
   Page,
   Role,
   SessionInfo,
+  TimelineEntry,
+  TimelineFilter,
   Workspace,
   WriteKey,
 } from './types';
@@ -88,4 +95,42 @@ export const auditApi = {
       query: { ...filter, ...pageQuery(params) },
       signal: params.signal,
     }),
+};
+
+const customerPath = (id: string) => `${V1}/customers/${encodeURIComponent(id)}`;
+
+/** `trait.<key>=<value>` query parameters for exact trait filters. */
+function traitQuery(traits: Record<string, string> = {}) {
+  return Object.fromEntries(Object.entries(traits).map(([key, value]) => [`trait.${key}`, value]));
+}
+
+/** Customer profiles: list and search, the 360° view, the timeline, traits, erasure, CSV import and export. */
+export const customersApi = {
+  list: (filter: CustomerFilter, params: PageParams = {}) =>
+    apiRequest<Page<CustomerSummary>>('GET', `${V1}/customers`, {
+      query: { q: filter.q, ...traitQuery(filter.traits), ...pageQuery(params) },
+      signal: params.signal,
+    }),
+  get: (id: string, signal?: AbortSignal) => apiRequest<Customer>('GET', customerPath(id), { signal }),
+  lookup: (type: string, value: string, signal?: AbortSignal) =>
+    apiRequest<Customer>('GET', `${V1}/customers/lookup`, { query: { type, value }, signal }),
+  timeline: (id: string, filter: TimelineFilter, params: PageParams = {}) =>
+    apiRequest<Page<TimelineEntry>>('GET', `${customerPath(id)}/timeline`, {
+      query: { ...filter, ...pageQuery(params) },
+      signal: params.signal,
+    }),
+  /** Sets traits; a null value removes the trait. */
+  updateTraits: (id: string, traits: Record<string, unknown>) =>
+    apiRequest<Customer>('PATCH', customerPath(id), { body: { traits } }),
+  remove: (id: string) => apiRequest<void>('DELETE', customerPath(id)),
+  importCsv: (file: Blob) =>
+    apiRequest<CustomerImportResult>('POST', `${V1}/customers/import`, {
+      rawBody: { contentType: 'text/csv', data: file },
+    }),
+  /** A plain link downloads the export: the session cookie goes with it. */
+  exportUrl: `${V1}/customers/export`,
+};
+
+export const channelsApi = {
+  list: (signal?: AbortSignal) => apiRequest<{ data: Channel[] }>('GET', `${V1}/channels`, { signal }),
 };

@@ -1,5 +1,14 @@
 export { ApiError, NETWORK_ERROR, UNEXPECTED_RESPONSE, apiRequest, configureApiClient } from './client';
 export type { RequestOptions } from './client';
-export { apiKeysApi, auditApi, authApi, membersApi, workspaceApi, writeKeysApi } from './endpoints';
+export {
+  apiKeysApi,
+  auditApi,
+  authApi,
+  channelsApi,
+  customersApi,
+  membersApi,
+  workspaceApi,
+  writeKeysApi,
+} from './endpoints';
 export type { PageParams, WorkspacePatch } from './endpoints';
 export * from './types';

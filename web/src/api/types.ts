@@ -15,7 +15,12 @@ export type Permission =
   | 'api_keys.manage'
   | 'write_keys.read'
   | 'write_keys.manage'
-  | 'audit.read';
+  | 'audit.read'
+  | 'customers.read'
+  | 'customers.write'
+  | 'customers.delete'
+  | 'customers.import'
+  | 'pii.read';
 
 export interface User {
   id: string;
@@ -110,4 +115,110 @@ export interface AuditFilter {
   targetId?: string;
   from?: string;
   to?: string;
+}
+
+/** A channel of the workspace's catalogue (built-in or its own), named in both languages. */
+export interface Channel {
+  key: string;
+  name: Record<Locale, string>;
+  aliases: string[];
+  builtIn: boolean;
+}
+
+/** A customer in lists and search results; PII is masked by the server unless the role has `pii.read`. */
+export interface CustomerSummary {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  city: string | null;
+  lastSeenAt: string;
+  eventCount: number;
+  /** Money in minor units (fen, cents). */
+  totalSpendMinor: number;
+}
+
+export const SUBSCRIPTION_STATUSES = ['trial', 'active', 'cancelled'] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+export interface CustomerSubscription {
+  product: string;
+  /** trial, active or cancelled (typed as string: the API may add states). */
+  status: string;
+  since: string;
+  trialEndsAt: string | null;
+  endedAt: string | null;
+}
+
+/** The 360° profile of a customer (`GET /customers/{id}`). */
+export interface Customer {
+  id: string;
+  /** The id that was asked for when it has been merged into this profile; otherwise null. */
+  mergedFrom: string | null;
+  piiMasked: boolean;
+  basic: {
+    name: string | null;
+    gender: unknown;
+    birthday: unknown;
+    age: number | null;
+    region: unknown;
+    city: unknown;
+    language: unknown;
+  };
+  /** name, firstName, lastName, email, phone, address, nationalId … (masked unless `pii.read`). */
+  pii: Record<string, unknown>;
+  traits: Record<string, unknown>;
+  interests: Array<{ tag: string; count: number }>;
+  value: {
+    totalSpendMinor: number;
+    currency: string | null;
+    orderCount: number;
+    lastPurchaseAt: string | null;
+    arpuMinor: number;
+  };
+  subscriptions: CustomerSubscription[];
+  engagement: {
+    firstSeenAt: string;
+    lastSeenAt: string;
+    eventCount: number;
+    activeDays: number;
+    eventsByChannel: Record<string, number>;
+    eventsByType: Record<string, number>;
+  };
+  identities: Array<{ type: string; value: string; firstSeenAt: string }>;
+  merges: Array<{ fromProfileId: string; identifierType: string; at: string }>;
+}
+
+/** Segment call types, as stored on events. */
+export const EVENT_TYPES = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface TimelineEntry {
+  id: string;
+  kind: 'event';
+  type: string;
+  name: string | null;
+  channel: string;
+  timestamp: string;
+  receivedAt: string;
+  properties: Record<string, unknown>;
+}
+
+export interface CustomerFilter {
+  /** Any identifier, a phone number or its last 4 digits, an e-mail address or an exact name. */
+  q?: string;
+  /** Exact trait values, sent as `trait.<key>=<value>` (ignored by the API when `q` is given). */
+  traits?: Record<string, string>;
+}
+
+export interface TimelineFilter {
+  channel?: string;
+  type?: string;
+}
+
+export interface CustomerImportResult {
+  rows: number;
+  imported: number;
+  rejected: number;
+  errors: Array<{ row: number; code: string; reason: string }>;
 }

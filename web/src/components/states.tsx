@@ -5,7 +5,16 @@ import { Link } from 'react-router-dom';
 import { isForbidden, useErrorMessage } from '../lib/errors';
 
 /** The error state of a list or panel: the reason and a retry button; a 403 becomes the no-access page. */
-export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+export function ErrorState({
+  error,
+  onRetry,
+  title,
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  /** What failed, when it is not a list ("Could not load this list"). */
+  title?: string;
+}) {
   const { t } = useTranslation();
   const messageOf = useErrorMessage();
   if (isForbidden(error)) return <Forbidden />;
@@ -13,7 +22,7 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
     <Alert
       type="error"
       showIcon
-      title={t('errors.loadFailed')}
+      title={title ?? t('errors.loadFailed')}
       description={messageOf(error)}
       action={
         onRetry && (

@@ -147,7 +147,8 @@ export function AppLayout() {
   });
   const settings = SETTINGS_NAV.filter(visible).map(toMenuItem);
   const menuItems: MenuProps['items'] = [
-    ...MAIN_NAV.map(toMenuItem),
+    // The start page is there even without a workspace; everything else needs its permission.
+    ...MAIN_NAV.filter((item) => !item.permission || visible(item)).map(toMenuItem),
     ...(settings.length
       ? [{ type: 'group' as const, key: 'settings', label: t('nav.settings'), children: settings }]
       : []),

@@ -5,11 +5,19 @@ import {
   RocketOutlined,
   SettingOutlined,
   TeamOutlined,
+  UserOutlined,
 } from '@ant-design/icons';
 import type { ReactNode } from 'react';
 import type { Permission } from '../api';
 
-type NavLabel = 'nav.home' | 'nav.workspace' | 'nav.members' | 'nav.apiKeys' | 'nav.writeKeys' | 'nav.audit';
+type NavLabel =
+  | 'nav.home'
+  | 'nav.customers'
+  | 'nav.workspace'
+  | 'nav.members'
+  | 'nav.apiKeys'
+  | 'nav.writeKeys'
+  | 'nav.audit';
 
 export interface NavItem {
   path: string;
@@ -19,7 +27,10 @@ export interface NavItem {
   permission?: Permission;
 }
 
-export const MAIN_NAV: NavItem[] = [{ path: '/', label: 'nav.home', icon: <RocketOutlined /> }];
+export const MAIN_NAV: NavItem[] = [
+  { path: '/', label: 'nav.home', icon: <RocketOutlined /> },
+  { path: '/customers', label: 'nav.customers', icon: <UserOutlined />, permission: 'customers.read' },
+];
 
 export const SETTINGS_NAV: NavItem[] = [
   {
