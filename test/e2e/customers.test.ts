@@ -43,7 +43,8 @@ if (!hasChromium) {
   console.warn(`customers e2e skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
 }
 
-describe.skipIf(!hasChromium)('customers in Chromium', () => {
+// A real browser on a busy 2-core machine: steps can take tens of seconds.
+describe.skipIf(!hasChromium)('customers in Chromium', { timeout: 120_000 }, () => {
   let server: { baseUrl: string; close(): Promise<void> };
   let browser: Browser;
   let context: BrowserContext;
