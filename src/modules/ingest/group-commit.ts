@@ -75,8 +75,13 @@ export class GroupCommitter {
   private startFlush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.flushing = this.flushLoop().finally(() => {
+    if (this.flushing) return;
+    const run = this.flushLoop();
+    this.flushing = run;
+    void run.then(() => {
       this.flushing = null;
+      // A request may have been queued after the loop saw an empty queue but before this callback: flush it too.
+      if (this.queue.length && !this.timer) this.startFlush();
     });
   }
 

@@ -75,7 +75,7 @@ export function ingestRoutes(opts: IngestRouteOptions): FastifyPluginAsync {
       { parseAs: 'string', bodyLimit: LIMITS.requestBytes },
       (_req, body, done) => {
         try {
-          done(null, parseJsonText(body as string, opts.jsonMaxDepth));
+          done(null, parseJsonText(body as string, opts.jsonMaxDepth, { lenient: true }));
         } catch (err) {
           done(err as Error, undefined);
         }

@@ -31,18 +31,26 @@ type Raw = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * An id as text. Lone UTF-16 surrogates become U+FFFD: the database stores them that way, and a messageId must read
+ * back exactly as it came for deduplication to work.
+ */
 function id(v: unknown): string | null | undefined {
   if (v === undefined || v === null) return null;
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   if (typeof v !== 'string') return undefined;
-  return v;
+  return v.toWellFormed();
 }
+
+const MIN_TIME = Date.UTC(1970, 0, 1);
+const MAX_TIME = Date.UTC(9999, 11, 31);
+const DAY_MS = 86_400_000;
 
 function time(v: unknown): number | null | undefined {
   if (v === undefined || v === null) return null;
   if (typeof v !== 'string' || v.length > 40) return undefined;
   const t = Date.parse(v);
-  return Number.isFinite(t) && t > 0 && t < 8.64e15 ? t : undefined;
+  return Number.isFinite(t) && t >= MIN_TIME && t <= MAX_TIME ? t : undefined;
 }
 
 /**
@@ -57,7 +65,11 @@ export function validateEvent(
   ctx: { receivedAt: number; batchSentAt: number | null; sourceId: string | null },
 ): IncomingEvent | Rejection {
   if (!isObject(raw)) return { code: 'INVALID_EVENT', reason: 'an event must be a JSON object' };
-  const bytes = Buffer.byteLength(JSON.stringify(raw));
+  const text = JSON.stringify(raw);
+  // PostgreSQL text cannot hold NUL; such an event is refused on its own, the rest of its batch is kept.
+  if (text.includes('\\u0000'))
+    return { code: 'INVALID_FIELD', reason: 'the event contains a NUL character (\\u0000)' };
+  const bytes = Buffer.byteLength(text);
   if (bytes > LIMITS.eventBytes)
     return {
       code: 'EVENT_TOO_LARGE',
@@ -95,15 +107,20 @@ export function validateEvent(
       return { code: 'INVALID_FIELD', reason: `${field} must be an object` };
   }
   const context = isObject(raw.context) ? raw.context : {};
-  const properties = isObject(raw.properties) ? raw.properties : {};
+  const properties: Raw = isObject(raw.properties) ? { ...raw.properties } : {};
+  // identify traits describe the person; group traits describe the company, so they stay with the event.
   const traits =
-    type === 'identify' || type === 'group'
+    type === 'identify'
       ? isObject(raw.traits)
         ? raw.traits
         : {}
       : isObject(context.traits)
         ? context.traits
         : {};
+  if (type === 'group') {
+    properties.groupId = id(raw.groupId) ?? null;
+    properties.traits = isObject(raw.traits) ? raw.traits : {};
+  }
 
   let name: string | null = null;
   if (type === 'track') {
@@ -111,9 +128,9 @@ export function validateEvent(
       return { code: 'MISSING_EVENT_NAME', reason: 'a track call needs an event name' };
     if (raw.event.length > LIMITS.nameChars)
       return { code: 'INVALID_FIELD', reason: `event names are limited to ${LIMITS.nameChars} characters` };
-    name = raw.event.trim();
+    name = raw.event.trim().toWellFormed();
   } else if (type === 'page' || type === 'screen') {
-    name = typeof raw.name === 'string' ? raw.name.slice(0, LIMITS.nameChars) : null;
+    name = typeof raw.name === 'string' ? raw.name.slice(0, LIMITS.nameChars).toWellFormed() : null;
   }
   const previousId = type === 'alias' ? id(raw.previousId) : null;
   if (previousId === undefined) return { code: 'INVALID_FIELD', reason: 'previousId must be a string' };
@@ -125,13 +142,17 @@ export function validateEvent(
       code: 'INVALID_TIMESTAMP',
       reason: 'timestamp, originalTimestamp and sentAt must be ISO-8601 date-times',
     };
-  const timestamp =
+  const corrected =
     original !== null && sentAt !== null
       ? ctx.receivedAt - (sentAt - original)
       : (original ?? ctx.receivedAt);
+  // An event cannot have happened long after it arrived, or before 1970: such times fall back to the arrival time.
+  const timestamp =
+    corrected >= MIN_TIME && corrected <= ctx.receivedAt + DAY_MS ? corrected : ctx.receivedAt;
 
   return {
-    messageId: messageIdRaw ?? `api-${randomUUID()}`,
+    // An empty messageId is no id: keeping it would make every later such event look like a retry.
+    messageId: messageIdRaw?.trim() ? messageIdRaw : `api-${randomUUID()}`,
     type,
     name,
     userId: userId?.trim() || null,

@@ -92,7 +92,8 @@ export async function importCustomersCsv(
       for (const [column, value] of Object.entries(record)) {
         if (value === '' || value === undefined) continue;
         const key = column.toLowerCase();
-        const idField = IDENTIFIER_COLUMNS[key.replace(/[\s-]/g, '')] ?? IDENTIFIER_COLUMNS[key];
+        const compact = key.replace(/[\s-]/g, '');
+        const idField = Object.hasOwn(IDENTIFIER_COLUMNS, compact) ? IDENTIFIER_COLUMNS[compact] : undefined;
         if (idField) ids[idField as 'userId' | 'anonymousId'] = value;
         else if (key.startsWith('external:')) {
           const type = normalizeType(key.slice('external:'.length));

@@ -52,6 +52,11 @@ const CANCELLED = new Set([
 
 const DAY_MS = 86_400_000;
 
+/** Adds one to a counter map; keys such as `constructor` are plain data, never Object.prototype members. */
+export function increment(counts: Record<string, number>, key: string, by = 1): void {
+  counts[key] = (Object.hasOwn(counts, key) ? (counts[key] as number) : 0) + by;
+}
+
 function str(v: unknown, max = 200): string | null {
   return typeof v === 'string' && v.trim() !== ''
     ? v.trim().slice(0, max)
@@ -83,9 +88,9 @@ function applyTraits(
 ): void {
   for (const [rawKey, value] of Object.entries(traits)) {
     if (value === undefined || rawKey === 'id' || rawKey === 'userId' || rawKey === 'anonymousId') continue;
-    const piiKey = PII_TRAITS[rawKey];
+    const piiKey = Object.hasOwn(PII_TRAITS, rawKey) ? PII_TRAITS[rawKey] : undefined;
     const slot = piiKey ? `pii.${piiKey}` : rawKey;
-    const previous = p.stats.traitTimes[slot];
+    const previous = Object.hasOwn(p.stats.traitTimes, slot) ? p.stats.traitTimes[slot] : undefined;
     if (previous !== undefined && previous > at) continue;
     // E-mail and phone are kept normalised (as their identities are) when they parse.
     if (piiKey === 'email' || piiKey === 'phone')
@@ -102,7 +107,7 @@ export function applyEvent(p: ProfileState, e: IncomingEvent, phoneRegion: strin
   p.eventCount++;
   p.firstSeenAt = Math.min(p.firstSeenAt, e.timestamp);
   p.lastSeenAt = Math.max(p.lastSeenAt, e.timestamp);
-  p.stats.channels[e.channel] = (p.stats.channels[e.channel] ?? 0) + 1;
+  increment(p.stats.channels, e.channel);
   applyTraits(p, e.traits, e.timestamp, phoneRegion);
 
   const name = (e.name ?? '').toLowerCase();
@@ -121,12 +126,13 @@ export function applyEvent(p: ProfileState, e: IncomingEvent, phoneRegion: strin
       str(props.category, 60),
       e.type === 'track' ? str(props.name ?? props.product ?? props.plan, 60) : null,
     ]) {
-      if (tag) p.stats.interests[tag] = (p.stats.interests[tag] ?? 0) + 1;
+      if (tag) increment(p.stats.interests, tag);
     }
   }
   if (e.type === 'track') {
     const product = str(props.product ?? props.plan ?? props.service ?? props.name, 100);
-    const current = product ? p.stats.subscriptions[product] : undefined;
+    const current =
+      product && Object.hasOwn(p.stats.subscriptions, product) ? p.stats.subscriptions[product] : undefined;
     if (product && (!current || e.timestamp >= current.since)) {
       if (TRIAL_START.has(name)) {
         const days =

@@ -18,6 +18,11 @@ export const PRIORITY: readonly string[] = [
 /** At most this many values of a type per profile; two different userIds are never merged. */
 export const LIMITS: Readonly<Record<string, number>> = { user_id: 1, wechat_unionid: 1, phone: 5, email: 5 };
 
+/** The per-profile limit of an identifier type, if it has one. */
+export function limitOf(type: string): number | undefined {
+  return Object.hasOwn(LIMITS, type) ? LIMITS[type] : undefined;
+}
+
 /** Values of PII types are stored sealed; the others (opaque ids) in plain text. */
 export const PII_TYPES = new Set(['email', 'phone']);
 
@@ -90,7 +95,8 @@ export function normalizeType(raw: unknown): string | null {
     unionid: 'wechat_unionid',
     mobile: 'phone',
   };
-  const mapped = aliases[type.replace(/_/g, '')] ?? type;
+  const compact = type.replace(/_/g, '');
+  const mapped = Object.hasOwn(aliases, compact) ? (aliases[compact] as string) : type;
   return CUSTOM_TYPE.test(mapped) ? mapped : null;
 }
 

@@ -48,7 +48,7 @@ export interface ProfileState {
 }
 
 function addCounts(into: Record<string, number>, from: Record<string, number>): void {
-  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+  for (const [k, v] of Object.entries(from)) into[k] = (Object.hasOwn(into, k) ? (into[k] as number) : 0) + v;
 }
 
 /**
@@ -61,8 +61,10 @@ export function mergeState(into: ProfileState, from: ProfileState): void {
     ['pii.', into.pii, from.pii],
   ] as const) {
     for (const [key, value] of Object.entries(source)) {
-      const tFrom = from.stats.traitTimes[bucket + key] ?? 0;
-      const tInto = into.stats.traitTimes[bucket + key];
+      const own = (times: Record<string, number>, k: string) =>
+        Object.hasOwn(times, k) ? times[k] : undefined;
+      const tFrom = own(from.stats.traitTimes, bucket + key) ?? 0;
+      const tInto = own(into.stats.traitTimes, bucket + key);
       if (tInto === undefined || tFrom > tInto) {
         target[key] = value;
         into.stats.traitTimes[bucket + key] = tFrom;
@@ -78,7 +80,7 @@ export function mergeState(into: ProfileState, from: ProfileState): void {
   addCounts(a.interests, b.interests);
   addCounts(a.channels, b.channels);
   for (const [product, sub] of Object.entries(b.subscriptions)) {
-    const mine = a.subscriptions[product];
+    const mine = Object.hasOwn(a.subscriptions, product) ? a.subscriptions[product] : undefined;
     if (!mine || sub.since > mine.since) a.subscriptions[product] = sub;
   }
   into.eventCount += from.eventCount;

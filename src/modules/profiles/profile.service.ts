@@ -269,7 +269,7 @@ export async function updateTraits(
     const state = fromRow(row, cipher);
     const now = Date.now();
     for (const [key, value] of Object.entries(traits)) {
-      const piiKey = PII_TRAITS[key];
+      const piiKey = Object.hasOwn(PII_TRAITS, key) ? PII_TRAITS[key] : undefined;
       const bucket = piiKey ? state.pii : state.traits;
       const name = piiKey ?? key;
       if (value === null) delete bucket[name];

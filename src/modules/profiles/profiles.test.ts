@@ -192,15 +192,15 @@ describe('identity resolution and customer profiles', () => {
       userId: 'u-600',
       event: 'Trial Started',
       properties: { product: '5G 流量包', trial_days: 7 },
-      timestamp: '2026-11-20T00:00:00Z',
+      timestamp: '2026-01-10T00:00:00Z',
     });
     const p = (await lookup('userId', 'u-600')).json();
     expect(p.subscriptions).toEqual([
       {
         product: '5G 流量包',
         status: 'trial',
-        since: '2026-11-20T00:00:00.000Z',
-        trialEndsAt: '2026-11-27T00:00:00.000Z',
+        since: '2026-01-10T00:00:00.000Z',
+        trialEndsAt: '2026-01-17T00:00:00.000Z',
         endedAt: null,
       },
     ]);
@@ -209,11 +209,11 @@ describe('identity resolution and customer profiles', () => {
       userId: 'u-600',
       event: 'Service Unsubscribed',
       properties: { product: '5G 流量包' },
-      timestamp: '2026-11-25T00:00:00Z',
+      timestamp: '2026-01-15T00:00:00Z',
     });
     expect((await lookup('userId', 'u-600')).json().subscriptions[0]).toMatchObject({
       status: 'cancelled',
-      endedAt: '2026-11-25T00:00:00.000Z',
+      endedAt: '2026-01-15T00:00:00.000Z',
     });
   });
 

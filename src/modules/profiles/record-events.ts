@@ -3,6 +3,7 @@ import { fromJson, newId, toJson, type Db } from '../../platform/db/index.js';
 import { applyEvent } from './event-effects.js';
 import {
   LIMITS,
+  limitOf,
   normalizeIdentifier,
   normalizeType,
   PII_TYPES,
@@ -161,7 +162,7 @@ export async function recordEvents(
     return p?.id ?? id;
   };
   const canAttach = (profileId: string, type: string, hash: string) => {
-    const limit = LIMITS[type];
+    const limit = limitOf(type);
     const set = valuesOf.get(profileId)?.get(type);
     return limit === undefined || !set || set.has(hash) || set.size < limit;
   };

@@ -93,7 +93,7 @@ export async function resolveWriteKey(
   db: Db,
   key: string,
 ): Promise<{ workspaceId: string; writeKeyId: string; name: string } | undefined> {
-  if (!key.startsWith(WRITE_KEY_PREFIX) || key.length > 100) return undefined;
+  if (!/^tp_wk_[\w-]{1,94}$/.test(key)) return undefined;
   const row = await db
     .selectFrom('write_keys')
     .select(['workspace_id', 'id', 'name'])

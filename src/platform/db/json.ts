@@ -3,7 +3,9 @@
  * type parsers in database.ts), so these two helpers are the only JSON conversion in the codebase.
  */
 export function toJson(value: unknown): string {
-  return JSON.stringify(value ?? null);
+  // JSON.stringify writes proper surrogate pairs as characters and only lone surrogates as \udXXX escapes, which
+  // PostgreSQL's jsonb refuses; they become U+FFFD. An escaped backslash before "ud…" is left alone.
+  return JSON.stringify(value ?? null).replace(/(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/gi, '$1\\ufffd');
 }
 
 /** Parses a JSON column value; `null` stays `null`. */

@@ -24,15 +24,18 @@ export function registerJsonParser(app: FastifyInstance, maxDepth: number): void
 
 /**
  * Parses a JSON request body safely, or throws the AppError to answer with (INVALID_JSON, JSON_TOO_DEEP, or
- * VALIDATION_FAILED for a NUL character). Shared by the admin API and the collection API.
+ * VALIDATION_FAILED for a NUL character). Shared by the admin API (strict) and the collection API (lenient).
  */
-export function parseJsonText(text: string, maxDepth: number): unknown {
+export function parseJsonText(text: string, maxDepth: number, options: { lenient?: boolean } = {}): unknown {
   if (text.trim() === '') throw new AppError('INVALID_JSON', 400, 'error.invalid_json');
   const { depth, hasNul } = scanJson(text);
   if (depth > maxDepth) throw new AppError('JSON_TOO_DEEP', 400, 'error.json_too_deep', { max: maxDepth });
-  if (hasNul) throw nulCharacter('body');
+  if (hasNul && !options.lenient) throw nulCharacter('body');
+  // Lenient (the collection API): `__proto__` and `constructor.prototype` keys are dropped rather than failing the
+  // request, and NUL characters are left for per-event validation, so one bad event never loses a whole batch.
+  const action = options.lenient ? 'remove' : 'error';
   try {
-    return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+    return secureJson.parse(text, undefined, { protoAction: action, constructorAction: action });
   } catch (err) {
     const proto = err instanceof SyntaxError && /prototype/i.test(err.message);
     throw new AppError('INVALID_JSON', 400, 'error.invalid_json', proto ? { reason: 'forbidden_key' } : {});
