@@ -42,6 +42,13 @@ export function customerData(kind: DatabaseKind): Migration {
         .columns(['workspace_id', 'last_seen_at'])
         .execute();
 
+      // Merges repoint the profiles already merged into the one being merged away.
+      await db.schema
+        .createIndex('profiles_merged_into_idx')
+        .on('profiles')
+        .columns(['workspace_id', 'merged_into'])
+        .execute();
+
       await db.schema
         .createTable('identities')
         .addColumn('workspace_id', 'text', (c) => c.notNull())
