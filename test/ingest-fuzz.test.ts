@@ -521,6 +521,19 @@ describe('hostile payloads at every collection route', () => {
       if (p.merged_into === null) expect(p.event_count, where).toBe(counted.get(p.id) ?? 0);
       else expect(byId.has(p.merged_into), where).toBe(true);
     }
+    // And every live customer opens through the API (360° view and timeline), the way the console shows them.
+    for (const p of profiles.filter((x) => x.merged_into === null)) {
+      for (const url of [`/api/v1/customers/${p.id}`, `/api/v1/customers/${p.id}/timeline?limit=100`]) {
+        const res = await app.inject({
+          method: 'GET',
+          url,
+          headers: { authorization: `Bearer ${ws.keys.owner}` },
+        });
+        expect(res.statusCode, `${url}\n${res.body.slice(0, 300)}\n${serverErrors.slice(-1).join('')}`).toBe(
+          200,
+        );
+      }
+    }
     const identities = await db
       .selectFrom('identities')
       .selectAll()
@@ -532,7 +545,7 @@ describe('hostile payloads at every collection route', () => {
     }
   }
 
-  // --- known bugs, found by this test (reported; each flips to a normal `it` once fixed) ------------------------
+  // --- bugs this test found, each pinned by a test of its own -------------------------------------------------
 
   const track = (payload: unknown) =>
     h.app.inject({
