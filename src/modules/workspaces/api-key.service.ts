@@ -2,7 +2,7 @@ import { generateToken, sha256Hex } from '../../platform/crypto/index.js';
 import { inTransaction, newId, type Db } from '../../platform/db/index.js';
 import { recordAudit, type ActorContext } from '../audit/index.js';
 import { roleRank, type Role } from './permissions.js';
-import { apiKeyNotFound, roleNotAllowed } from './workspaces.errors.js';
+import { roleNotAllowed } from './workspaces.errors.js';
 import type { ApiKeysTable } from './workspaces.tables.js';
 
 export const API_KEY_PREFIX = 'tp_sk_';
@@ -56,38 +56,6 @@ export async function createApiKey(
     });
   });
   return { apiKey, key };
-}
-
-/** Revokes a key at once; revoking twice is harmless. 404 for a key of another workspace. */
-export async function revokeApiKey(
-  db: Db,
-  ctx: ActorContext,
-  workspaceId: string,
-  id: string,
-): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    const row = await trx
-      .selectFrom('api_keys')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw apiKeyNotFound();
-    if (row.revoked_at !== null) return;
-    await trx
-      .updateTable('api_keys')
-      .set({ revoked_at: Date.now() })
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', id)
-      .execute();
-    await recordAudit(trx, ctx, {
-      workspaceId,
-      action: 'api_key.revoked',
-      targetType: 'api_key',
-      targetId: id,
-      details: { name: row.name },
-    });
-  });
 }
 
 const TOUCH_INTERVAL_MS = 60_000;

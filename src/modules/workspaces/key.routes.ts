@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../../platform/db/index.js';
 import { decodeCursor, PageQuery, principalOf, toPage, workspaceIdOf } from '../../platform/http/index.js';
 import { actorFromRequest } from '../audit/index.js';
-import { createApiKey, listApiKeys, revokeApiKey } from './api-key.service.js';
-import { createWriteKey, listWriteKeys, revokeWriteKey } from './write-key.service.js';
+import { createApiKey, listApiKeys } from './api-key.service.js';
+import { revokeKey } from './key-revocation.js';
+import { createWriteKey, listWriteKeys } from './write-key.service.js';
 import { presentApiKey, presentWriteKey } from './workspaces.presenter.js';
 import {
   ApiKeyPage,
@@ -73,7 +74,7 @@ export function keyRoutes(db: Db): FastifyPluginAsyncTypebox {
         config: { auth: 'workspace', permission: 'api_keys.manage' },
       },
       async (request, reply) => {
-        await revokeApiKey(db, actorFromRequest(request), workspaceIdOf(request), request.params.id);
+        await revokeKey(db, actorFromRequest(request), 'api_keys', workspaceIdOf(request), request.params.id);
         return reply.code(204).send();
       },
     );
@@ -128,7 +129,13 @@ export function keyRoutes(db: Db): FastifyPluginAsyncTypebox {
         config: { auth: 'workspace', permission: 'write_keys.manage' },
       },
       async (request, reply) => {
-        await revokeWriteKey(db, actorFromRequest(request), workspaceIdOf(request), request.params.id);
+        await revokeKey(
+          db,
+          actorFromRequest(request),
+          'write_keys',
+          workspaceIdOf(request),
+          request.params.id,
+        );
         return reply.code(204).send();
       },
     );

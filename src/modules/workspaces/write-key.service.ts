@@ -1,7 +1,6 @@
 import { generateToken } from '../../platform/crypto/index.js';
 import { inTransaction, newId, type Db } from '../../platform/db/index.js';
 import { recordAudit, type ActorContext } from '../audit/index.js';
-import { writeKeyNotFound } from './workspaces.errors.js';
 import type { WriteKeysTable } from './workspaces.tables.js';
 
 export const WRITE_KEY_PREFIX = 'tp_wk_';
@@ -53,37 +52,6 @@ export async function createWriteKey(
     });
   });
   return writeKey;
-}
-
-export async function revokeWriteKey(
-  db: Db,
-  ctx: ActorContext,
-  workspaceId: string,
-  id: string,
-): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    const row = await trx
-      .selectFrom('write_keys')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw writeKeyNotFound();
-    if (row.revoked_at !== null) return;
-    await trx
-      .updateTable('write_keys')
-      .set({ revoked_at: Date.now() })
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', id)
-      .execute();
-    await recordAudit(trx, ctx, {
-      workspaceId,
-      action: 'write_key.revoked',
-      targetType: 'write_key',
-      targetId: id,
-      details: { name: row.name },
-    });
-  });
 }
 
 /**
