@@ -12,6 +12,8 @@ import { ChannelCatalogue, channelRoutes, GroupCommitter, ingestRoutes } from '.
 import { profileRoutes } from './modules/profiles/index.js';
 import { textRoutes } from './modules/text/index.js';
 import { createFieldCipher } from './platform/crypto/index.js';
+import { EventBus } from './platform/events/index.js';
+import type { JobHandler } from './platform/jobs/index.js';
 import { authRoutes, createAuthenticator, keyRoutes, workspaceRoutes } from './modules/workspaces/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,8 +45,12 @@ export async function buildApp(options: {
   config: AppConfig;
   database: DatabaseHandle;
   logger: Logger | false;
+  /** Filled with every module's durable job handlers, for the job runner (see main.ts). */
+  jobHandlers?: Record<string, JobHandler>;
 }): Promise<HttpServer> {
   const { config, database } = options;
+  // Modules publish domain events inside their transactions; subscribers run as durable jobs.
+  const events = new EventBus();
   const { db } = database;
   const app = await createHttpServer({
     logger: options.logger,
@@ -94,5 +100,6 @@ export async function buildApp(options: {
     },
     { prefix: '/api/v1' },
   );
+  if (options.jobHandlers) Object.assign(options.jobHandlers, events.jobHandlers(db));
   return app;
 }

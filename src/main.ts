@@ -24,7 +24,7 @@ import { seedDemoCustomers } from './modules/profiles/index.js';
 import { ConfigError, describeConfig, loadConfig, type Config } from './platform/config/index.js';
 import { createFieldCipher } from './platform/crypto/index.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './platform/db/index.js';
-import { JobRunner } from './platform/jobs/index.js';
+import { JobRunner, type JobHandler } from './platform/jobs/index.js';
 import { AppError } from './platform/http/index.js';
 import { pickLocale, t } from './platform/i18n/index.js';
 
@@ -269,11 +269,11 @@ async function start(): Promise<void> {
   if (config.seedDemo && (await seedDemo(database, config)))
     logger.info({ workspace: DEMO_SLUG }, 'demo workspace seeded');
 
-  const app = await buildApp({ config, database, logger });
+  const jobHandlers: Record<string, JobHandler> = {};
+  const app = await buildApp({ config, database, logger, jobHandlers });
   await app.listen({ port: config.port, host: config.host });
-  // Modules register their job handlers here as they arrive (SLA timers, reminders, campaign sends).
   const runner = config.jobsEnabled
-    ? new JobRunner({ db: database.db, concurrency: config.jobsConcurrency, handlers: {}, logger })
+    ? new JobRunner({ db: database.db, concurrency: config.jobsConcurrency, handlers: jobHandlers, logger })
     : undefined;
   runner?.start();
 

@@ -2,6 +2,7 @@ import type { DatabaseKind, Migrations } from '../platform/db/index.js';
 import { foundation } from './0001-foundation.js';
 import { customerData } from './0002-customer-data.js';
 import { text } from './0003-text.js';
+import { domainEvents } from './0004-domain-events.js';
 
 /**
  * Every migration of the application, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -12,5 +13,6 @@ export function allMigrations(kind: DatabaseKind): Migrations {
     '0001_foundation': foundation(kind),
     '0002_customer_data': customerData(kind),
     '0003_text': text(kind),
+    '0004_domain_events': domainEvents(kind),
   };
 }

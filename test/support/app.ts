@@ -10,6 +10,7 @@ import {
   type Role,
 } from '../../src/modules/workspaces/index.js';
 import type { HttpServer } from '../../src/platform/http/index.js';
+import { JobRunner, type JobHandler } from '../../src/platform/jobs/index.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
 
 export const testConfig: AppConfig = {
@@ -42,6 +43,8 @@ export interface TestApp {
   t: TestDatabase;
   /** Creates a workspace with an owner (password PASSWORD) and an API key for every role. */
   workspace(slug: string): Promise<TestWorkspace>;
+  /** Runs every due durable job (event deliveries, timers) until none is left; returns how many ran. */
+  runJobs(now?: () => number): Promise<number>;
   /** Signs in and returns the session cookie header value. */
   login(email: string, password?: string): Promise<string>;
   close(): Promise<void>;
@@ -50,12 +53,25 @@ export interface TestApp {
 /** The whole application on a fresh database of its own, for API tests through app.inject(). */
 export async function createTestApp(config: Partial<AppConfig> = {}): Promise<TestApp> {
   const t = await openTestDatabase();
-  const app = await buildApp({ config: { ...testConfig, ...config }, database: t.handle, logger: false });
+  const jobHandlers: Record<string, JobHandler> = {};
+  const app = await buildApp({
+    config: { ...testConfig, ...config },
+    database: t.handle,
+    logger: false,
+    jobHandlers,
+  });
   await app.ready();
   const { db } = t.handle;
   return {
     app,
     t,
+    async runJobs(now) {
+      const runner = new JobRunner({ db, handlers: jobHandlers, ...(now ? { now } : {}) });
+      let total = 0;
+      // Jobs may enqueue further jobs (an event whose handler publishes another): run until nothing is due.
+      for (let n = await runner.runDue(); n > 0; n = await runner.runDue()) total += n;
+      return total;
+    },
     async workspace(slug) {
       const ownerEmail = `owner@${slug}.test`;
       const owner = await createUser(db, actor, {

@@ -104,9 +104,11 @@ export async function cancelJob(db: Db, target: JobTarget): Promise<boolean> {
  */
 export async function claimJobs(
   db: Db,
-  options: { workerId: string; now: number; leaseMs: number; limit: number },
+  options: { workerId: string; now: number; leaseMs: number; limit: number; types: readonly string[] },
 ): Promise<JobsTable[]> {
-  const { workerId, now, leaseMs, limit } = options;
+  const { workerId, now, leaseMs, limit, types } = options;
+  // A worker claims only the types it can run, so an older worker in a rolling deploy leaves new job types alone.
+  if (types.length === 0) return [];
   const postgres = dialectOf(db) === 'postgres';
   const rows = await db
     .updateTable('jobs')
@@ -121,6 +123,7 @@ export async function claimJobs(
       eb
         .selectFrom('jobs')
         .select('id')
+        .where('type', 'in', types)
         .where((w) =>
           w.or([
             w.and([w('status', '=', 'pending'), w('run_at', '<=', now)]),
