@@ -9,7 +9,7 @@ import { pendingMigrations, type DatabaseHandle } from './platform/db/index.js';
 import { createHttpServer, type HttpServer } from './platform/http/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { ChannelCatalogue, channelRoutes, GroupCommitter, ingestRoutes } from './modules/ingest/index.js';
-import { profileRoutes } from './modules/profiles/index.js';
+import { profileRoutes, type ProfilesContext, type RecordedEventsHook } from './modules/profiles/index.js';
 import { textRoutes } from './modules/text/index.js';
 import { createFieldCipher } from './platform/crypto/index.js';
 import { EventBus } from './platform/events/index.js';
@@ -72,7 +72,13 @@ export async function buildApp(options: {
     version: VERSION,
   });
 
-  const profiles = { cipher: createFieldCipher(config.secretKey), phoneRegion: config.phoneRegion };
+  // Modules that react to stored events add their hooks here (touchpoint mapping, survey triggers).
+  const eventHooks: RecordedEventsHook[] = [];
+  const profiles: ProfilesContext = {
+    cipher: createFieldCipher(config.secretKey),
+    phoneRegion: config.phoneRegion,
+    hooks: eventHooks,
+  };
   const committer = new GroupCommitter({ db, profiles, logger: options.logger });
   // Events already accepted are written before the database closes.
   app.addHook('onClose', () => committer.drain());
@@ -96,7 +102,7 @@ export async function buildApp(options: {
       await api.register(auditRoutes(db));
       await api.register(channelRoutes(db, channels));
       await api.register(textRoutes(db));
-      await api.register(profileRoutes({ db, cipher: profiles.cipher, phoneRegion: config.phoneRegion }));
+      await api.register(profileRoutes({ db, ...profiles }));
     },
     { prefix: '/api/v1' },
   );

@@ -1,6 +1,13 @@
 import './profiles.tables.js';
 
 export type { IncomingEvent } from './incoming-event.js';
-export { recordEvents, identifiersOf, type ProfilesContext, type RecordResult } from './record-events.js';
+export {
+  recordEvents,
+  identifiersOf,
+  type ProfilesContext,
+  type RecordResult,
+  type RecordedEvent,
+  type RecordedEventsHook,
+} from './record-events.js';
 export { profileRoutes, type ProfileRouteOptions } from './profile.routes.js';
 export { seedDemoCustomers, type DemoOptions } from './demo-customers.js';

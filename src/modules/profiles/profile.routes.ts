@@ -1,7 +1,6 @@
 import { Transform, type Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FieldCipher } from '../../platform/crypto/index.js';
 import type { Db } from '../../platform/db/index.js';
 import { AppError, decodeCursor, principalOf, toPage, workspaceIdOf } from '../../platform/http/index.js';
 import { actorFromRequest } from '../audit/index.js';
@@ -27,12 +26,10 @@ import {
   updateTraits,
 } from './profile.service.js';
 import { exportCustomersCsv, importCustomersCsv } from './csv.service.js';
-import { fromRow } from './record-events.js';
+import { fromRow, type ProfilesContext } from './record-events.js';
 
-export interface ProfileRouteOptions {
+export interface ProfileRouteOptions extends ProfilesContext {
   db: Db;
-  cipher: FieldCipher;
-  phoneRegion: string;
 }
 
 const tags = ['customers'];
@@ -66,6 +63,7 @@ function tzOffsetMs(timeZone: string, at: number): number {
 /** Customer profiles: list and search, lookup by identifier, the 360° view, the timeline, traits, erasure. */
 export function profileRoutes(opts: ProfileRouteOptions): FastifyPluginAsyncTypebox {
   const { db, cipher, phoneRegion } = opts;
+  const ctx: ProfilesContext = { cipher, phoneRegion, hooks: opts.hooks ?? [] };
   const canReadPii = (request: Parameters<typeof principalOf>[0]) =>
     principalOf(request).permissions.has('pii.read');
   const view = async (request: Parameters<typeof principalOf>[0], id: string) => {
@@ -114,7 +112,7 @@ export function profileRoutes(opts: ProfileRouteOptions): FastifyPluginAsyncType
         body.on('error', (err) => limited.destroy(err));
         const result = await importCustomersCsv(
           db,
-          { cipher, phoneRegion },
+          ctx,
           actorFromRequest(request),
           workspaceIdOf(request),
           limited,
@@ -137,7 +135,7 @@ export function profileRoutes(opts: ProfileRouteOptions): FastifyPluginAsyncType
       async (request, reply) => {
         const stream = exportCustomersCsv(
           db,
-          { cipher, phoneRegion },
+          ctx,
           actorFromRequest(request),
           workspaceIdOf(request),
           canReadPii(request),

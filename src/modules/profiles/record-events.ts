@@ -19,7 +19,32 @@ export interface ProfilesContext {
   cipher: FieldCipher;
   /** Region for phone numbers without a country code (ISO 3166, default CN → +86). */
   phoneRegion: string;
+  /**
+   * Other modules' reactions to stored events (touchpoint mapping, survey triggers), run in the same transaction
+   * after the events are written, so a reaction commits or rolls back with its events. Keep them cheap: they sit
+   * on the ingestion hot path.
+   */
+  hooks?: readonly RecordedEventsHook[];
 }
+
+/** An event as stored, handed to the hooks: its profile is the live (post-merge) one. */
+export interface RecordedEvent {
+  id: string;
+  messageId: string;
+  type: IncomingEvent['type'];
+  name: string | null;
+  profileId: string;
+  channel: string;
+  properties: Record<string, unknown>;
+  context: Record<string, unknown>;
+  timestamp: number;
+}
+
+export type RecordedEventsHook = (
+  db: Db,
+  workspaceId: string,
+  events: readonly RecordedEvent[],
+) => Promise<void>;
 
 export interface RecordResult {
   stored: number;
@@ -313,13 +338,27 @@ export async function recordEvents(
       )
       .execute();
   }
-  for (const part of chunks(rows, 200)) {
+  const recorded: RecordedEvent[] = rows.map(({ event: e, profileId }) => ({
+    id: newId('evt'),
+    messageId: e.messageId,
+    type: e.type,
+    name: e.name,
+    profileId: live(profileId),
+    channel: e.channel,
+    properties: e.properties,
+    context: e.context,
+    timestamp: e.timestamp,
+  }));
+  for (const part of chunks(
+    rows.map((r, i) => ({ ...r, id: (recorded[i] as RecordedEvent).id })),
+    200,
+  )) {
     await db
       .insertInto('events')
       .values(
-        part.map(({ event: e, profileId }) => ({
+        part.map(({ event: e, profileId, id }) => ({
           workspace_id: workspaceId,
-          id: newId('evt'),
+          id,
           message_id: e.messageId,
           type: e.type,
           name: e.name,
@@ -339,6 +378,7 @@ export async function recordEvents(
       .onConflict((oc) => oc.columns(['workspace_id', 'message_id']).doNothing())
       .execute();
   }
+  for (const hook of ctx.hooks ?? []) await hook(db, workspaceId, recorded);
   return { stored: rows.length, duplicates: incoming.length - rows.length };
 }
 
