@@ -51,6 +51,8 @@ export async function buildApp(options: {
   const { config, database } = options;
   // Modules publish domain events inside their transactions; subscribers run as durable jobs.
   const events = new EventBus();
+  // Durable job handlers of the modules (timers, reminders, re-mapping); event deliveries are added at the end.
+  const jobs: Record<string, JobHandler> = {};
   const { db } = database;
   const app = await createHttpServer({
     logger: options.logger,
@@ -106,6 +108,6 @@ export async function buildApp(options: {
     },
     { prefix: '/api/v1' },
   );
-  if (options.jobHandlers) Object.assign(options.jobHandlers, events.jobHandlers(db));
+  if (options.jobHandlers) Object.assign(options.jobHandlers, jobs, events.jobHandlers(db));
   return app;
 }
