@@ -27,6 +27,7 @@ import {
 } from './profile.service.js';
 import { exportCustomersCsv, importCustomersCsv } from './csv.service.js';
 import { fromRow, type ProfilesContext } from './record-events.js';
+import { tzOffsetMs } from '../../platform/time/index.js';
 
 export interface ProfileRouteOptions extends ProfilesContext {
   db: Db;
@@ -51,14 +52,6 @@ function limitBytes(limit: number): Transform {
 }
 
 /** Offset of a time zone from UTC at an instant, for counting active days in the workspace's own calendar. */
-function tzOffsetMs(timeZone: string, at: number): number {
-  const part =
-    new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'longOffset' })
-      .formatToParts(at)
-      .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(part);
-  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000 : 0;
-}
 
 /** Customer profiles: list and search, lookup by identifier, the 360° view, the timeline, traits, erasure. */
 export function profileRoutes(opts: ProfileRouteOptions): FastifyPluginAsyncTypebox {

@@ -1,0 +1,1 @@
+export { tzOffsetMs, localDayStart, localWeekStart } from './zones.js';
