@@ -8,6 +8,7 @@ export {
   type RecordResult,
   type RecordedEvent,
   type RecordedEventsHook,
+  type RecordedMerge,
 } from './record-events.js';
 export { profileRoutes, type ProfileRouteOptions } from './profile.routes.js';
 export { seedDemoCustomers, type DemoOptions } from './demo-customers.js';

@@ -40,10 +40,17 @@ export interface RecordedEvent {
   timestamp: number;
 }
 
+/** A profile merged away in this batch: its rows now belong to `into` (the live profile). */
+export interface RecordedMerge {
+  from: string;
+  into: string;
+}
+
 export type RecordedEventsHook = (
   db: Db,
   workspaceId: string,
   events: readonly RecordedEvent[],
+  merges: readonly RecordedMerge[],
 ) => Promise<void>;
 
 export interface RecordResult {
@@ -378,7 +385,8 @@ export async function recordEvents(
       .onConflict((oc) => oc.columns(['workspace_id', 'message_id']).doNothing())
       .execute();
   }
-  for (const hook of ctx.hooks ?? []) await hook(db, workspaceId, recorded);
+  const merged: RecordedMerge[] = storedMerges.map((m) => ({ from: m.from, into: live(m.into) }));
+  for (const hook of ctx.hooks ?? []) await hook(db, workspaceId, recorded, merged);
   return { stored: rows.length, duplicates: incoming.length - rows.length };
 }
 
