@@ -11,6 +11,7 @@ import { auditRoutes } from './modules/audit/index.js';
 import { ChannelCatalogue, channelRoutes, GroupCommitter, ingestRoutes } from './modules/ingest/index.js';
 import { profileRoutes, type ProfilesContext, type RecordedEventsHook } from './modules/profiles/index.js';
 import { textRoutes } from './modules/text/index.js';
+import { touchpointsModule } from './modules/touchpoints/index.js';
 import { createFieldCipher } from './platform/crypto/index.js';
 import { EventBus } from './platform/events/index.js';
 import type { JobHandler } from './platform/jobs/index.js';
@@ -81,6 +82,9 @@ export async function buildApp(options: {
     phoneRegion: config.phoneRegion,
     hooks: eventHooks,
   };
+  const touchpoints = touchpointsModule(db);
+  eventHooks.push(touchpoints.hook);
+  Object.assign(jobs, touchpoints.jobs);
   const committer = new GroupCommitter({ db, profiles, logger: options.logger });
   // Events already accepted are written before the database closes.
   app.addHook('onClose', () => committer.drain());
@@ -105,6 +109,7 @@ export async function buildApp(options: {
       await api.register(channelRoutes(db, channels));
       await api.register(textRoutes(db));
       await api.register(profileRoutes({ db, ...profiles }));
+      await api.register(touchpoints.routes);
     },
     { prefix: '/api/v1' },
   );

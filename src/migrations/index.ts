@@ -3,6 +3,9 @@ import { foundation } from './0001-foundation.js';
 import { customerData } from './0002-customer-data.js';
 import { text } from './0003-text.js';
 import { domainEvents } from './0004-domain-events.js';
+import { touchpoints } from './0005-touchpoints.js';
+import { surveys } from './0006-surveys.js';
+import { cases } from './0007-cases.js';
 
 /**
  * Every migration of the application, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -14,5 +17,8 @@ export function allMigrations(kind: DatabaseKind): Migrations {
     '0002_customer_data': customerData(kind),
     '0003_text': text(kind),
     '0004_domain_events': domainEvents(kind),
+    '0005_touchpoints': touchpoints(kind),
+    '0006_surveys': surveys(kind),
+    '0007_cases': cases(kind),
   };
 }

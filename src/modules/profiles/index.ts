@@ -12,3 +12,19 @@ export {
 } from './record-events.js';
 export { profileRoutes, type ProfileRouteOptions } from './profile.routes.js';
 export { seedDemoCustomers, type DemoOptions } from './demo-customers.js';
+export {
+  liveProfileId,
+  findProfileIdByIdentifier,
+  profileTraits,
+  someProfileIds,
+  recordProfileEvent,
+  type ProfileEventInput,
+} from './profile-access.js';
+export {
+  latestEvents,
+  eventsBetweenIds,
+  eventWatermark,
+  eventRowsSql,
+  profileTraitSql,
+  type StoredEvent,
+} from './event-queries.js';

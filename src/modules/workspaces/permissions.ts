@@ -26,6 +26,13 @@ export const PERMISSIONS = {
   'pii.read': ['owner', 'admin', 'agent'],
   'text.analyze': ['owner', 'admin', 'analyst', 'marketer', 'agent'],
   'text.manage': ['owner', 'admin', 'analyst'],
+  'surveys.read': ALL,
+  'surveys.manage': ['owner', 'admin', 'analyst', 'marketer'],
+  /** Create personal links, read deliveries to send by e-mail/SMS. */
+  'surveys.distribute': ['owner', 'admin', 'marketer', 'agent'],
+  'surveys.export': ['owner', 'admin', 'analyst'],
+  'touchpoints.read': ALL,
+  'touchpoints.manage': ['owner', 'admin', 'analyst', 'marketer'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,1 +1,1 @@
-export { tzOffsetMs, localDayStart, localWeekStart } from './zones.js';
+export { tzOffsetMs, localDayStart, localWeekStart, startOfLocalDate, localDate } from './zones.js';

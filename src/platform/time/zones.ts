@@ -34,3 +34,19 @@ export function localWeekStart(timeZone: string, at: number): number {
   const sinceMonday = (((Math.floor((day + offset) / DAY) + 3) % 7) + 7) % 7;
   return localDayStart(timeZone, day - sinceMonday * DAY + DAY / 2);
 }
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** The instant local date `YYYY-MM-DD` begins in `timeZone`; null for a malformed or impossible date. */
+export function startOfLocalDate(timeZone: string, date: string): number | null {
+  const m = DATE.exec(date);
+  if (!m) return null;
+  const utc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  if (new Date(utc).toISOString().slice(0, 10) !== date) return null;
+  return localDayStart(timeZone, utc - tzOffsetMs(timeZone, utc) + DAY / 2);
+}
+
+/** The local date `YYYY-MM-DD` of instant `at` in `timeZone`. */
+export function localDate(timeZone: string, at: number): string {
+  return new Date(at + tzOffsetMs(timeZone, at)).toISOString().slice(0, 10);
+}

@@ -1,0 +1,30 @@
+import './touchpoints.tables.js';
+import type { Db } from '../../platform/db/index.js';
+import type { JobHandler } from '../../platform/jobs/index.js';
+import type { RecordedEventsHook } from '../profiles/index.js';
+import { Catalogue } from './catalogue.service.js';
+import { TouchpointMapper } from './touchpoint.mapping.js';
+import { REMAP_JOB, remapJobHandler } from './touchpoint.remap.js';
+import { touchpointRoutes } from './touchpoints.routes.js';
+import type { PerceptionSource } from './touchpoint.health.js';
+
+export { JOURNEY_TEMPLATES, type JourneyTemplate } from './journey.templates.js';
+export { validateRule, compileRule, type MatchRule, type Condition } from './touchpoint.rules.js';
+export type { PerceptionSource, PerceptionRow } from './touchpoint.health.js';
+
+/**
+ * The touchpoints module as the app composes it: the ingestion hook that maps events to touchpoints, the routes,
+ * and the re-mapping job.
+ */
+export function touchpointsModule(db: Db, options: { perception?: PerceptionSource } = {}) {
+  const mapper = new TouchpointMapper();
+  const catalogue = new Catalogue(db, mapper);
+  return {
+    catalogue,
+    hook: mapper.hook satisfies RecordedEventsHook,
+    routes: touchpointRoutes({ db, catalogue, ...options }),
+    jobs: { [REMAP_JOB]: remapJobHandler(db, mapper) } satisfies Record<string, JobHandler>,
+  };
+}
+
+export type { Catalogue };

@@ -1,0 +1,396 @@
+import { sql } from 'kysely';
+import { fromJson, type Db } from '../../platform/db/index.js';
+import { localDayStart } from '../../platform/time/index.js';
+import type { RecordedEvent, RecordedMerge } from '../profiles/index.js';
+import { getWorkspace } from '../workspaces/index.js';
+import { compileRule, type CompiledRule, type MatchableEvent, type MatchRule } from './touchpoint.rules.js';
+
+const DAY = 86_400_000;
+/** Other processes' catalogue edits reach this one within this time; this process's own edits at once. */
+const CACHE_TTL_MS = 5_000;
+const CHUNK = 400;
+
+interface Matcher {
+  key: string;
+  priority: number;
+  test: CompiledRule;
+}
+
+/** A workspace's compiled catalogue: matchers by event name and the journey steps that follow each touchpoint. */
+export interface CompiledCatalogue {
+  timeZone: string;
+  byEvent: Map<string, Matcher[]>;
+  /** touchpoint key → the journey steps it leads to (with the journey's conversion window). */
+  next: Map<string, { to: string; windowMs: number }[]>;
+  /** touchpoint key → the journey steps that lead to it. */
+  previous: Map<string, { from: string; windowMs: number }[]>;
+}
+
+interface CacheEntry {
+  at: number;
+  catalogue: Promise<CompiledCatalogue>;
+}
+
+/** One event mapped to a touchpoint. */
+export interface Hit {
+  eventId: string;
+  key: string;
+  profileId: string;
+  channel: string;
+  timestamp: number;
+}
+
+/**
+ * Maps stored events to touchpoints and keeps the touchpoint rollups (daily events, unique customers, first
+ * arrivals, journey conversions) up to date, inside the ingestion transaction. Every rollup increment follows a
+ * newly inserted `touchpoint_events` row, so mapping an event twice (a retried batch, a re-mapping running beside
+ * live ingestion) never counts it twice.
+ */
+export class TouchpointMapper {
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Forgets a workspace's compiled catalogue after an edit in this process. */
+  invalidate(workspaceId: string): void {
+    this.cache.delete(workspaceId);
+  }
+
+  /** The compiled catalogue, from cache when fresh. */
+  catalogue(db: Db, workspaceId: string): Promise<CompiledCatalogue> {
+    const hit = this.cache.get(workspaceId);
+    if (hit && this.now() - hit.at < CACHE_TTL_MS) return hit.catalogue;
+    const catalogue = loadCatalogue(db, workspaceId);
+    this.cache.set(workspaceId, { at: this.now(), catalogue });
+    // A failed load (e.g. inside a transaction that rolled back) must not stay cached.
+    catalogue.catch(() => this.cache.delete(workspaceId));
+    return catalogue;
+  }
+
+  /** The recorded-events hook for the profiles module. */
+  readonly hook = async (
+    db: Db,
+    workspaceId: string,
+    events: readonly RecordedEvent[],
+    merges: readonly RecordedMerge[],
+  ): Promise<void> => {
+    const catalogue = await this.catalogue(db, workspaceId);
+    if (catalogue.byEvent.size === 0) return;
+    for (const m of merges) {
+      await db
+        .updateTable('touchpoint_events')
+        .set({ profile_id: m.into })
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', '=', m.from)
+        .execute();
+    }
+    await applyHits(db, workspaceId, catalogue, matchEvents(catalogue, events));
+  };
+}
+
+/** The touchpoint each event maps to (the first match by priority), if any. */
+export function matchEvents(
+  catalogue: CompiledCatalogue,
+  events: readonly (MatchableEvent & { id: string; profileId: string; timestamp: number })[],
+): Hit[] {
+  const hits: Hit[] = [];
+  for (const e of events) {
+    if (e.name === null) continue;
+    const candidates = catalogue.byEvent.get(e.name);
+    if (!candidates) continue;
+    const match = candidates.find((m) => m.test(e));
+    if (match)
+      hits.push({
+        eventId: e.id,
+        key: match.key,
+        profileId: e.profileId,
+        channel: e.channel,
+        timestamp: e.timestamp,
+      });
+  }
+  return hits;
+}
+
+async function loadCatalogue(db: Db, workspaceId: string): Promise<CompiledCatalogue> {
+  const [ws, touchpoints, journeys] = await Promise.all([
+    getWorkspace(db, workspaceId),
+    db
+      .selectFrom('touchpoints')
+      .select(['key', 'rule', 'priority'])
+      .where('workspace_id', '=', workspaceId)
+      .where('active', '=', 1)
+      .orderBy('priority')
+      .orderBy('key')
+      .execute(),
+    db
+      .selectFrom('journeys')
+      .select(['steps', 'conversion_window_days'])
+      .where('workspace_id', '=', workspaceId)
+      .execute(),
+  ]);
+  const byEvent = new Map<string, Matcher[]>();
+  for (const t of touchpoints) {
+    const rule = fromJson<MatchRule>(t.rule);
+    const matcher = { key: t.key, priority: t.priority, test: compileRule(rule) };
+    for (const name of rule.events) {
+      const list = byEvent.get(name) ?? [];
+      list.push(matcher);
+      byEvent.set(name, list);
+    }
+  }
+  const active = new Set(touchpoints.map((t) => t.key));
+  const next = new Map<string, { to: string; windowMs: number }[]>();
+  const previous = new Map<string, { from: string; windowMs: number }[]>();
+  for (const j of journeys) {
+    const steps = fromJson<string[]>(j.steps);
+    const windowMs = j.conversion_window_days * DAY;
+    for (let i = 0; i + 1 < steps.length; i++) {
+      const from = steps[i] as string;
+      const to = steps[i + 1] as string;
+      if (!active.has(from) || !active.has(to) || from === to) continue;
+      const n = next.get(from) ?? [];
+      const existing = n.find((x) => x.to === to);
+      if (existing) existing.windowMs = Math.max(existing.windowMs, windowMs);
+      else n.push({ to, windowMs });
+      next.set(from, n);
+      const p = previous.get(to) ?? [];
+      const prior = p.find((x) => x.from === from);
+      if (prior) prior.windowMs = Math.max(prior.windowMs, windowMs);
+      else p.push({ from, windowMs });
+      previous.set(to, p);
+    }
+  }
+  return { timeZone: ws.time_zone, byEvent, next, previous };
+}
+
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+interface DailyDelta {
+  key: string;
+  day: number;
+  channel: string;
+  events: number;
+  customers: number;
+  newCustomers: number;
+}
+
+/** Writes mapped events and folds them into the rollups. Returns how many were new. */
+export async function applyHits(
+  db: Db,
+  workspaceId: string,
+  catalogue: CompiledCatalogue,
+  all: Hit[],
+): Promise<number> {
+  if (all.length === 0) return 0;
+  // 1. The mapping itself; only events not mapped before go on to the rollups.
+  const fresh: Hit[] = [];
+  const byId = new Map(all.map((h) => [h.eventId, h]));
+  for (const part of chunks(all)) {
+    const inserted = await db
+      .insertInto('touchpoint_events')
+      .values(
+        part.map((h) => ({
+          workspace_id: workspaceId,
+          event_id: h.eventId,
+          touchpoint_key: h.key,
+          profile_id: h.profileId,
+          channel: h.channel,
+          timestamp: h.timestamp,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['workspace_id', 'event_id']).doNothing())
+      .returning('event_id')
+      .execute();
+    for (const r of inserted) fresh.push(byId.get(r.event_id) as Hit);
+  }
+  if (fresh.length === 0) return 0;
+
+  const dayOf = new Map<number, number>();
+  const day = (t: number) => {
+    // Events of one batch cluster in a few hours: memoise per hour to keep Intl calls off the hot path.
+    const hour = Math.floor(t / 3_600_000);
+    let d = dayOf.get(hour);
+    if (d === undefined) {
+      d = localDayStart(catalogue.timeZone, t);
+      dayOf.set(hour, d);
+    }
+    return d;
+  };
+  const deltas = new Map<string, DailyDelta>();
+  const delta = (key: string, d: number, channel: string) => {
+    const id = `${key}\u0000${d}\u0000${channel}`;
+    let x = deltas.get(id);
+    if (!x) {
+      x = { key, day: d, channel, events: 0, customers: 0, newCustomers: 0 };
+      deltas.set(id, x);
+    }
+    return x;
+  };
+  for (const h of fresh) {
+    const d = day(h.timestamp);
+    delta(h.key, d, h.channel).events++;
+    delta(h.key, d, '*').events++;
+  }
+
+  // 2. Unique customers per touchpoint, day and channel (and all channels).
+  const dayProfiles = new Map<
+    string,
+    { touchpoint_key: string; day: number; channel: string; profile_id: string }
+  >();
+  for (const h of fresh) {
+    const d = day(h.timestamp);
+    for (const channel of [h.channel, '*']) {
+      dayProfiles.set(`${h.key}\u0000${d}\u0000${channel}\u0000${h.profileId}`, {
+        touchpoint_key: h.key,
+        day: d,
+        channel,
+        profile_id: h.profileId,
+      });
+    }
+  }
+  for (const part of chunks([...dayProfiles.values()])) {
+    const inserted = await db
+      .insertInto('touchpoint_day_profiles')
+      .values(part.map((r) => ({ workspace_id: workspaceId, ...r })))
+      .onConflict((oc) =>
+        oc.columns(['workspace_id', 'touchpoint_key', 'day', 'channel', 'profile_id']).doNothing(),
+      )
+      .returning(['touchpoint_key', 'day', 'channel'])
+      .execute();
+    for (const r of inserted) delta(r.touchpoint_key, Number(r.day), r.channel).customers++;
+  }
+
+  // 3. First arrivals (new customers of a touchpoint), earliest event of the batch per customer and touchpoint.
+  const firsts = new Map<string, Hit>();
+  for (const h of fresh) {
+    const id = `${h.key}\u0000${h.profileId}`;
+    const f = firsts.get(id);
+    if (!f || h.timestamp < f.timestamp) firsts.set(id, h);
+  }
+  for (const part of chunks([...firsts.values()])) {
+    const inserted = await db
+      .insertInto('touchpoint_first_hits')
+      .values(
+        part.map((h) => ({
+          workspace_id: workspaceId,
+          touchpoint_key: h.key,
+          profile_id: h.profileId,
+          first_at: h.timestamp,
+          first_day: day(h.timestamp),
+        })),
+      )
+      .onConflict((oc) => oc.columns(['workspace_id', 'profile_id', 'touchpoint_key']).doNothing())
+      .returning(['touchpoint_key', 'first_day'])
+      .execute();
+    for (const r of inserted) delta(r.touchpoint_key, Number(r.first_day), '*').newCustomers++;
+  }
+
+  // 4. Journey conversions: a customer reaching a step after the previous one (within the journey's window).
+  await applyConversions(db, workspaceId, catalogue, fresh);
+
+  // 5. Daily rollup.
+  for (const part of chunks([...deltas.values()])) {
+    await db
+      .insertInto('touchpoint_daily')
+      .values(
+        part.map((x) => ({
+          workspace_id: workspaceId,
+          touchpoint_key: x.key,
+          day: x.day,
+          channel: x.channel,
+          events: x.events,
+          customers: x.customers,
+          new_customers: x.newCustomers,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['workspace_id', 'touchpoint_key', 'day', 'channel']).doUpdateSet({
+          events: sql`touchpoint_daily.events + excluded.events`,
+          customers: sql`touchpoint_daily.customers + excluded.customers`,
+          new_customers: sql`touchpoint_daily.new_customers + excluded.new_customers`,
+        }),
+      )
+      .execute();
+  }
+  return fresh.length;
+}
+
+async function applyConversions(db: Db, workspaceId: string, catalogue: CompiledCatalogue, hits: Hit[]) {
+  const candidates = hits.filter((h) => catalogue.previous.has(h.key));
+  if (candidates.length === 0) return;
+  const fromKeys = [
+    ...new Set(candidates.flatMap((h) => (catalogue.previous.get(h.key) ?? []).map((p) => p.from))),
+  ];
+  const profiles = [...new Set(candidates.map((h) => h.profileId))];
+  const first = new Map<string, { at: number; day: number }>();
+  for (const part of chunks(profiles)) {
+    const rows = await db
+      .selectFrom('touchpoint_first_hits')
+      .select(['touchpoint_key', 'profile_id', 'first_at', 'first_day'])
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', 'in', part)
+      .where('touchpoint_key', 'in', fromKeys)
+      .execute();
+    for (const r of rows)
+      first.set(`${r.touchpoint_key}\u0000${r.profile_id}`, {
+        at: Number(r.first_at),
+        day: Number(r.first_day),
+      });
+  }
+  const conversions = new Map<
+    string,
+    { from: string; to: string; profileId: string; at: number; day: number }
+  >();
+  for (const h of candidates) {
+    for (const p of catalogue.previous.get(h.key) ?? []) {
+      const f = first.get(`${p.from}\u0000${h.profileId}`);
+      if (!f || h.timestamp < f.at || h.timestamp > f.at + p.windowMs) continue;
+      const id = `${p.from}\u0000${h.key}\u0000${h.profileId}`;
+      const c = conversions.get(id);
+      if (!c || h.timestamp < c.at)
+        conversions.set(id, { from: p.from, to: h.key, profileId: h.profileId, at: h.timestamp, day: f.day });
+    }
+  }
+  if (conversions.size === 0) return;
+  const dayOf = new Map(
+    [...conversions.values()].map((c) => [`${c.from}\u0000${c.to}\u0000${c.profileId}`, c.day]),
+  );
+  const counts = new Map<string, { from_key: string; to_key: string; day: number; converted: number }>();
+  for (const part of chunks([...conversions.values()])) {
+    const inserted = await db
+      .insertInto('touchpoint_conversions')
+      .values(
+        part.map((c) => ({
+          workspace_id: workspaceId,
+          from_key: c.from,
+          to_key: c.to,
+          profile_id: c.profileId,
+          converted_at: c.at,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['workspace_id', 'from_key', 'to_key', 'profile_id']).doNothing())
+      .returning(['from_key', 'to_key', 'profile_id'])
+      .execute();
+    for (const r of inserted) {
+      const d = dayOf.get(`${r.from_key}\u0000${r.to_key}\u0000${r.profile_id}`) as number;
+      const id = `${r.from_key}\u0000${r.to_key}\u0000${d}`;
+      const x = counts.get(id) ?? { from_key: r.from_key, to_key: r.to_key, day: d, converted: 0 };
+      x.converted++;
+      counts.set(id, x);
+    }
+  }
+  if (counts.size === 0) return;
+  await db
+    .insertInto('touchpoint_conversion_daily')
+    .values([...counts.values()].map((x) => ({ workspace_id: workspaceId, ...x })))
+    .onConflict((oc) =>
+      oc
+        .columns(['workspace_id', 'from_key', 'to_key', 'day'])
+        .doUpdateSet({ converted: sql`touchpoint_conversion_daily.converted + excluded.converted` }),
+    )
+    .execute();
+}

@@ -1,0 +1,136 @@
+/** A moment where the customer meets the company, and the rule that maps incoming events to it. */
+export interface TouchpointsTable {
+  workspace_id: string;
+  id: string;
+  /** Immutable; other modules (surveys, cases) refer to a touchpoint by its key. */
+  key: string;
+  name_zh: string;
+  name_en: string;
+  description_zh: string;
+  description_en: string;
+  core_need_zh: string;
+  core_need_en: string;
+  /** Journey stage, e.g. discover, trial, subscribe. */
+  stage: string;
+  phase: 'pre_sale' | 'in_sale' | 'after_sale';
+  /** JSON array of channel keys. */
+  channels: string;
+  owner_team: string | null;
+  /** Target perception score 0–100. */
+  target_score: number | null;
+  /** Target conversion to the next journey step, 0–1. */
+  target_conversion: number | null;
+  /** JSON MatchRule. */
+  rule: string;
+  /** Lower is tried first when several touchpoints match one event. */
+  priority: number;
+  active: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An ordered list of touchpoints. */
+export interface JourneysTable {
+  workspace_id: string;
+  id: string;
+  key: string;
+  name_zh: string;
+  name_en: string;
+  description_zh: string;
+  description_en: string;
+  /** JSON array of touchpoint keys, in order. */
+  steps: string;
+  conversion_window_days: number;
+  template: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One event mapped to one touchpoint. */
+export interface TouchpointEventsTable {
+  workspace_id: string;
+  event_id: string;
+  touchpoint_key: string;
+  profile_id: string;
+  channel: string;
+  timestamp: number;
+}
+
+/** Rollup per touchpoint × local day × channel ('*' = all channels) kept up to date as events arrive. */
+export interface TouchpointDailyTable {
+  workspace_id: string;
+  touchpoint_key: string;
+  day: number;
+  channel: string;
+  events: number;
+  customers: number;
+  /** Customers reaching the touchpoint for the first time ever on that day ('*' rows only). */
+  new_customers: number;
+}
+
+/** Who was counted on a day, so that unique customers are counted once. */
+export interface TouchpointDayProfilesTable {
+  workspace_id: string;
+  touchpoint_key: string;
+  day: number;
+  channel: string;
+  profile_id: string;
+}
+
+/** A customer's first arrival at a touchpoint. */
+export interface TouchpointFirstHitsTable {
+  workspace_id: string;
+  touchpoint_key: string;
+  profile_id: string;
+  first_at: number;
+  first_day: number;
+}
+
+/** Customers who went from one touchpoint to the next journey step (each counted once per pair). */
+export interface TouchpointConversionsTable {
+  workspace_id: string;
+  from_key: string;
+  to_key: string;
+  profile_id: string;
+  converted_at: number;
+}
+
+/** Rollup: conversions from → to by the local day the customer first reached `from` (a cohort). */
+export interface TouchpointConversionDailyTable {
+  workspace_id: string;
+  from_key: string;
+  to_key: string;
+  day: number;
+  converted: number;
+}
+
+/** A background re-mapping of history after rules changed. */
+export interface TouchpointRemapsTable {
+  workspace_id: string;
+  id: string;
+  status: 'running' | 'done' | 'failed';
+  /** Events with an id up to this one are re-mapped; later ones were mapped live. */
+  upto_event_id: string;
+  cursor_event_id: string | null;
+  total: number;
+  processed: number;
+  mapped: number;
+  error: string | null;
+  created_by: string | null;
+  started_at: number;
+  finished_at: number | null;
+}
+
+declare module '../../platform/db/index.js' {
+  interface Database {
+    touchpoints: TouchpointsTable;
+    journeys: JourneysTable;
+    touchpoint_events: TouchpointEventsTable;
+    touchpoint_daily: TouchpointDailyTable;
+    touchpoint_day_profiles: TouchpointDayProfilesTable;
+    touchpoint_first_hits: TouchpointFirstHitsTable;
+    touchpoint_conversions: TouchpointConversionsTable;
+    touchpoint_conversion_daily: TouchpointConversionDailyTable;
+    touchpoint_remaps: TouchpointRemapsTable;
+  }
+}
