@@ -40,6 +40,11 @@ describe('period bucketing', () => {
     const spring = periodBounds('2026-03-08', 'day', 'America/New_York');
     expect(new Date(spring.start).toISOString()).toBe('2026-03-08T05:00:00.000Z');
     expect(spring.end - spring.start).toBe(23 * HOUR);
+    // Chile springs forward at midnight: 2026-09-06 has no 00:00 and starts at 01:00 −03 (04:00Z)
+    const skipped = periodBounds('2026-09-06', 'day', 'America/Santiago');
+    expect(new Date(skipped.start).toISOString()).toBe('2026-09-06T04:00:00.000Z');
+    expect(skipped.end - skipped.start).toBe(23 * HOUR);
+    expect(periodKey(skipped.start - 1, 'day', 'America/Santiago')).toBe('2026-09-05');
     const fall = periodBounds('2026-11-01', 'day', 'America/New_York');
     expect(fall.end - fall.start).toBe(25 * HOUR);
   });
