@@ -21,6 +21,7 @@ import {
   seedDemoWorkspace,
 } from './modules/workspaces/index.js';
 import { seedDemoCustomers } from './modules/profiles/index.js';
+import { touchpointsModule } from './modules/touchpoints/index.js';
 import { ConfigError, describeConfig, loadConfig, type Config } from './platform/config/index.js';
 import { createFieldCipher } from './platform/crypto/index.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './platform/db/index.js';
@@ -246,7 +247,14 @@ async function seedDemo(database: DatabaseHandle, config: Config): Promise<boole
   if (!(await seedDemoWorkspace(database.db, systemActor('demo-seed'), config.tzDefault))) return false;
   console.log(`Seeding the demo workspace with ${DEMO_CUSTOMERS} customers and their journeys…`);
   const ws = await getWorkspaceBySlug(database.db, DEMO_SLUG);
-  const profiles = { cipher: createFieldCipher(config.secretKey), phoneRegion: config.phoneRegion };
+  // The data-service journey first, so the customers' events map to its touchpoints as they are written.
+  const touchpoints = touchpointsModule(database.db);
+  await touchpoints.catalogue.applyTemplate(systemActor('demo-seed'), ws.id, 'mobile_data_service');
+  const profiles = {
+    cipher: createFieldCipher(config.secretKey),
+    phoneRegion: config.phoneRegion,
+    hooks: [touchpoints.hook],
+  };
   await seedDemoCustomers(database.db, profiles, ws.id, { customers: DEMO_CUSTOMERS, now: Date.now() });
   return true;
 }
