@@ -12,6 +12,7 @@ import { ChannelCatalogue, channelRoutes, GroupCommitter, ingestRoutes } from '.
 import { profileRoutes, type ProfilesContext, type RecordedEventsHook } from './modules/profiles/index.js';
 import { textRoutes } from './modules/text/index.js';
 import { touchpointsModule } from './modules/touchpoints/index.js';
+import { createSurveysModule } from './modules/surveys/index.js';
 import { createFieldCipher } from './platform/crypto/index.js';
 import { EventBus } from './platform/events/index.js';
 import type { JobHandler } from './platform/jobs/index.js';
@@ -85,6 +86,16 @@ export async function buildApp(options: {
   const touchpoints = touchpointsModule(db);
   eventHooks.push(touchpoints.hook);
   Object.assign(jobs, touchpoints.jobs);
+  // Surveys: event-triggered invitations (hook + job), case follow-up subscription, public pages and widget.
+  const surveys = createSurveysModule({
+    db,
+    events,
+    profiles,
+    secretKey: config.secretKey,
+    publicUrl: config.publicUrl,
+  });
+  eventHooks.push(surveys.eventHook);
+  Object.assign(jobs, surveys.jobs);
   const committer = new GroupCommitter({ db, profiles, logger: options.logger });
   // Events already accepted are written before the database closes.
   app.addHook('onClose', () => committer.drain());
@@ -92,6 +103,7 @@ export async function buildApp(options: {
   await app.register(ingestRoutes({ db, channels, committer, jsonMaxDepth: config.jsonMaxDepth }), {
     prefix: '/v1',
   });
+  await app.register(surveys.publicRoutes);
 
   await app.register(
     async (api) => {
@@ -110,6 +122,7 @@ export async function buildApp(options: {
       await api.register(textRoutes(db));
       await api.register(profileRoutes({ db, ...profiles }));
       await api.register(touchpoints.routes);
+      await api.register(surveys.adminRoutes);
     },
     { prefix: '/api/v1' },
   );

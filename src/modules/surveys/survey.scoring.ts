@@ -1,0 +1,178 @@
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db/index.js';
+import type { Answers } from './survey.answers.js';
+import {
+  categoryOf,
+  isScoreQuestion,
+  normalize100,
+  type Question,
+  type SurveyDefinition,
+} from './survey.definition.js';
+
+/** The headline score of a response. */
+export interface PrimaryScore {
+  metric: 'nps' | 'csat' | 'ces' | 'rating' | 'index' | null;
+  score: number | null;
+  score100: number | null;
+}
+
+/** A question's score on 0–100 (perception for expectation/perception items), or null when unanswered. */
+export function score100Of(q: Question, answers: Answers): number | null {
+  const a = answers[q.id];
+  if (a === undefined) return null;
+  if (isScoreQuestion(q) && typeof a === 'number') return normalize100(q, a);
+  if (q.type === 'expectation_perception' && typeof a === 'object' && a !== null && 'perception' in a)
+    return (((a as { perception: number }).perception - 1) / 6) * 100;
+  return null;
+}
+
+/** Component scores (0–100, null when none of its questions was answered) and the weighted index. */
+export function indexOf(
+  def: SurveyDefinition,
+  answers: Answers,
+): { index: number | null; components: Record<string, number | null> } {
+  const components: Record<string, number | null> = {};
+  if (!def.index) return { index: null, components };
+  const byId = new Map(def.questions.map((q) => [q.id, q]));
+  let weighted = 0;
+  let weights = 0;
+  for (const c of def.index.components) {
+    const scores = c.questions
+      .map((id) => {
+        const q = byId.get(id);
+        return q ? score100Of(q, answers) : null;
+      })
+      .filter((x): x is number => x !== null);
+    const mean = scores.length ? scores.reduce((s, x) => s + x, 0) / scores.length : null;
+    components[c.key] = mean;
+    if (mean !== null) {
+      weighted += c.weight * mean;
+      weights += c.weight;
+    }
+  }
+  return { index: weights > 0 ? weighted / weights : null, components };
+}
+
+/** The response's primary score: the primary question's answer, or the satisfaction index. */
+export function primaryScoreOf(def: SurveyDefinition, answers: Answers): PrimaryScore {
+  const none: PrimaryScore = { metric: null, score: null, score100: null };
+  if (def.primaryQuestionId === '_index') {
+    const { index } = indexOf(def, answers);
+    return index === null ? none : { metric: 'index', score: index, score100: index };
+  }
+  const q = def.questions.find((x) => x.id === def.primaryQuestionId);
+  if (!q || !isScoreQuestion(q)) return none;
+  const a = answers[q.id];
+  if (typeof a !== 'number') return none;
+  return { metric: q.type, score: a, score100: normalize100(q, a) };
+}
+
+/** One value that a completed response adds to the rollups. */
+export interface RollupValue {
+  questionId: string;
+  value: number;
+  category: 'low' | 'mid' | 'high';
+}
+
+/** Longest time to complete counted in the rollups (longer sessions were left open, not worked on). */
+export const MAX_DURATION_SECONDS = 86_400;
+
+/**
+ * The rollup values of a completed response: every score question, E and P of SERVQUAL items, the primary score
+ * (`_primary`, 0–100) and the time to complete (`_duration`, seconds; its count is the completed responses).
+ */
+export function rollupValuesOf(
+  def: SurveyDefinition,
+  answers: Answers,
+  primary: PrimaryScore,
+  durationMs: number | null,
+): RollupValue[] {
+  const out: RollupValue[] = [
+    {
+      questionId: '_duration',
+      value: Math.min(MAX_DURATION_SECONDS, Math.max(0, Math.round((durationMs ?? 0) / 1000))),
+      category: 'mid',
+    },
+  ];
+  for (const q of def.questions) {
+    const a = answers[q.id];
+    if (a === undefined) continue;
+    if (isScoreQuestion(q) && typeof a === 'number')
+      out.push({ questionId: q.id, value: a, category: categoryOf(q, a) });
+    else if (
+      q.type === 'expectation_perception' &&
+      typeof a === 'object' &&
+      a !== null &&
+      'perception' in a
+    ) {
+      const { expectation, perception } = a as { expectation: number; perception: number };
+      out.push({ questionId: `${q.id}:e`, value: expectation, category: categoryOf(q, expectation) });
+      out.push({ questionId: `${q.id}:p`, value: perception, category: categoryOf(q, perception) });
+    }
+  }
+  if (primary.score100 !== null) {
+    const q = def.questions.find((x) => x.id === def.primaryQuestionId);
+    const category =
+      q && primary.score !== null && primary.metric !== 'index'
+        ? categoryOf(q, primary.score)
+        : primary.score100 >= 80
+          ? 'high'
+          : primary.score100 < 60
+            ? 'low'
+            : 'mid';
+    out.push({ questionId: '_primary', value: primary.score100, category });
+  }
+  return out;
+}
+
+/** The cell of the rollups a response is counted in. */
+export interface RollupCell {
+  workspaceId: string;
+  surveyId: string;
+  day: number;
+  touchpointKey: string | null;
+  channel: string;
+}
+
+/**
+ * Adds (sign 1) or takes back (sign −1) a response's values in the rollups, one upsert per value. Callers run it in
+ * the response's transaction, so the rollups always equal the completed responses.
+ */
+export async function applyRollup(
+  db: Db,
+  cell: RollupCell,
+  values: readonly RollupValue[],
+  sign: 1 | -1,
+): Promise<void> {
+  if (values.length === 0) return;
+  const rows = values.map((v) => ({
+    workspace_id: cell.workspaceId,
+    survey_id: cell.surveyId,
+    question_id: v.questionId,
+    day: cell.day,
+    touchpoint_key: cell.touchpointKey ?? '',
+    channel: cell.channel,
+    n: sign,
+    sum: sign * v.value,
+    sum_sq: sign * v.value * v.value,
+    c_low: v.category === 'low' ? sign : 0,
+    c_mid: v.category === 'mid' ? sign : 0,
+    c_high: v.category === 'high' ? sign : 0,
+  }));
+  await db
+    .insertInto('survey_rollups')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .columns(['workspace_id', 'survey_id', 'question_id', 'day', 'touchpoint_key', 'channel'])
+        .doUpdateSet({
+          n: sql`survey_rollups.n + excluded.n`,
+          sum: sql`survey_rollups.sum + excluded.sum`,
+          sum_sq: sql`survey_rollups.sum_sq + excluded.sum_sq`,
+          c_low: sql`survey_rollups.c_low + excluded.c_low`,
+          c_mid: sql`survey_rollups.c_mid + excluded.c_mid`,
+          c_high: sql`survey_rollups.c_high + excluded.c_high`,
+        }),
+    )
+    .execute();
+}

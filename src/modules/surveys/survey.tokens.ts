@@ -1,0 +1,60 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Tokens in survey URLs. They carry the workspace and the survey or link id, signed with a key derived from the
+ * server's secret: nothing secret is stored, a token cannot be forged or pointed at another workspace, and the URL of
+ * a link can be shown again at any time (deliveries for e-mail/SMS).
+ */
+export class SurveyTokens {
+  private readonly key: Buffer;
+
+  constructor(secretKey: Buffer) {
+    this.key = createHmac('sha256', secretKey).update('touchpoint:surveys:tokens').digest();
+  }
+
+  private mac(kind: string, ...parts: string[]): string {
+    return createHmac('sha256', this.key)
+      .update([kind, ...parts].join('\u0000'))
+      .digest('base64url')
+      .slice(0, 22);
+  }
+
+  /** The token of a survey's public (anonymous) link. */
+  survey(workspaceId: string, surveyId: string): string {
+    return `${workspaceId}.${surveyId}.${this.mac('survey', workspaceId, surveyId)}`;
+  }
+
+  /** The token of a personal or single-use link. */
+  link(workspaceId: string, linkId: string): string {
+    return `${workspaceId}.${linkId}.${this.mac('link', workspaceId, linkId)}`;
+  }
+
+  /** The token that lets an anonymous respondent continue (update) their own response. */
+  response(workspaceId: string, responseId: string): string {
+    return `${responseId}.${this.mac('response', workspaceId, responseId)}`;
+  }
+
+  /** Parses a survey or link token; null when malformed or forged. */
+  parse(token: string): { kind: 'survey' | 'link'; workspaceId: string; id: string } | null {
+    const parts = token.split('.');
+    if (parts.length !== 3) return null;
+    const [workspaceId, id, mac] = parts as [string, string, string];
+    const kind = id.startsWith('srv_') ? 'survey' : id.startsWith('sl_') ? 'link' : null;
+    if (!kind || !equal(mac, this.mac(kind, workspaceId, id))) return null;
+    return { kind, workspaceId, id };
+  }
+
+  /** The response id a response token stands for, or null. */
+  parseResponse(workspaceId: string, token: string): string | null {
+    const dot = token.lastIndexOf('.');
+    if (dot <= 0) return null;
+    const id = token.slice(0, dot);
+    return equal(token.slice(dot + 1), this.mac('response', workspaceId, id)) ? id : null;
+  }
+}
+
+function equal(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
