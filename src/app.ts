@@ -13,6 +13,8 @@ import { profileRoutes, type ProfilesContext, type RecordedEventsHook } from './
 import { textRoutes } from './modules/text/index.js';
 import { touchpointsModule } from './modules/touchpoints/index.js';
 import { createSurveysModule } from './modules/surveys/index.js';
+import { casesModule } from './modules/cases/index.js';
+import { notificationJobs, notificationRoutes } from './modules/notifications/index.js';
 import { createFieldCipher } from './platform/crypto/index.js';
 import { EventBus } from './platform/events/index.js';
 import type { JobHandler } from './platform/jobs/index.js';
@@ -37,7 +39,8 @@ export type AppConfig = Pick<
   | 'tzDefault'
   | 'secretKey'
   | 'phoneRegion'
->;
+> &
+  Partial<Pick<Config, 'smtpUrl' | 'mailFrom'>>;
 
 /**
  * Composes the HTTP application: the platform server plus every module's routes under /api/v1. The database must
@@ -96,6 +99,18 @@ export async function buildApp(options: {
   });
   eventHooks.push(surveys.eventHook);
   Object.assign(jobs, surveys.jobs);
+  // Cases: complaint events → cases (hook + job), survey follow-ups, SLA/escalation timers; notifications send.
+  const cases = casesModule(db, { events, profiles, publicUrl: config.publicUrl, logger: options.logger });
+  eventHooks.push(cases.hook);
+  Object.assign(jobs, cases.jobs);
+  Object.assign(
+    jobs,
+    notificationJobs(db, profiles.cipher, {
+      smtpUrl: config.smtpUrl ?? null,
+      mailFrom: config.mailFrom ?? 'Touchpoint <no-reply@touchpoint.local>',
+      logger: options.logger,
+    }),
+  );
   const committer = new GroupCommitter({ db, profiles, logger: options.logger });
   // Events already accepted are written before the database closes.
   app.addHook('onClose', () => committer.drain());
@@ -123,6 +138,8 @@ export async function buildApp(options: {
       await api.register(profileRoutes({ db, ...profiles }));
       await api.register(touchpoints.routes);
       await api.register(surveys.adminRoutes);
+      await api.register(cases.routes);
+      await api.register(notificationRoutes(db, profiles.cipher));
     },
     { prefix: '/api/v1' },
   );

@@ -23,6 +23,7 @@ import {
 import { seedDemoCustomers } from './modules/profiles/index.js';
 import { touchpointsModule } from './modules/touchpoints/index.js';
 import { ConfigError, describeConfig, loadConfig, type Config } from './platform/config/index.js';
+import { seedDemoCases } from './modules/cases/index.js';
 import { createFieldCipher } from './platform/crypto/index.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './platform/db/index.js';
 import { JobRunner, type JobHandler } from './platform/jobs/index.js';
@@ -256,6 +257,7 @@ async function seedDemo(database: DatabaseHandle, config: Config): Promise<boole
     hooks: [touchpoints.hook],
   };
   await seedDemoCustomers(database.db, profiles, ws.id, { customers: DEMO_CUSTOMERS, now: Date.now() });
+  await seedDemoCases(database.db, ws.id, { now: Date.now() });
   return true;
 }
 

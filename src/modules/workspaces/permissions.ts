@@ -33,6 +33,11 @@ export const PERMISSIONS = {
   'surveys.export': ['owner', 'admin', 'analyst'],
   'touchpoints.read': ALL,
   'touchpoints.manage': ['owner', 'admin', 'analyst', 'marketer'],
+  /** Cases: everyone may read the workspace's cases; agents and admins work them; admins configure. */
+  'cases.read': ALL,
+  'cases.write': ['owner', 'admin', 'agent'],
+  'cases.manage': ADMINS,
+  'notifications.manage': ADMINS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

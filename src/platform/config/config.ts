@@ -26,6 +26,10 @@ export interface Config {
   readonly jobsConcurrency: number;
   readonly seedDemo: boolean;
   readonly metricsToken: string | null;
+  /** SMTP server for e-mail notifications (smtp:// or smtps://); null = e-mails are skipped and logged. */
+  readonly smtpUrl: string | null;
+  /** Sender address of e-mail notifications. */
+  readonly mailFrom: string;
 }
 
 /** Raised for a bad environment variable; main prints it and exits with code 1. */
@@ -64,6 +68,12 @@ export const ENV_VARS = [
   ['JOBS_CONCURRENCY', '4', 'Jobs run at once by this process.'],
   ['SEED_DEMO', 'true on SQLite, false on PostgreSQL', 'Seed the demo workspace on first start.'],
   ['METRICS_TOKEN', '(none)', 'When set, /metrics requires Authorization: Bearer <token>.'],
+  [
+    'SMTP_URL',
+    '(none)',
+    'smtp://user:pass@host:587 for e-mail notifications; unset = e-mails skipped and logged.',
+  ],
+  ['MAIL_FROM', 'Touchpoint <no-reply@touchpoint.local>', 'Sender of e-mail notifications.'],
 ] as const;
 
 type Env = Record<string, string | undefined>;
@@ -138,6 +148,12 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`PHONE_DEFAULT_REGION must be a two-letter region such as CN (got "${phoneRegion}")`);
 
   const metricsToken = read('METRICS_TOKEN') ?? null;
+
+  const smtpUrl = read('SMTP_URL') ?? null;
+  if (smtpUrl !== null && !/^smtps?:\/\/[^\s]+$/.test(smtpUrl))
+    problems.push('SMTP_URL must be smtp://[user:pass@]host[:port] or smtps://… (value not shown)');
+  const mailFrom = read('MAIL_FROM') ?? 'Touchpoint <no-reply@touchpoint.local>';
+  if (!/^[^\r\n]{1,200}@[^\r\n]{1,200}$/.test(mailFrom)) problems.push('MAIL_FROM must be an e-mail address');
   if (metricsToken !== null && metricsToken.length < 16)
     problems.push('METRICS_TOKEN must be at least 16 characters');
 
@@ -160,6 +176,8 @@ export function loadConfig(env: Env = process.env): Config {
     jobsConcurrency: int('JOBS_CONCURRENCY', 4, 1, 256),
     seedDemo: bool('SEED_DEMO', databaseKind === 'sqlite'),
     metricsToken,
+    smtpUrl,
+    mailFrom,
   };
 
   const secretRaw = read('TOUCHPOINT_SECRET_KEY');
@@ -223,6 +241,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     ...config,
     secretKey: '***',
     metricsToken: config.metricsToken ? '***' : null,
+    smtpUrl: config.smtpUrl?.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@') ?? null,
     databaseUrl: config.databaseUrl.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@'),
   };
 }

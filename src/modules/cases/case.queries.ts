@@ -1,0 +1,117 @@
+/**
+ * The agent inbox and case search: my cases, a team's queue, unassigned cases or everything, filtered by status,
+ * priority, category, SLA state, customer and text, sorted by SLA due time (soonest first) or by creation, with
+ * keyset pagination. Queue queries walk an index in due order (`workspace_id, assignee_id|team_id, is_active,
+ * due_sort`), so a page costs the same whatever the number of cases.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../../platform/db/index.js';
+import { AppError } from '../../platform/http/index.js';
+import { parseCaseNumber, type CaseStatus } from './case.model.js';
+import type { CasesTable } from './cases.tables.js';
+
+export interface CaseListFilters {
+  view?: 'all' | 'mine' | 'team' | 'unassigned';
+  /** For `mine`: whose cases (defaults to the caller). */
+  assigneeId?: string;
+  teamId?: string;
+  /** Statuses; undefined = active (new, open, pending_customer); 'all' = every status. */
+  status?: CaseStatus[] | 'all';
+  priority?: string[];
+  category?: string;
+  slaState?: string;
+  profileId?: string;
+  q?: string;
+  sort?: 'due' | 'created';
+}
+
+const badFilter = (reason: string) =>
+  new AppError('VALIDATION_FAILED', 400, 'error.validation_failed', {
+    summary: `querystring ${reason}`,
+    fields: [{ in: 'querystring', path: 'view', message: reason }],
+  });
+
+/** LIKE pattern for a literal substring (escapes % _ and the escape character itself). */
+function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * One page of cases (limit + 1 rows, to tell whether more follow). `callerUserId` is the signed-in user (null for
+ * API keys, which must name an assignee for `mine`).
+ */
+export async function listCases(
+  db: Db,
+  workspaceId: string,
+  callerUserId: string | null,
+  filters: CaseListFilters,
+  limit: number,
+  after?: string,
+): Promise<CasesTable[]> {
+  const sort = filters.sort ?? 'due';
+  let q = db.selectFrom('cases').selectAll().where('workspace_id', '=', workspaceId);
+  switch (filters.view ?? 'all') {
+    case 'mine': {
+      const who = filters.assigneeId ?? callerUserId;
+      if (!who) throw badFilter('view=mine needs assigneeId when called with an API key');
+      q = q.where('assignee_id', '=', who);
+      break;
+    }
+    case 'team':
+      if (!filters.teamId) throw badFilter('view=team needs teamId');
+      q = q.where('team_id', '=', filters.teamId);
+      break;
+    case 'unassigned':
+      q = q.where('assignee_id', 'is', null);
+      if (filters.teamId) q = q.where('team_id', '=', filters.teamId);
+      break;
+    case 'all':
+      if (filters.assigneeId) q = q.where('assignee_id', '=', filters.assigneeId);
+      if (filters.teamId) q = q.where('team_id', '=', filters.teamId);
+      break;
+  }
+  if (filters.status === undefined) q = q.where('is_active', '=', 1);
+  else if (filters.status !== 'all') {
+    if (filters.status.length === 1) q = q.where('status', '=', filters.status[0] as string);
+    else q = q.where('status', 'in', filters.status);
+  }
+  if (filters.priority?.length) q = q.where('priority', 'in', filters.priority);
+  if (filters.category) {
+    const [cat, sub] = filters.category.split('/');
+    q = q.where('category', '=', cat as string);
+    if (sub) q = q.where('subcategory', '=', sub);
+  }
+  if (filters.slaState) q = q.where('sla_state', '=', filters.slaState);
+  if (filters.profileId) q = q.where('profile_id', '=', filters.profileId);
+  if (filters.q) {
+    const text = filters.q.trim().toLowerCase();
+    const number = parseCaseNumber(text);
+    if (number !== null) q = q.where('number', '=', number);
+    else if (text) q = q.where(sql<boolean>`search_text like ${likePattern(text)} escape '\\'`);
+  }
+  if (after) {
+    const i = after.indexOf(':');
+    const key = Number(after.slice(0, i));
+    const id = after.slice(i + 1);
+    if (i < 1 || !Number.isFinite(key) || !id)
+      throw new AppError('INVALID_CURSOR', 400, 'error.invalid_cursor');
+    q =
+      sort === 'due'
+        ? q.where((eb) =>
+            eb.or([eb('due_sort', '>', key), eb.and([eb('due_sort', '=', key), eb('id', '>', id)])]),
+          )
+        : q.where((eb) =>
+            eb.or([eb('created_at', '<', key), eb.and([eb('created_at', '=', key), eb('id', '<', id)])]),
+          );
+  }
+  q =
+    sort === 'due'
+      ? q.orderBy('due_sort').orderBy('id')
+      : q.orderBy('created_at', 'desc').orderBy('id', 'desc');
+  return q.limit(limit + 1).execute();
+}
+
+/** The keyset position of a row for the given sort. */
+export function positionOf(sort: 'due' | 'created' | undefined, r: CasesTable): string {
+  return `${(sort ?? 'due') === 'due' ? r.due_sort : r.created_at}:${r.id}`;
+}

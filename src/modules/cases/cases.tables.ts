@@ -1,0 +1,171 @@
+/** Tables of the cases module (migration 0007). Times are epoch ms; JSON columns are text read with fromJson. */
+
+/** One row per workspace: its taxonomy, business calendar, case settings and the next case number. */
+export interface CaseSettingsTable {
+  workspace_id: string;
+  /** JSON TaxonomyNode[]; null = the default telecom taxonomy. */
+  taxonomy: string | null;
+  /** JSON BusinessCalendar; null = the default calendar in the workspace's time zone. */
+  calendar: string | null;
+  /** JSON CaseSettings. */
+  settings: string | null;
+  next_number: number;
+  updated_at: number;
+}
+
+export interface CasesTable {
+  workspace_id: string;
+  id: string;
+  number: number;
+  profile_id: string | null;
+  channel: string;
+  touchpoint_key: string | null;
+  category: string;
+  subcategory: string | null;
+  priority: string;
+  source: string;
+  status: string;
+  subject: string;
+  description: string;
+  language: string;
+  sentiment_label: string | null;
+  sentiment_score: number | null;
+  /** JSON string[] of topic keys. */
+  topics: string;
+  urgent: number;
+  /** JSON string[]. */
+  urgency_reasons: string;
+  assignee_id: string | null;
+  team_id: string | null;
+  /** JSON string[]. */
+  tags: string;
+  /** Lower-cased subject + description + number, for text search. */
+  search_text: string;
+  version: number;
+  parent_case_id: string | null;
+  duplicate_count: number;
+  reopen_count: number;
+  agent_replies: number;
+  sla_policy_id: string | null;
+  fr_status: string | null;
+  fr_due_at: number | null;
+  fr_remaining_ms: number | null;
+  fr_at: number | null;
+  res_status: string | null;
+  res_due_at: number | null;
+  res_remaining_ms: number | null;
+  res_breached_at: number | null;
+  /** Worst SLA state of the case (breached > active > paused > met), for filters. */
+  sla_state: string | null;
+  /** Earliest running due time. */
+  sla_due_at: number | null;
+  /** sla_due_at, or a far-future sentinel when none: the queue sort key (same order on both dialects). */
+  due_sort: number;
+  /** 1 while new, open or pending the customer. */
+  is_active: number;
+  /** Next instant at which the SLA/escalation engine has something to check; null = nothing pending. */
+  next_check_at: number | null;
+  /** Comma-wrapped ids of escalation rules already fired (`,r1,r2,`). */
+  escalations: string;
+  /** JSON resolution: code, rootCause, steps, note. */
+  resolution: string | null;
+  follow_up_score: number | null;
+  follow_up_metric: string | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  /** Last action by a person (reply, note, status, assignment): what `idle_for` escalations measure. */
+  last_activity_at: number;
+  first_resolved_at: number | null;
+  resolved_at: number | null;
+  closed_at: number | null;
+}
+
+export interface CaseEntriesTable {
+  workspace_id: string;
+  id: string;
+  case_id: string;
+  /** message | note | status | field | assignment | sla | escalation | link | resolution | created | rating */
+  kind: string;
+  /** inbound (customer) | outbound (agent) for messages; null otherwise. */
+  direction: string | null;
+  actor_type: string;
+  actor_id: string | null;
+  body: string | null;
+  /** JSON details of the entry. */
+  data: string;
+  created_at: number;
+}
+
+/** Where a case came from, once per source reference: makes every creation path idempotent. */
+export interface CaseSourcesTable {
+  workspace_id: string;
+  source_ref: string;
+  case_id: string;
+  /** 1 when the source was linked to an existing open case instead of creating one. */
+  linked: number;
+  created_at: number;
+}
+
+export interface CaseTeamsTable {
+  workspace_id: string;
+  id: string;
+  name_zh: string;
+  name_en: string;
+  supervisor_id: string | null;
+  /** The member who got the team's last round-robin assignment. */
+  rr_last_user_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CaseTeamMembersTable {
+  workspace_id: string;
+  team_id: string;
+  user_id: string;
+  /** Most active cases the member holds at once. */
+  capacity: number;
+  /** 0 while away: receives no new cases. */
+  available: number;
+  created_at: number;
+}
+
+/** Routing rules, SLA policies and escalation rules share one table, told apart by `kind`. */
+export interface CaseRulesTable {
+  workspace_id: string;
+  id: string;
+  kind: string;
+  name: string;
+  position: number;
+  enabled: number;
+  /** JSON ConditionSet. */
+  conditions: string;
+  /** JSON: RoutingTarget | SLA targets | { trigger, actions }. */
+  config: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Follow-up ratings received for cases (from the surveys module), once per survey response. */
+export interface CaseRatingsTable {
+  workspace_id: string;
+  response_id: string;
+  case_id: string;
+  score: number | null;
+  metric: string | null;
+  low: number;
+  created_at: number;
+}
+
+declare module '../../platform/db/index.js' {
+  interface Database {
+    case_settings: CaseSettingsTable;
+    cases: CasesTable;
+    case_entries: CaseEntriesTable;
+    case_sources: CaseSourcesTable;
+    case_teams: CaseTeamsTable;
+    case_team_members: CaseTeamMembersTable;
+    case_rules: CaseRulesTable;
+    case_ratings: CaseRatingsTable;
+  }
+}
