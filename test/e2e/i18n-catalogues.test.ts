@@ -1,12 +1,20 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 type Catalogue = { [key: string]: string | Catalogue };
 
+const I18N = new URL('../../web/src/i18n/', import.meta.url);
+const AREAS = readdirSync(new URL('areas/', I18N));
+
+function read(url: URL): Catalogue {
+  return JSON.parse(readFileSync(url, 'utf8')) as Catalogue;
+}
+
+/** A language's whole catalogue: the shared file plus every area's, under the area key (as catalogues.ts merges). */
 function load(locale: string): Catalogue {
-  return JSON.parse(
-    readFileSync(new URL(`../../web/src/i18n/${locale}.json`, import.meta.url), 'utf8'),
-  ) as Catalogue;
+  const catalogue = read(new URL(`${locale}.json`, I18N));
+  for (const area of AREAS) catalogue[area] = read(new URL(`areas/${area}/${locale}.json`, I18N));
+  return catalogue;
 }
 
 /** Every leaf key as a dotted path. */
@@ -31,6 +39,11 @@ function valueAt(catalogue: Catalogue, path: string): string {
 describe('console message catalogues', () => {
   const zh = load('zh-CN');
   const en = load('en');
+
+  it('merge every area folder, in both languages', () => {
+    const merged = readFileSync(new URL('catalogues.ts', I18N), 'utf8');
+    for (const area of AREAS) expect(merged, area).toContain(`./areas/${area}/zh-CN.json`);
+  });
 
   it('have exactly the same keys in zh-CN and en', () => {
     expect(keysOf(zh).sort()).toEqual(keysOf(en).sort());

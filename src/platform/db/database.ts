@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 
 /**
@@ -30,6 +30,34 @@ pg.types.setTypeParser(1700, (v) => Number(v));
 pg.types.setTypeParser(114, (v) => v);
 pg.types.setTypeParser(3802, (v) => v);
 
+/** Prepared statements kept per connection: preparing costs more than running for the hot-path statements. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Hands Kysely a better-sqlite3 connection whose `prepare` reuses statements by SQL text (least recently used
+ * dropped first). Kysely runs one query at a time on the single connection, so a statement is never in use twice.
+ */
+function cachingStatements(conn: SqliteDatabase.Database): SqliteDialectConfig['database'] {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => {
+      cache.clear();
+      conn.close();
+    },
+    prepare: (text: string) => {
+      let statement = cache.get(text);
+      if (statement) {
+        cache.delete(text);
+      } else {
+        statement = conn.prepare(text);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(text, statement);
+      return statement;
+    },
+  };
+}
+
 /** Opens the database named by a `sqlite:<file>` or `postgres://` URL. */
 export function openDatabase(url: string, options: { poolSize?: number } = {}): DatabaseHandle {
   if (url.startsWith('sqlite:')) {
@@ -41,7 +69,7 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     conn.pragma('synchronous = NORMAL');
     conn.pragma('busy_timeout = 5000');
     conn.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(conn) }) });
     kinds.set(db, 'sqlite');
     return { db, kind: 'sqlite', close: () => db.destroy() };
   }

@@ -1,4 +1,4 @@
-import type zhCN from './zh-CN.json';
+import type { zhCN } from './catalogues';
 
 // Typed keys: a misspelt or missing translation key is a compile error.
 declare module 'i18next' {

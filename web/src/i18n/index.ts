@@ -3,8 +3,7 @@ import 'dayjs/locale/zh-cn';
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { LOCALES, type Locale } from '../api/types';
-import en from './en.json';
-import zhCN from './zh-CN.json';
+import { en, zhCN } from './catalogues';
 
 /** localStorage key of the language a person chose in this browser. */
 export const LOCALE_STORAGE_KEY = 'touchpoint.locale';
