@@ -20,7 +20,18 @@ export type Permission =
   | 'customers.write'
   | 'customers.delete'
   | 'customers.import'
-  | 'pii.read';
+  | 'pii.read'
+  | 'text.analyze'
+  | 'text.manage'
+  | 'touchpoints.read'
+  | 'touchpoints.manage'
+  | 'surveys.read'
+  | 'surveys.manage'
+  | 'surveys.distribute'
+  | 'surveys.export'
+  | 'cases.read'
+  | 'cases.write'
+  | 'cases.manage';
 
 export interface User {
   id: string;

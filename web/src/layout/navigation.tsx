@@ -13,6 +13,11 @@ import type { Permission } from '../api';
 type NavLabel =
   | 'nav.home'
   | 'nav.customers'
+  | 'nav.overview'
+  | 'nav.journeys'
+  | 'nav.surveys'
+  | 'nav.cases'
+  | 'nav.caseSettings'
   | 'nav.workspace'
   | 'nav.members'
   | 'nav.apiKeys'
