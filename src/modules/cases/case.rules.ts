@@ -335,7 +335,10 @@ export function validateActions(path: string, input: unknown, ctx: RuleContext):
     const x = (a ?? {}) as Record<string, unknown>;
     switch (x.type) {
       case 'notify': {
-        const recipients = x.recipients === undefined ? [] : strings(`${p}.recipients`, x.recipients, 3);
+        const recipients =
+          x.recipients === undefined || (Array.isArray(x.recipients) && x.recipients.length === 0)
+            ? []
+            : strings(`${p}.recipients`, x.recipients, 3);
         if (recipients.some((r) => !['assignee', 'supervisor', 'team'].includes(r)))
           throw new RuleError(`${p}.recipients`, "must be among 'assignee', 'supervisor', 'team'");
         const emails = x.emails === undefined ? [] : strings(`${p}.emails`, x.emails, 20);
