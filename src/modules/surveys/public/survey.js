@@ -1,4 +1,5 @@
 /* Touchpoint hosted survey page: branching, partial saves, submission and per-question errors. No framework. */
+/* global window, document, fetch, setTimeout, clearTimeout */
 (function () {
   'use strict';
   var form = document.getElementById('tp-survey');
@@ -10,7 +11,7 @@
   var responseToken = null;
   try {
     responseToken = window.sessionStorage.getItem(storeKey);
-  } catch (e) {
+  } catch {
     responseToken = null;
   }
   var byId = {};
@@ -253,7 +254,7 @@
             responseToken = r.json.responseToken;
             try {
               window.sessionStorage.setItem(storeKey, responseToken);
-            } catch (e) {
+            } catch {
               /* private mode: saves still work within this page */
             }
           }
@@ -282,7 +283,7 @@
           thanks.focus();
           try {
             window.sessionStorage.removeItem(storeKey);
-          } catch (e) {
+          } catch {
             /* ignore */
           }
           if (window.parent !== window)

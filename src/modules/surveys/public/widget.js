@@ -5,6 +5,7 @@
  * check({ touchpointKey: 'trial' }). The server decides (targeting, sampling, recontact rules, cooldown); when it
  * says yes, a small accessible panel shows the hosted survey in an iframe. No framework, no cookies.
  */
+/* global window, document, navigator, fetch, setTimeout, URL */
 (function () {
   'use strict';
   var script = document.currentScript;
