@@ -21,6 +21,7 @@ import {
   seedDemoWorkspace,
 } from './modules/workspaces/index.js';
 import { seedDemoCustomers } from './modules/profiles/index.js';
+import { seedDemoSurveys } from './modules/surveys/index.js';
 import { touchpointsModule } from './modules/touchpoints/index.js';
 import { ConfigError, describeConfig, loadConfig, type Config } from './platform/config/index.js';
 import { seedDemoCases } from './modules/cases/index.js';
@@ -257,6 +258,7 @@ async function seedDemo(database: DatabaseHandle, config: Config): Promise<boole
     hooks: [touchpoints.hook],
   };
   await seedDemoCustomers(database.db, profiles, ws.id, { customers: DEMO_CUSTOMERS, now: Date.now() });
+  await seedDemoSurveys(database.db, ws.id, { now: Date.now(), profiles });
   await seedDemoCases(database.db, ws.id, { now: Date.now() });
   return true;
 }
