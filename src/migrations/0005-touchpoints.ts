@@ -87,26 +87,13 @@ export function touchpoints(kind: DatabaseKind): Migration {
         .columns([ws, 'day'])
         .execute();
 
-      await workspace('touchpoint_day_profiles')
-        .addColumn('touchpoint_key', 'text', (c) => c.notNull())
-        .addColumn('day', 'bigint', (c) => c.notNull())
-        .addColumn('channel', 'text', (c) => c.notNull())
+      await workspace('touchpoint_profiles')
         .addColumn('profile_id', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('touchpoint_day_profiles_pk', [
-          ws,
-          'touchpoint_key',
-          'day',
-          'channel',
-          'profile_id',
-        ])
-        .execute();
-
-      await workspace('touchpoint_first_hits')
         .addColumn('touchpoint_key', 'text', (c) => c.notNull())
-        .addColumn('profile_id', 'text', (c) => c.notNull())
         .addColumn('first_at', 'bigint', (c) => c.notNull())
         .addColumn('first_day', 'bigint', (c) => c.notNull())
-        .addPrimaryKeyConstraint('touchpoint_first_hits_pk', [ws, 'profile_id', 'touchpoint_key'])
+        .addColumn('last_day', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('touchpoint_profiles_pk', [ws, 'profile_id', 'touchpoint_key'])
         .execute();
 
       await workspace('touchpoint_conversions')

@@ -103,11 +103,20 @@ export async function eventWatermark(
 }
 
 /**
- * SQL for analytics that join events in one statement (funnels): the rows `(event_id, profile_id, channel,
- * timestamp)` of the workspace's events named `name`. The profile is the live one (merges re-point events).
+ * SQL pieces for analytics that join events in one statement (funnels): the events table under `alias`, and the
+ * condition selecting the workspace's events named `name` (columns profile_id, channel, timestamp; the profile is
+ * the live one, since merges re-point events).
  */
-export function eventRowsSql(workspaceId: string, name: string): RawBuilder<unknown> {
-  return sql`select id as event_id, profile_id, channel, timestamp from events where workspace_id = ${workspaceId} and name = ${name}`;
+export function eventStepSql(
+  alias: string,
+  workspaceId: string,
+  name: string,
+): { table: RawBuilder<unknown>; match: RawBuilder<unknown> } {
+  const a = sql.ref(alias);
+  return {
+    table: sql`events as ${a}`,
+    match: sql`${sql.ref(`${alias}.workspace_id`)} = ${workspaceId} and ${sql.ref(`${alias}.name`)} = ${name}`,
+  };
 }
 
 /** SQL for one trait of the profile `profileColumn` refers to, as text (null when absent), for breakdowns. */

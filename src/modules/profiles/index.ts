@@ -24,7 +24,7 @@ export {
   latestEvents,
   eventsBetweenIds,
   eventWatermark,
-  eventRowsSql,
+  eventStepSql,
   profileTraitSql,
   type StoredEvent,
 } from './event-queries.js';

@@ -163,12 +163,7 @@ export class Catalogue {
         .where('workspace_id', '=', workspaceId)
         .where('key', '=', key)
         .execute();
-      for (const table of [
-        'touchpoint_events',
-        'touchpoint_daily',
-        'touchpoint_day_profiles',
-        'touchpoint_first_hits',
-      ] as const)
+      for (const table of ['touchpoint_events', 'touchpoint_daily', 'touchpoint_profiles'] as const)
         await trx
           .deleteFrom(table)
           .where('workspace_id', '=', workspaceId)

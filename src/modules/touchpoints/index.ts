@@ -6,7 +6,9 @@ import { Catalogue } from './catalogue.service.js';
 import { TouchpointMapper } from './touchpoint.mapping.js';
 import { REMAP_JOB, remapJobHandler } from './touchpoint.remap.js';
 import { touchpointRoutes } from './touchpoints.routes.js';
-import type { PerceptionSource } from './touchpoint.health.js';
+import { touchpointHealth, touchpointHeatmap, type PerceptionSource } from './touchpoint.health.js';
+import { funnel } from './journey.funnel.js';
+import { paths } from './journey.paths.js';
 
 export { JOURNEY_TEMPLATES, type JourneyTemplate } from './journey.templates.js';
 export { validateRule, compileRule, type MatchRule, type Condition } from './touchpoint.rules.js';
@@ -23,6 +25,15 @@ export function touchpointsModule(db: Db, options: { perception?: PerceptionSour
     catalogue,
     hook: mapper.hook satisfies RecordedEventsHook,
     routes: touchpointRoutes({ db, catalogue, ...options }),
+    /** The journey analytics the routes serve, for in-process callers (dashboards, benchmarks). */
+    analytics: {
+      health: (workspaceId: string, query: Parameters<typeof touchpointHealth>[2]) =>
+        touchpointHealth(db, workspaceId, query, options.perception),
+      heatmap: (workspaceId: string, query: Parameters<typeof touchpointHeatmap>[2]) =>
+        touchpointHeatmap(db, workspaceId, query, options.perception),
+      funnel: (workspaceId: string, input: Parameters<typeof funnel>[2]) => funnel(db, workspaceId, input),
+      paths: (workspaceId: string, query: Parameters<typeof paths>[2]) => paths(db, workspaceId, query),
+    },
     jobs: { [REMAP_JOB]: remapJobHandler(db, mapper) } satisfies Record<string, JobHandler>,
   };
 }

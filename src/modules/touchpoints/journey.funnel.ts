@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../platform/db/index.js';
-import { eventRowsSql, profileTraitSql } from '../profiles/index.js';
+import { eventStepSql, profileTraitSql } from '../profiles/index.js';
 import { twoProportionZTest } from '../surveys/metrics/index.js';
 import { ANALYTICS_LIMITS, DAY, localRange, quantile, type LocalRange } from './analytics.range.js';
 import { analyticsLimit } from './touchpoints.errors.js';
@@ -18,16 +18,24 @@ interface Entrant {
   times: (number | null)[];
 }
 
-function stepSource(workspaceId: string, step: Step): RawBuilder<unknown> {
-  return 'touchpoint' in step
-    ? sql`select event_id, profile_id, channel, timestamp from touchpoint_events where workspace_id = ${workspaceId} and touchpoint_key = ${step.touchpoint}`
-    : eventRowsSql(workspaceId, step.event);
+function stepSql(
+  alias: string,
+  workspaceId: string,
+  step: Step,
+): { table: RawBuilder<unknown>; match: RawBuilder<unknown> } {
+  if (!('touchpoint' in step)) return eventStepSql(alias, workspaceId, step.event);
+  const a = sql.ref(alias);
+  return {
+    table: sql`touchpoint_events as ${a}`,
+    match: sql`${sql.ref(`${alias}.workspace_id`)} = ${workspaceId} and ${sql.ref(`${alias}.touchpoint_key`)} = ${step.touchpoint}`,
+  };
 }
 
 /**
- * Ordered funnel: customers who did step 1 in the period enter; each later step counts when done after the
- * previous one and within the window from entry (as Amplitude and Mixpanel define it). One SQL statement per
- * period; the per-customer step times come back and are summarised here.
+ * Ordered funnel: customers who did step 1 in the period enter (at their first such event); each later step counts
+ * when done after the previous one and within the window from entry (as Amplitude and Mixpanel define it). One SQL
+ * statement per period: each step is one index seek per customer still in the funnel (the earliest qualifying
+ * event), so the cost follows the customers, not the events; the per-customer step times are summarised here.
  */
 async function entrants(
   db: Db,
@@ -37,30 +45,31 @@ async function entrants(
   windowMs: number,
   breakdown: FunnelInput['breakdown'],
 ): Promise<Entrant[]> {
+  const entry = stepSql('x', workspaceId, steps[0] as Step);
   const ctes: RawBuilder<unknown>[] = [
-    sql`s1 as (select profile_id as p, timestamp as t, channel as c from (select x.profile_id, x.timestamp, x.channel, row_number() over (partition by x.profile_id order by x.timestamp, x.event_id) as rn from (${stepSource(workspaceId, steps[0] as Step)}) x where x.timestamp >= ${range.start} and x.timestamp < ${range.end}) y where y.rn = 1)`,
+    sql`s1 as (select x.profile_id as p, min(x.timestamp) as t1 from ${entry.table} where ${entry.match} and x.timestamp >= ${range.start} and x.timestamp < ${range.end} group by x.profile_id)`,
   ];
   for (let i = 1; i < steps.length; i++) {
     const prev = sql.raw(`s${i}`);
-    const name = sql.raw(`s${i + 1}`);
-    const start = i === 1 ? sql.raw('s1.t') : sql.raw(`s${i}.t0`);
+    const carried = sql.raw(Array.from({ length: i }, (_, k) => `t${k + 1}`).join(', '));
+    const before = sql.raw(`${`s${i}`}.t${i}`);
+    const x = stepSql('x', workspaceId, steps[i] as Step);
     ctes.push(
-      sql`${name} as (select ${prev}.p as p, ${start} as t0, min(x.timestamp) as t from ${prev} join (${stepSource(workspaceId, steps[i] as Step)}) x on x.profile_id = ${prev}.p and x.timestamp >= ${prev}.t and x.timestamp <= ${start} + ${windowMs} group by ${prev}.p, ${start})`,
+      sql`${sql.raw(`s${i + 1}`)} as (select p, ${carried}, case when ${before} is null then null else (select min(x.timestamp) from ${x.table} where ${x.match} and x.profile_id = ${prev}.p and x.timestamp >= ${before} and x.timestamp <= ${prev}.t1 + ${windowMs}) end as ${sql.raw(`t${i + 1}`)} from ${prev})`,
     );
   }
-  const columns = steps.map((_, i) => sql.raw(`s${i + 1}.t as t${i + 1}`));
-  const joins = steps.slice(1).map((_, i) => sql.raw(`left join s${i + 2} on s${i + 2}.p = s1.p`));
+  const last = sql.raw(`s${steps.length}`);
+  const columns = sql.raw(steps.map((_, i) => `t${i + 1}`).join(', '));
+  const first = stepSql('e', workspaceId, steps[0] as Step);
   const by =
     breakdown?.by === 'trait'
-      ? sql`${profileTraitSql(db, workspaceId, 's1.p', breakdown.trait)} as b`
+      ? sql`${profileTraitSql(db, workspaceId, `s${steps.length}.p`, breakdown.trait)} as b`
       : breakdown?.by === 'channel'
-        ? sql`s1.c as b`
+        ? sql`(select e.channel from ${first.table} where ${first.match} and e.profile_id = ${last}.p and e.timestamp = ${last}.t1 limit 1) as b`
         : sql`null as b`;
   const { rows } = await sql<
     Record<string, number | string | null>
-  >`with ${sql.join(ctes, sql`, `)} select ${by}, ${sql.join(columns, sql`, `)} from s1 ${sql.join(joins, sql` `)}`.execute(
-    db,
-  );
+  >`with ${sql.join(ctes, sql`, `)} select ${by}, ${columns} from ${last}`.execute(db);
   return rows.map((r) => ({
     breakdown: r.b === null || r.b === undefined ? null : String(r.b),
     times: steps.map((_, i) => {

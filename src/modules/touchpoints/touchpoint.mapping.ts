@@ -236,63 +236,87 @@ export async function applyHits(
     delta(h.key, d, '*').events++;
   }
 
-  // 2. Unique customers per touchpoint, day and channel (and all channels).
-  const dayProfiles = new Map<
-    string,
-    { touchpoint_key: string; day: number; channel: string; profile_id: string }
-  >();
-  for (const h of fresh) {
-    const d = day(h.timestamp);
-    for (const channel of [h.channel, '*']) {
-      dayProfiles.set(`${h.key}\u0000${d}\u0000${channel}\u0000${h.profileId}`, {
-        touchpoint_key: h.key,
-        day: d,
-        channel,
-        profile_id: h.profileId,
-      });
-    }
-  }
-  for (const part of chunks([...dayProfiles.values()])) {
-    const inserted = await db
-      .insertInto('touchpoint_day_profiles')
-      .values(part.map((r) => ({ workspace_id: workspaceId, ...r })))
-      .onConflict((oc) =>
-        oc.columns(['workspace_id', 'touchpoint_key', 'day', 'channel', 'profile_id']).doNothing(),
-      )
-      .returning(['touchpoint_key', 'day', 'channel'])
-      .execute();
-    for (const r of inserted) delta(r.touchpoint_key, Number(r.day), r.channel).customers++;
-  }
-
-  // 3. First arrivals (new customers of a touchpoint), earliest event of the batch per customer and touchpoint.
-  const firsts = new Map<string, Hit>();
+  // 2. Each customer's history with each touchpoint hit: first arrival (new customers) and the last day counted
+  // (unique customers per day), in one read and one upsert. Conversions read the previous steps' first arrivals
+  // from the same read.
+  const pairs = new Map<string, { key: string; profileId: string; first: number; days: Set<number> }>();
   for (const h of fresh) {
     const id = `${h.key}\u0000${h.profileId}`;
-    const f = firsts.get(id);
-    if (!f || h.timestamp < f.timestamp) firsts.set(id, h);
+    const p = pairs.get(id);
+    if (p) {
+      p.first = Math.min(p.first, h.timestamp);
+      p.days.add(day(h.timestamp));
+    } else
+      pairs.set(id, {
+        key: h.key,
+        profileId: h.profileId,
+        first: h.timestamp,
+        days: new Set([day(h.timestamp)]),
+      });
   }
-  for (const part of chunks([...firsts.values()])) {
-    const inserted = await db
-      .insertInto('touchpoint_first_hits')
+  const previousKeys = fresh.flatMap((h) => (catalogue.previous.get(h.key) ?? []).map((p) => p.from));
+  const keys = [...new Set([...fresh.map((h) => h.key), ...previousKeys])];
+  const known = new Map<string, { firstAt: number; firstDay: number; lastDay: number }>();
+  for (const part of chunks([...new Set(fresh.map((h) => h.profileId))])) {
+    const rows = await db
+      .selectFrom('touchpoint_profiles')
+      .select(['touchpoint_key', 'profile_id', 'first_at', 'first_day', 'last_day'])
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', 'in', part)
+      .where('touchpoint_key', 'in', keys)
+      .execute();
+    for (const r of rows)
+      known.set(`${r.touchpoint_key}\u0000${r.profile_id}`, {
+        firstAt: Number(r.first_at),
+        firstDay: Number(r.first_day),
+        lastDay: Number(r.last_day),
+      });
+  }
+  const upserts: { key: string; profileId: string; firstAt: number; firstDay: number; lastDay: number }[] =
+    [];
+  for (const [id, p] of pairs) {
+    const before = known.get(id);
+    const days = [...p.days].sort((a, b) => a - b);
+    // A day at or before the last day counted is not counted again; so a late event for an earlier day is not
+    // counted either, which keeps the count exact for streams that arrive in time order.
+    const counted = before ? days.filter((d) => d > before.lastDay) : days;
+    for (const d of counted) delta(p.key, d, '*').customers++;
+    if (!before) delta(p.key, day(p.first), '*').newCustomers++;
+    const after = {
+      firstAt: before ? Math.min(before.firstAt, p.first) : p.first,
+      firstDay: before ? before.firstDay : day(p.first),
+      lastDay: Math.max(before?.lastDay ?? 0, days[days.length - 1] as number),
+    };
+    known.set(id, after);
+    if (!before || counted.length || after.firstAt !== before.firstAt)
+      upserts.push({ key: p.key, profileId: p.profileId, ...after });
+  }
+  for (const part of chunks(upserts)) {
+    await db
+      .insertInto('touchpoint_profiles')
       .values(
-        part.map((h) => ({
+        part.map((u) => ({
           workspace_id: workspaceId,
-          touchpoint_key: h.key,
-          profile_id: h.profileId,
-          first_at: h.timestamp,
-          first_day: day(h.timestamp),
+          profile_id: u.profileId,
+          touchpoint_key: u.key,
+          first_at: u.firstAt,
+          first_day: u.firstDay,
+          last_day: u.lastDay,
         })),
       )
-      .onConflict((oc) => oc.columns(['workspace_id', 'profile_id', 'touchpoint_key']).doNothing())
-      .returning(['touchpoint_key', 'first_day'])
+      .onConflict((oc) =>
+        oc.columns(['workspace_id', 'profile_id', 'touchpoint_key']).doUpdateSet({
+          first_at: sql`excluded.first_at`,
+          last_day: sql`excluded.last_day`,
+        }),
+      )
       .execute();
-    for (const r of inserted) delta(r.touchpoint_key, Number(r.first_day), '*').newCustomers++;
   }
 
-  // 4. Journey conversions: a customer reaching a step after the previous one (within the journey's window).
-  await applyConversions(db, workspaceId, catalogue, fresh);
+  // 3. Journey conversions: a customer reaching a step after the previous one (within the journey's window).
+  await applyConversions(db, workspaceId, catalogue, fresh, known);
 
-  // 5. Daily rollup.
+  // 4. Daily rollup.
   for (const part of chunks([...deltas.values()])) {
     await db
       .insertInto('touchpoint_daily')
@@ -319,40 +343,33 @@ export async function applyHits(
   return fresh.length;
 }
 
-async function applyConversions(db: Db, workspaceId: string, catalogue: CompiledCatalogue, hits: Hit[]) {
+async function applyConversions(
+  db: Db,
+  workspaceId: string,
+  catalogue: CompiledCatalogue,
+  hits: Hit[],
+  known: Map<string, { firstAt: number; firstDay: number }>,
+) {
   const candidates = hits.filter((h) => catalogue.previous.has(h.key));
   if (candidates.length === 0) return;
-  const fromKeys = [
-    ...new Set(candidates.flatMap((h) => (catalogue.previous.get(h.key) ?? []).map((p) => p.from))),
-  ];
-  const profiles = [...new Set(candidates.map((h) => h.profileId))];
-  const first = new Map<string, { at: number; day: number }>();
-  for (const part of chunks(profiles)) {
-    const rows = await db
-      .selectFrom('touchpoint_first_hits')
-      .select(['touchpoint_key', 'profile_id', 'first_at', 'first_day'])
-      .where('workspace_id', '=', workspaceId)
-      .where('profile_id', 'in', part)
-      .where('touchpoint_key', 'in', fromKeys)
-      .execute();
-    for (const r of rows)
-      first.set(`${r.touchpoint_key}\u0000${r.profile_id}`, {
-        at: Number(r.first_at),
-        day: Number(r.first_day),
-      });
-  }
   const conversions = new Map<
     string,
     { from: string; to: string; profileId: string; at: number; day: number }
   >();
   for (const h of candidates) {
     for (const p of catalogue.previous.get(h.key) ?? []) {
-      const f = first.get(`${p.from}\u0000${h.profileId}`);
-      if (!f || h.timestamp < f.at || h.timestamp > f.at + p.windowMs) continue;
+      const f = known.get(`${p.from}\u0000${h.profileId}`);
+      if (!f || h.timestamp < f.firstAt || h.timestamp > f.firstAt + p.windowMs) continue;
       const id = `${p.from}\u0000${h.key}\u0000${h.profileId}`;
       const c = conversions.get(id);
       if (!c || h.timestamp < c.at)
-        conversions.set(id, { from: p.from, to: h.key, profileId: h.profileId, at: h.timestamp, day: f.day });
+        conversions.set(id, {
+          from: p.from,
+          to: h.key,
+          profileId: h.profileId,
+          at: h.timestamp,
+          day: f.firstDay,
+        });
     }
   }
   if (conversions.size === 0) return;

@@ -94,8 +94,7 @@ export function remapJobHandler(db: Db, mapper: TouchpointMapper): JobHandler {
           for (const table of [
             'touchpoint_events',
             'touchpoint_daily',
-            'touchpoint_day_profiles',
-            'touchpoint_first_hits',
+            'touchpoint_profiles',
             'touchpoint_conversions',
             'touchpoint_conversion_daily',
           ] as const)

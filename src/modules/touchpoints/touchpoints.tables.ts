@@ -68,22 +68,17 @@ export interface TouchpointDailyTable {
   new_customers: number;
 }
 
-/** Who was counted on a day, so that unique customers are counted once. */
-export interface TouchpointDayProfilesTable {
+/**
+ * A customer's history with a touchpoint: the first arrival (new customers, conversions) and the last local day
+ * they were counted on (unique customers per day, counted when a later day's event arrives).
+ */
+export interface TouchpointProfilesTable {
   workspace_id: string;
-  touchpoint_key: string;
-  day: number;
-  channel: string;
   profile_id: string;
-}
-
-/** A customer's first arrival at a touchpoint. */
-export interface TouchpointFirstHitsTable {
-  workspace_id: string;
   touchpoint_key: string;
-  profile_id: string;
   first_at: number;
   first_day: number;
+  last_day: number;
 }
 
 /** Customers who went from one touchpoint to the next journey step (each counted once per pair). */
@@ -127,8 +122,7 @@ declare module '../../platform/db/index.js' {
     journeys: JourneysTable;
     touchpoint_events: TouchpointEventsTable;
     touchpoint_daily: TouchpointDailyTable;
-    touchpoint_day_profiles: TouchpointDayProfilesTable;
-    touchpoint_first_hits: TouchpointFirstHitsTable;
+    touchpoint_profiles: TouchpointProfilesTable;
     touchpoint_conversions: TouchpointConversionsTable;
     touchpoint_conversion_daily: TouchpointConversionDailyTable;
     touchpoint_remaps: TouchpointRemapsTable;
