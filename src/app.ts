@@ -12,7 +12,7 @@ import { ChannelCatalogue, channelRoutes, GroupCommitter, ingestRoutes } from '.
 import { profileRoutes, type ProfilesContext, type RecordedEventsHook } from './modules/profiles/index.js';
 import { textRoutes } from './modules/text/index.js';
 import { touchpointsModule } from './modules/touchpoints/index.js';
-import { createSurveysModule } from './modules/surveys/index.js';
+import { createSurveysModule, perceptionByTouchpoint } from './modules/surveys/index.js';
 import { casesModule } from './modules/cases/index.js';
 import { notificationJobs, notificationRoutes } from './modules/notifications/index.js';
 import { createFieldCipher } from './platform/crypto/index.js';
@@ -86,7 +86,8 @@ export async function buildApp(options: {
     phoneRegion: config.phoneRegion,
     hooks: eventHooks,
   };
-  const touchpoints = touchpointsModule(db);
+  // Touchpoint health shows survey perception beside the event figures.
+  const touchpoints = touchpointsModule(db, { perception: perceptionByTouchpoint });
   eventHooks.push(touchpoints.hook);
   Object.assign(jobs, touchpoints.jobs);
   // Surveys: event-triggered invitations (hook + job), case follow-up subscription, public pages and widget.
