@@ -136,7 +136,7 @@ export async function buildApp(options: {
       await api.register(auditRoutes(db));
       await api.register(channelRoutes(db, channels));
       await api.register(textRoutes(db));
-      await api.register(profileRoutes({ db, ...profiles }));
+      await api.register(profileRoutes({ db, ...profiles, eventTouchpoints: touchpoints.eventTouchpoints }));
       await api.register(touchpoints.routes);
       await api.register(surveys.adminRoutes);
       await api.register(cases.routes);

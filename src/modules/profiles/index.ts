@@ -11,6 +11,7 @@ export {
   type RecordedMerge,
 } from './record-events.js';
 export { profileRoutes, type ProfileRouteOptions } from './profile.routes.js';
+export type { EventTouchpoints } from './profile.service.js';
 export { seedDemoCustomers, type DemoOptions } from './demo-customers.js';
 export {
   liveProfileId,

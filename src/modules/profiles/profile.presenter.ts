@@ -118,13 +118,14 @@ export function presentProfile(view: ProfileView, canReadPii: boolean, now = Dat
 }
 
 /** One timeline entry. Context is left out: it is large and mostly device detail. */
-export function presentTimelineEntry(e: EventsTable) {
+export function presentTimelineEntry(e: EventsTable, touchpoint: string | null) {
   return {
     id: e.id,
     kind: 'event' as const,
     type: e.type,
     name: e.name,
     channel: e.channel,
+    touchpoint,
     timestamp: toIso(e.timestamp),
     receivedAt: toIso(e.received_at),
     properties: fromJson<Record<string, unknown>>(e.properties),

@@ -23,6 +23,7 @@ import {
   lookupProfileId,
   searchProfileIds,
   timelineOf,
+  type EventTouchpoints,
   updateTraits,
 } from './profile.service.js';
 import { exportCustomersCsv, importCustomersCsv } from './csv.service.js';
@@ -31,6 +32,8 @@ import { tzOffsetMs } from '../../platform/time/index.js';
 
 export interface ProfileRouteOptions extends ProfilesContext {
   db: Db;
+  /** Touchpoints of timeline events (from the touchpoints module, when present). */
+  eventTouchpoints?: EventTouchpoints;
 }
 
 const tags = ['customers'];
@@ -266,15 +269,29 @@ export function profileRoutes(opts: ProfileRouteOptions): FastifyPluginAsyncType
             throw new AppError('INVALID_CURSOR', 400, 'error.invalid_cursor');
           after = { timestamp: Number(ts), id };
         }
+        const workspaceId = workspaceIdOf(request);
         const rows = await timelineOf(
           db,
-          workspaceIdOf(request),
+          workspaceId,
           request.params.id,
           request.query,
           limit,
           after,
+          opts.eventTouchpoints,
         );
-        return toPage(rows, limit, presentTimelineEntry, (r) => `${r.timestamp}|${r.id}`);
+        const mapped = opts.eventTouchpoints
+          ? await opts.eventTouchpoints.of(
+              db,
+              workspaceId,
+              rows.map((r) => r.id),
+            )
+          : new Map<string, string>();
+        return toPage(
+          rows,
+          limit,
+          (r) => presentTimelineEntry(r, mapped.get(r.id) ?? null),
+          (r) => `${r.timestamp}|${r.id}`,
+        );
       },
     );
 

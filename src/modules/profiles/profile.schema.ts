@@ -41,6 +41,9 @@ export const TimelineQuery = Type.Composite([
   Type.Object({
     channel: Type.Optional(Type.String({ maxLength: 40 })),
     type: Type.Optional(Type.String({ maxLength: 20 })),
+    touchpoint: Type.Optional(
+      Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', description: 'touchpoint key' }),
+    ),
   }),
 ]);
 
@@ -98,6 +101,7 @@ export const TimelineEntry = Type.Object({
   type: Type.String(),
   name: Type.Union([Type.String(), Type.Null()]),
   channel: Type.String(),
+  touchpoint: Type.Union([Type.String(), Type.Null()], { description: 'the touchpoint the event maps to' }),
   timestamp: Time,
   receivedAt: Time,
   properties: Json,

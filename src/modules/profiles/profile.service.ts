@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { FieldCipher } from '../../platform/crypto/index.js';
 import { dialectOf, inTransaction, jsonText, type Db } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
@@ -219,14 +219,24 @@ export async function listProfiles(
   return (await q.execute()).map((r) => fromRow(r, cipher));
 }
 
+/**
+ * What the touchpoints module tells the timeline (injected by the app, since touchpoints build on profiles): which
+ * touchpoint events map to, and a condition for "maps to touchpoint `key`".
+ */
+export interface EventTouchpoints {
+  of(db: Db, workspaceId: string, eventIds: string[]): Promise<Map<string, string>>;
+  filter(workspaceId: string, eventIdColumn: string, key: string): RawBuilder<boolean>;
+}
+
 /** One page of a customer's timeline, newest first; events of merged profiles are included. */
 export async function timelineOf(
   db: Db,
   workspaceId: string,
   id: string,
-  filters: { channel?: string; type?: string },
+  filters: { channel?: string; type?: string; touchpoint?: string },
   limit: number,
   after?: { timestamp: number; id: string },
+  touchpoints?: EventTouchpoints,
 ): Promise<EventsTable[]> {
   const live = await liveId(db, workspaceId, id);
   let q = db
@@ -239,6 +249,13 @@ export async function timelineOf(
     .limit(limit + 1);
   if (filters.channel) q = q.where('channel', '=', filters.channel);
   if (filters.type) q = q.where('type', '=', filters.type);
+  if (filters.touchpoint) {
+    // Without the touchpoints module no event maps to a touchpoint.
+    const touchpoint = filters.touchpoint;
+    q = touchpoints
+      ? q.where(touchpoints.filter(workspaceId, 'events.id', touchpoint))
+      : q.where(sql<boolean>`1 = 0`);
+  }
   if (after)
     q = q.where((eb) =>
       eb.or([

@@ -1,7 +1,8 @@
 import './touchpoints.tables.js';
+import { sql } from 'kysely';
 import type { Db } from '../../platform/db/index.js';
 import type { JobHandler } from '../../platform/jobs/index.js';
-import type { RecordedEventsHook } from '../profiles/index.js';
+import type { EventTouchpoints, RecordedEventsHook } from '../profiles/index.js';
 import { Catalogue } from './catalogue.service.js';
 import { TouchpointMapper } from './touchpoint.mapping.js';
 import { REMAP_JOB, remapJobHandler } from './touchpoint.remap.js';
@@ -14,6 +15,22 @@ export { JOURNEY_TEMPLATES, type JourneyTemplate } from './journey.templates.js'
 export { validateRule, compileRule, type MatchRule, type Condition } from './touchpoint.rules.js';
 export type { PerceptionSource, PerceptionRow } from './touchpoint.health.js';
 
+/** Which touchpoint events map to, for the customer timeline. */
+const eventTouchpoints: EventTouchpoints = {
+  async of(db, workspaceId, eventIds) {
+    if (eventIds.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('touchpoint_events')
+      .select(['event_id', 'touchpoint_key'])
+      .where('workspace_id', '=', workspaceId)
+      .where('event_id', 'in', eventIds)
+      .execute();
+    return new Map(rows.map((r) => [r.event_id, r.touchpoint_key]));
+  },
+  filter: (workspaceId, eventIdColumn, key) =>
+    sql<boolean>`exists (select 1 from touchpoint_events t where t.workspace_id = ${workspaceId} and t.event_id = ${sql.ref(eventIdColumn)} and t.touchpoint_key = ${key})`,
+};
+
 /**
  * The touchpoints module as the app composes it: the ingestion hook that maps events to touchpoints, the routes,
  * and the re-mapping job.
@@ -24,6 +41,7 @@ export function touchpointsModule(db: Db, options: { perception?: PerceptionSour
   return {
     catalogue,
     hook: mapper.hook satisfies RecordedEventsHook,
+    eventTouchpoints,
     routes: touchpointRoutes({ db, catalogue, ...options }),
     /** The journey analytics the routes serve, for in-process callers (dashboards, benchmarks). */
     analytics: {

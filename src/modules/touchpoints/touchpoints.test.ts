@@ -355,6 +355,21 @@ describe('touchpoints and journeys', () => {
     expect(later.discover).toMatchObject({ events: 2, newCustomers: 1 });
   });
 
+  it("shows each event's touchpoint on the customer timeline and filters by it", async () => {
+    const customer = (await api('GET', '/customers/lookup?type=userId&value=u1')).json();
+    const all = (await api('GET', `/customers/${customer.id}/timeline`)).json().data;
+    expect(all.map((e: { name: string; touchpoint: string | null }) => [e.name, e.touchpoint])).toEqual([
+      ['Data Used', 'use'],
+      ['Data Used', 'use'],
+      ['Service Subscribed', 'subscribe'],
+      ['Trial Started', 'trial'],
+      ['Plan Viewed', 'discover'],
+    ]);
+    const trial = (await api('GET', `/customers/${customer.id}/timeline?touchpoint=trial`)).json().data;
+    expect(trial.map((e: { name: string }) => e.name)).toEqual(['Trial Started']);
+    expect((await api('GET', `/customers/${customer.id}/timeline?touchpoint=Bad-Key`)).statusCode).toBe(400);
+  });
+
   it('computes funnels with per-step conversion, times, breakdowns and period comparison', async () => {
     const steps = [
       { touchpoint: 'discover' },
