@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import {
   fromJson,
   inTransaction,
@@ -9,9 +9,9 @@ import {
 } from '../../platform/db/index.js';
 import { localDayStart } from '../../platform/time/index.js';
 import { recordProfileEvent } from '../profiles/index.js';
-import { analyzeForWorkspace } from '../text/index.js';
-import { checkAnswers, type Answers } from './survey.answers.js';
+import { analyzeForWorkspace, type Analysis } from '../text/index.js';
 import { evaluateClosedLoop, publishFlagged } from './closed-loop.js';
+import { checkAnswers, type Answers } from './survey.answers.js';
 import { markAnswered } from './survey.contacts.js';
 import type { SurveyDefinition } from './survey.definition.js';
 import {
@@ -23,9 +23,17 @@ import {
   surveyClosed,
 } from './survey.errors.js';
 import { getDefinitionCached, getSettings, type SurveyRow } from './survey.repository.js';
-import type { SubmitBody } from './survey.schema.js';
-import { applyRollup, primaryScoreOf, rollupValuesOf } from './survey.scoring.js';
-import type { SurveyLinksTable, SurveyResponsesTable } from './surveys.tables.js';
+import type { SubmitBody, SurveySettings } from './survey.schema.js';
+import {
+  applyRollupDeltas,
+  primaryScoreOf,
+  rollupValuesOf,
+  type PrimaryScore,
+  type RollupCell,
+  type RollupDelta,
+  type RollupValue,
+} from './survey.scoring.js';
+import type { SurveyAnswerTextsTable, SurveyLinksTable, SurveyResponsesTable } from './surveys.tables.js';
 import { workspaceTimeZone, type SurveysContext } from './surveys.context.js';
 
 export type LinkRow = Selectable<SurveyLinksTable>;
@@ -101,25 +109,39 @@ export interface SubmitResult {
   created: boolean;
 }
 
+/** Everything one submission writes, computed before the write transaction. */
+export interface Plan {
+  workspaceId: string;
+  survey: SurveyRow;
+  def: SurveyDefinition;
+  link: LinkRow | null;
+  existing: ResponseRow | undefined;
+  row: ResponseRow;
+  complete: boolean;
+  wasCompleted: boolean;
+  texts: { questionId: string; text: string }[];
+  primary: PrimaryScore;
+  settings: SurveySettings | null;
+  meta: SubmitMeta;
+  now: number;
+}
+
 /**
- * Saves answers to a survey through a public token: starts a response, adds to a partial one, completes it, or
- * updates a completed one (the same link, respondent id or response token leads to the same response, never a
- * duplicate). Every answer is validated against the version the response started on; problems come back as one 400
- * listing each question. On completion the rollups are updated, open-text answers analysed, the closed-loop rule
- * evaluated and a `Survey Responded` event added to the customer's timeline — all in one transaction.
+ * Checks a submission and works out the response row it leads to: which response it continues (the same link,
+ * respondent id or response token leads to the same response), the merged answers validated against the version
+ * the response started on (one 400 listing each question), the primary score and the rollup day.
  */
-export async function submitResponse(
+export async function prepareSubmission(
   ctx: SurveysContext,
   token: string,
   body: SubmitBody,
   meta: SubmitMeta,
   now = Date.now(),
-): Promise<SubmitResult> {
+): Promise<Plan> {
   const { workspaceId, survey, link } = await resolveToken(ctx, token, now);
   if (survey.status !== 'live') throw surveyClosed(survey.status);
   const { db } = ctx;
 
-  // Which response this submission continues, if any.
   let respondentKey: string;
   let existing: ResponseRow | undefined;
   const findByKey = (key: string) =>
@@ -132,8 +154,8 @@ export async function submitResponse(
       .executeTakeFirst();
   if (link) {
     respondentKey = `l:${link.id}`;
-    existing = await findByKey(respondentKey);
     if (link.single_use && link.used_at !== null) throw linkUsed();
+    existing = await findByKey(respondentKey);
   } else if (body.responseToken !== undefined) {
     const id = ctx.tokens.parseResponse(workspaceId, body.responseToken);
     if (!id) throw responseTokenInvalid();
@@ -187,184 +209,410 @@ export async function submitResponse(
     (body.startedAt !== undefined && body.startedAt <= now && body.startedAt >= now - MAX_START_SKEW
       ? body.startedAt
       : now);
-  const primary = complete ? primaryScoreOf(def, answers) : { metric: null, score: null, score100: null };
-
-  // Open texts are analysed outside the transaction (CPU work); only on completion.
-  const texts = complete ? openTexts(def, answers) : [];
-  const analyses = texts.length
-    ? await analyzeForWorkspace(
-        db,
-        workspaceId,
-        texts.map((t) => t.text),
-      )
-    : [];
-
+  const primary: PrimaryScore = complete
+    ? primaryScoreOf(def, answers)
+    : { metric: null, score: null, score100: null };
   const tz = complete ? await workspaceTimeZone(db, workspaceId) : 'UTC';
-  const settings = complete ? await getSettings(db, workspaceId) : null;
+  const settings = complete ? await cachedSettings(db, workspaceId) : null;
 
-  return inTransaction(db, async (trx) => {
-    const id = existing?.id ?? newId('rsp');
-    const key = respondentKey || `x:${id}`;
-    const wasCompleted = existing?.status === 'completed';
-    const completedAt = complete ? (wasCompleted ? (existing?.completed_at ?? now) : now) : null;
-    const day = completedAt !== null ? localDayStart(tz, completedAt) : null;
-    const comment = texts[0]?.text ?? null;
-    const negative = analyses.some((a) => a.sentiment.label === 'negative');
-    const flags = complete && settings ? evaluateClosedLoop(settings.closedLoop, primary, negative) : [];
-    const row: ResponseRow = {
-      workspace_id: workspaceId,
-      id,
-      survey_id: survey.id,
-      version,
-      respondent_key: key,
-      link_id: link?.id ?? existing?.link_id ?? null,
-      profile_id: profileId,
-      status: complete ? 'completed' : 'partial',
-      language,
-      channel,
-      touchpoint_key: touchpointKey,
-      hidden: toJson(hidden),
-      answers: toJson(answers),
-      metric: primary.metric,
-      score: primary.score,
-      score100: primary.score100,
-      last_question_id: final.lastQuestionId,
-      flags: flags.length ? toJson(flags) : null,
-      started_at: startedAt,
-      updated_at: now,
-      completed_at: completedAt,
-      rollup_day: day,
-      duration_ms: completedAt !== null ? Math.max(0, completedAt - startedAt) : null,
-    };
+  const id = existing?.id ?? newId('rsp');
+  const wasCompleted = existing?.status === 'completed';
+  const completedAt = complete ? (wasCompleted ? (existing?.completed_at ?? now) : now) : null;
+  const row: ResponseRow = {
+    workspace_id: workspaceId,
+    id,
+    survey_id: survey.id,
+    version,
+    respondent_key: respondentKey || `x:${id}`,
+    link_id: link?.id ?? existing?.link_id ?? null,
+    profile_id: profileId,
+    status: complete ? 'completed' : 'partial',
+    language,
+    channel,
+    touchpoint_key: touchpointKey,
+    hidden: toJson(hidden),
+    answers: toJson(answers),
+    metric: primary.metric,
+    score: primary.score,
+    score100: primary.score100,
+    last_question_id: final.lastQuestionId,
+    // Flags need the comment's sentiment: set when the batch is written (see writePlans).
+    flags: existing?.flags ?? null,
+    started_at: startedAt,
+    updated_at: now,
+    completed_at: completedAt,
+    rollup_day: completedAt !== null ? localDayStart(tz, completedAt) : null,
+    duration_ms: completedAt !== null ? Math.max(0, completedAt - startedAt) : null,
+  };
+  return {
+    workspaceId,
+    survey,
+    def,
+    link,
+    existing,
+    row,
+    complete,
+    wasCompleted,
+    texts: complete ? openTexts(def, answers) : [],
+    primary,
+    settings,
+    meta,
+    now,
+  };
+}
 
+const settingsCache = new Map<string, { value: SurveySettings; until: number }>();
+
+/** Workspace settings for the response path, cached for a few seconds (forgotten on change in this process). */
+async function cachedSettings(db: Db, workspaceId: string): Promise<SurveySettings> {
+  const now = Date.now();
+  const hit = settingsCache.get(workspaceId);
+  if (hit && hit.until > now) return hit.value;
+  const value = await getSettings(db, workspaceId);
+  if (settingsCache.size > 10_000) settingsCache.clear();
+  settingsCache.set(workspaceId, { value, until: now + 5000 });
+  return value;
+}
+
+/** Forgets cached settings of a workspace. */
+export function forgetSettings(workspaceId: string): void {
+  settingsCache.delete(workspaceId);
+}
+
+/** The update of a response changed under it (another submission won): prepare again. */
+class StaleResponse extends Error {}
+
+/**
+ * Writes prepared submissions in the caller's transaction: new responses in multi-row inserts, the rollup deltas
+ * of the whole batch summed per cell, open texts with their analysis (one analysis call per workspace), links,
+ * contacts, timeline events and closed-loop events. An update whose response changed since it was prepared throws
+ * StaleResponse.
+ */
+async function writePlans(
+  ctx: SurveysContext,
+  trx: Db,
+  plans: readonly Plan[],
+  analyses: Map<Plan, Analysis[]>,
+): Promise<void> {
+  const inserts: ResponseRow[] = [];
+  const rollup = new RollupBatch();
+  const textRows: Insertable<SurveyAnswerTextsTable>[] = [];
+  for (const plan of plans) {
+    const { row, existing, workspaceId } = plan;
+    const analysed = analyses.get(plan) ?? [];
+    if (plan.complete && plan.settings) {
+      const negative = analysed.some((a) => a.sentiment.label === 'negative');
+      const flags = evaluateClosedLoop(plan.settings.closedLoop, plan.primary, negative);
+      row.flags = flags.length ? toJson(flags) : null;
+    }
     if (existing) {
-      // Take the old contribution out before putting the new one in.
-      if (wasCompleted && existing.rollup_day !== null) {
-        const oldDef: SurveyDefinition = def;
-        const oldAnswers = fromJson<Answers>(existing.answers);
-        const oldPrimary = {
-          metric: existing.metric as never,
-          score: existing.score,
-          score100: existing.score100,
-        };
-        await applyRollup(
-          trx,
+      if (plan.wasCompleted && existing.rollup_day !== null)
+        rollup.add(
           {
             workspaceId,
-            surveyId: survey.id,
+            surveyId: row.survey_id,
             day: existing.rollup_day,
             touchpointKey: existing.touchpoint_key,
             channel: existing.channel,
           },
-          rollupValuesOf(oldDef, oldAnswers, oldPrimary, existing.duration_ms),
+          rollupValuesOf(
+            plan.def,
+            fromJson<Answers>(existing.answers),
+            {
+              metric: existing.metric as PrimaryScore['metric'],
+              score: existing.score,
+              score100: existing.score100,
+            },
+            existing.duration_ms,
+          ),
           -1,
         );
-      }
       const { workspace_id: _w, id: _i, ...set } = row;
-      await trx
+      const res = await trx
         .updateTable('survey_responses')
         .set(set)
         .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .execute();
-    } else {
-      try {
-        await trx.insertInto('survey_responses').values(row).execute();
-      } catch (err) {
-        // Two first submissions of one respondent at once: the second one retries as an update.
-        if (isUniqueViolation(err)) throw responseTokenInvalid();
-        throw err;
-      }
-    }
-
-    if (complete && day !== null) {
-      await applyRollup(
-        trx,
-        { workspaceId, surveyId: survey.id, day, touchpointKey, channel },
-        rollupValuesOf(def, answers, primary, row.duration_ms),
-        1,
-      );
-      await trx
-        .deleteFrom('survey_answer_texts')
-        .where('workspace_id', '=', workspaceId)
-        .where('response_id', '=', id)
-        .execute();
-      if (texts.length)
+        .where('id', '=', row.id)
+        .where('updated_at', '=', existing.updated_at)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) throw new StaleResponse();
+      if (plan.wasCompleted)
         await trx
-          .insertInto('survey_answer_texts')
-          .values(
-            texts.map((t, i) => {
-              const a = analyses[i];
-              return {
-                workspace_id: workspaceId,
-                response_id: id,
-                question_id: t.questionId,
-                survey_id: survey.id,
-                text: t.text,
-                language: a?.language ?? 'zh',
-                sentiment: a?.sentiment.label ?? 'neutral',
-                sentiment_score: a?.sentiment.score ?? 0.5,
-                topics: toJson(a?.topics.map((x) => x.key) ?? []),
-                touchpoint_key: touchpointKey,
-                channel,
-                completed_at: completedAt ?? now,
-              };
-            }),
-          )
-          .execute();
-      if (link && !wasCompleted)
-        await trx
-          .updateTable('survey_links')
-          .set({ used_at: now, response_id: id })
+          .deleteFrom('survey_answer_texts')
           .where('workspace_id', '=', workspaceId)
-          .where('id', '=', link.id)
+          .where('response_id', '=', row.id)
           .execute();
-      if (profileId) {
-        await markAnswered(trx, workspaceId, profileId, survey.id, now);
-        if (!wasCompleted)
-          await recordProfileEvent(trx, ctx.profiles, workspaceId, profileId, {
-            messageId: `survey-response-${id}`,
-            name: 'Survey Responded',
-            channel,
-            timestamp: completedAt ?? now,
-            properties: {
-              surveyId: survey.id,
-              surveyKey: survey.key,
-              responseId: id,
-              version,
-              metric: primary.metric,
-              score: primary.score,
-              touchpointKey,
-              source: meta.source,
-            },
-          });
-      }
-      const previouslyFlagged = existing?.flags !== null && existing?.flags !== undefined;
-      if (flags.length && !previouslyFlagged)
-        await publishFlagged(ctx.events, trx, workspaceId, {
-          surveyId: survey.id,
-          responseId: id,
-          profileId,
-          touchpointKey,
-          channel,
-          reasons: flags,
-          score: primary.score,
-          metric:
-            primary.metric === 'nps' || primary.metric === 'csat' || primary.metric === 'ces'
-              ? primary.metric
-              : null,
-          comment,
-          language,
-          hidden,
+    } else inserts.push(row);
+    if (!plan.complete || row.rollup_day === null) continue;
+    rollup.add(
+      {
+        workspaceId,
+        surveyId: row.survey_id,
+        day: row.rollup_day,
+        touchpointKey: row.touchpoint_key,
+        channel: row.channel,
+      },
+      rollupValuesOf(plan.def, fromJson<Answers>(row.answers), plan.primary, row.duration_ms),
+      1,
+    );
+    plan.texts.forEach((t, i) => {
+      const a = analysed[i];
+      textRows.push({
+        workspace_id: workspaceId,
+        response_id: row.id,
+        question_id: t.questionId,
+        survey_id: row.survey_id,
+        text: t.text,
+        language: a?.language ?? 'zh',
+        sentiment: a?.sentiment.label ?? 'neutral',
+        sentiment_score: a?.sentiment.score ?? 0.5,
+        topics: toJson(a?.topics.map((x) => x.key) ?? []),
+        touchpoint_key: row.touchpoint_key,
+        channel: row.channel,
+        completed_at: row.completed_at ?? plan.now,
+      });
+    });
+  }
+  for (let i = 0; i < inserts.length; i += 100)
+    await trx
+      .insertInto('survey_responses')
+      .values(inserts.slice(i, i + 100))
+      .execute();
+  for (let i = 0; i < textRows.length; i += 200)
+    await trx
+      .insertInto('survey_answer_texts')
+      .values(textRows.slice(i, i + 200))
+      .execute();
+  await rollup.write(trx);
+
+  for (const plan of plans) {
+    if (!plan.complete) continue;
+    const { row, link, workspaceId, now } = plan;
+    if (link && !plan.wasCompleted)
+      await trx
+        .updateTable('survey_links')
+        .set({ used_at: now, response_id: row.id })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', link.id)
+        .execute();
+    if (row.profile_id) {
+      await markAnswered(trx, workspaceId, row.profile_id, row.survey_id, now);
+      if (!plan.wasCompleted)
+        await recordProfileEvent(trx, ctx.profiles, workspaceId, row.profile_id, {
+          messageId: `survey-response-${row.id}`,
+          name: 'Survey Responded',
+          channel: row.channel,
+          timestamp: row.completed_at ?? now,
+          properties: {
+            surveyId: row.survey_id,
+            surveyKey: plan.survey.key,
+            responseId: row.id,
+            version: row.version,
+            metric: row.metric,
+            score: row.score,
+            touchpointKey: row.touchpoint_key,
+            source: plan.meta.source,
+          },
         });
     }
-    return {
-      responseId: id,
-      responseToken: ctx.tokens.response(workspaceId, id),
-      status: row.status as 'partial' | 'completed',
-      created: !existing,
-    };
-  });
+    const flags = row.flags === null ? [] : fromJson<string[]>(row.flags);
+    const previouslyFlagged = plan.existing?.flags !== null && plan.existing?.flags !== undefined;
+    if (flags.length && !previouslyFlagged) {
+      const metric = plan.primary.metric;
+      await publishFlagged(ctx.events, trx, workspaceId, {
+        surveyId: row.survey_id,
+        responseId: row.id,
+        profileId: row.profile_id,
+        touchpointKey: row.touchpoint_key,
+        channel: row.channel,
+        reasons: flags,
+        score: plan.primary.score,
+        metric: metric === 'nps' || metric === 'csat' || metric === 'ces' ? metric : null,
+        comment: plan.texts[0]?.text ?? null,
+        language: row.language,
+        hidden: fromJson<Record<string, string>>(row.hidden),
+      });
+    }
+  }
+}
+
+/** Analyses the open texts of prepared submissions: one call per workspace (vocabulary loaded once). */
+async function analysePlans(db: Db, plans: readonly Plan[]): Promise<Map<Plan, Analysis[]>> {
+  const out = new Map<Plan, Analysis[]>();
+  const byWorkspace = new Map<string, Plan[]>();
+  for (const p of plans)
+    if (p.texts.length) byWorkspace.set(p.workspaceId, [...(byWorkspace.get(p.workspaceId) ?? []), p]);
+  for (const [workspaceId, list] of byWorkspace) {
+    const all = await analyzeForWorkspace(
+      db,
+      workspaceId,
+      list.flatMap((p) => p.texts.map((t) => t.text)),
+    );
+    let k = 0;
+    for (const p of list) {
+      out.set(p, all.slice(k, k + p.texts.length));
+      k += p.texts.length;
+    }
+  }
+  return out;
+}
+
+function resultOf(ctx: SurveysContext, plan: Plan): SubmitResult {
+  return {
+    responseId: plan.row.id,
+    responseToken: ctx.tokens.response(plan.workspaceId, plan.row.id),
+    status: plan.row.status as 'partial' | 'completed',
+    created: !plan.existing,
+  };
+}
+
+interface Pending {
+  plan: Plan;
+  resolve: (r: SubmitResult) => void;
+  reject: (e: unknown) => void;
+  retry: () => Promise<SubmitResult>;
+}
+
+/**
+ * Group commit of survey submissions: requests that arrive while a batch is being written wait and are written
+ * together in the next transaction (one multi-row insert, one rollup upsert per cell), and each request is
+ * answered once its batch committed. If a batch fails, its submissions are written one by one so that one bad
+ * submission cannot fail the others; a submission that lost a race with another one for the same respondent is
+ * prepared again.
+ */
+export class ResponseCommitter {
+  private queue: Pending[] = [];
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly ctx: SurveysContext,
+    private readonly maxBatch = 500,
+  ) {}
+
+  submit(plan: Plan, retry: () => Promise<SubmitResult>): Promise<SubmitResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ plan, resolve, reject, retry });
+      this.running ??= this.loop();
+    });
+  }
+
+  /** Resolves when everything queued so far is written. */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, this.maxBatch);
+        await this.write(batch);
+      }
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    const { db } = this.ctx;
+    try {
+      const analyses = await analysePlans(
+        db,
+        batch.map((p) => p.plan),
+      );
+      await inTransaction(db, (trx) =>
+        writePlans(
+          this.ctx,
+          trx,
+          batch.map((p) => p.plan),
+          analyses,
+        ),
+      );
+      for (const p of batch) p.resolve(resultOf(this.ctx, p.plan));
+      return;
+    } catch (err) {
+      if (batch.length === 1) return this.single(batch[0] as Pending, err);
+    }
+    for (const p of batch) {
+      try {
+        const analyses = await analysePlans(db, [p.plan]);
+        await inTransaction(db, (trx) => writePlans(this.ctx, trx, [p.plan], analyses));
+        p.resolve(resultOf(this.ctx, p.plan));
+      } catch (err) {
+        await this.single(p, err);
+      }
+    }
+  }
+
+  private async single(p: Pending, err: unknown): Promise<void> {
+    // Lost a race for the same respondent (insert) or response (update): prepare again against what is stored now.
+    if (err instanceof StaleResponse || isUniqueViolation(err)) {
+      try {
+        p.resolve(await p.retry());
+      } catch (again) {
+        p.reject(again);
+      }
+      return;
+    }
+    p.reject(err);
+  }
+}
+
+/**
+ * Saves answers to a survey through a public token: starts a response, adds to a partial one, completes it, or
+ * updates a completed one — never a duplicate. On completion the rollups are updated, open-text answers analysed,
+ * the closed-loop rule evaluated and a `Survey Responded` event added to the customer's timeline, in the same
+ * transaction. With a committer in the context, concurrent submissions share transactions (group commit).
+ */
+export async function submitResponse(
+  ctx: SurveysContext,
+  token: string,
+  body: SubmitBody,
+  meta: SubmitMeta,
+  now = Date.now(),
+  attempt = 1,
+): Promise<SubmitResult> {
+  const plan = await prepareSubmission(ctx, token, body, meta, now);
+  const retry = () => {
+    if (attempt >= 3) throw responseTokenInvalid();
+    return submitResponse(ctx, token, body, meta, now, attempt + 1);
+  };
+  if (ctx.committer) return ctx.committer.submit(plan, retry);
+  try {
+    const analyses = await analysePlans(ctx.db, [plan]);
+    await inTransaction(ctx.db, (trx) => writePlans(ctx, trx, [plan], analyses));
+    return resultOf(ctx, plan);
+  } catch (err) {
+    if (err instanceof StaleResponse || isUniqueViolation(err)) return retry();
+    throw err;
+  }
+}
+
+/** Rollup deltas of a batch, summed per cell before they are written. */
+class RollupBatch {
+  private readonly cells = new Map<string, { cell: RollupCell; values: Map<string, RollupDelta> }>();
+
+  add(cell: RollupCell, values: readonly RollupValue[], sign: 1 | -1): void {
+    const key = `${cell.workspaceId}\u0000${cell.surveyId}\u0000${cell.day}\u0000${cell.touchpointKey ?? ''}\u0000${cell.channel}`;
+    let entry = this.cells.get(key);
+    if (!entry) this.cells.set(key, (entry = { cell, values: new Map() }));
+    for (const v of values) {
+      const d = entry.values.get(v.questionId) ?? { n: 0, sum: 0, sumSq: 0, low: 0, mid: 0, high: 0 };
+      d.n += sign;
+      d.sum += sign * v.value;
+      d.sumSq += sign * v.value * v.value;
+      if (v.category === 'low') d.low += sign;
+      else if (v.category === 'mid') d.mid += sign;
+      else d.high += sign;
+      entry.values.set(v.questionId, d);
+    }
+  }
+
+  async write(db: Db): Promise<void> {
+    const rows = [...this.cells.values()].flatMap(({ cell, values }) =>
+      [...values].map(([questionId, d]) => ({ cell, questionId, d })),
+    );
+    for (let i = 0; i < rows.length; i += 200) await applyRollupDeltas(db, rows.slice(i, i + 200));
+  }
 }
 
 /** The open-text answers of a response (text questions and "other" texts), in question order. */

@@ -134,34 +134,43 @@ export interface RollupCell {
   channel: string;
 }
 
+/** Summed changes to one rollup row. */
+export interface RollupDelta {
+  n: number;
+  sum: number;
+  sumSq: number;
+  low: number;
+  mid: number;
+  high: number;
+}
+
 /**
- * Adds (sign 1) or takes back (sign −1) a response's values in the rollups, one upsert per value. Callers run it in
- * the response's transaction, so the rollups always equal the completed responses.
+ * Adds deltas to rollup rows in one multi-row upsert. Callers run it in the responses' transaction, so the rollups
+ * always equal the completed responses.
  */
-export async function applyRollup(
+export async function applyRollupDeltas(
   db: Db,
-  cell: RollupCell,
-  values: readonly RollupValue[],
-  sign: 1 | -1,
+  rows: readonly { cell: RollupCell; questionId: string; d: RollupDelta }[],
 ): Promise<void> {
-  if (values.length === 0) return;
-  const rows = values.map((v) => ({
-    workspace_id: cell.workspaceId,
-    survey_id: cell.surveyId,
-    question_id: v.questionId,
-    day: cell.day,
-    touchpoint_key: cell.touchpointKey ?? '',
-    channel: cell.channel,
-    n: sign,
-    sum: sign * v.value,
-    sum_sq: sign * v.value * v.value,
-    c_low: v.category === 'low' ? sign : 0,
-    c_mid: v.category === 'mid' ? sign : 0,
-    c_high: v.category === 'high' ? sign : 0,
-  }));
+  if (rows.length === 0) return;
   await db
     .insertInto('survey_rollups')
-    .values(rows)
+    .values(
+      rows.map(({ cell, questionId, d }) => ({
+        workspace_id: cell.workspaceId,
+        survey_id: cell.surveyId,
+        question_id: questionId,
+        day: cell.day,
+        touchpoint_key: cell.touchpointKey ?? '',
+        channel: cell.channel,
+        n: d.n,
+        sum: d.sum,
+        sum_sq: d.sumSq,
+        c_low: d.low,
+        c_mid: d.mid,
+        c_high: d.high,
+      })),
+    )
     .onConflict((oc) =>
       oc
         .columns(['workspace_id', 'survey_id', 'question_id', 'day', 'touchpoint_key', 'channel'])

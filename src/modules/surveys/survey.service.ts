@@ -393,7 +393,7 @@ export async function updateSettings(
       details: { ...settings },
     });
     return getSettings(trx, workspaceId);
-  });
+  }).finally(() => changed(workspaceId));
 }
 
 export { distributionOf, type Distribution };

@@ -494,4 +494,30 @@ describe('surveys API', () => {
     const ok = await api('PUT', '/surveys/settings', { ...s, cooldownDays: 30 });
     expect(ok.json().cooldownDays).toBe(30);
   });
+
+  it('group commit: concurrent submissions of the same respondents give one response each, rollups consistent', async () => {
+    const created = await api('POST', '/surveys', { template: 'csat-touchpoint', key: 'concurrent' });
+    const id = created.json().id;
+    await api('POST', `/surveys/${id}/publish`);
+    const token = (created.json().publicUrl as string).split('/s/')[1] as string;
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        submit(
+          token,
+          { answers: { csat: (i % 5) + 1 }, complete: true, respondentId: `respondent-${i % 12}` },
+          `10.7.${i}.1`,
+        ),
+      ),
+    );
+    for (const r of results) expect([200, 201]).toContain(r.statusCode);
+    const rows = (await api('GET', `/surveys/${id}/responses?limit=200`)).json().data as {
+      answers: { csat: number };
+    }[];
+    expect(rows).toHaveLength(12);
+    const summary = (await api('GET', `/surveys/${id}/analytics/summary`)).json();
+    const q = summary.questions[0];
+    expect(q.n).toBe(12);
+    expect(q.rating.mean).toBeCloseTo(rows.reduce((s, r) => s + r.answers.csat, 0) / 12, 9);
+    expect(summary.responses.completed).toBe(12);
+  });
 });

@@ -2,6 +2,7 @@ import type { Db } from '../../platform/db/index.js';
 import type { EventBus } from '../../platform/events/index.js';
 import type { ProfilesContext } from '../profiles/index.js';
 import { getWorkspace } from '../workspaces/index.js';
+import type { ResponseCommitter } from './response.service.js';
 import type { SurveyTokens } from './survey.tokens.js';
 
 /** What the surveys module needs from the application. */
@@ -12,6 +13,8 @@ export interface SurveysContext {
   tokens: SurveyTokens;
   /** Base URL of hosted survey pages (`<publicUrl>/s/<token>`). */
   publicUrl: string;
+  /** Group commit of public submissions (the server); without it each submission has its own transaction. */
+  committer?: ResponseCommitter;
 }
 
 /** The hosted page URL of a token. */

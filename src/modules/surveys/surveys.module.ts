@@ -6,7 +6,7 @@ import type { ProfilesContext, RecordedEventsHook } from '../profiles/index.js';
 import { analyticsRoutes } from './analytics.routes.js';
 import { caseFollowUp, surveyJobs, surveyTriggerHook, TriggerCache } from './distribution.service.js';
 import { publicSurveyRoutes, type PublicRouteOptions } from './public.routes.js';
-import { forgetSurveys } from './response.service.js';
+import { forgetSettings, forgetSurveys, ResponseCommitter } from './response.service.js';
 import { surveyRoutes } from './survey.routes.js';
 import { onSurveysChanged } from './survey.service.js';
 import { SurveyTokens } from './survey.tokens.js';
@@ -45,10 +45,12 @@ export function createSurveysModule(options: {
     tokens: new SurveyTokens(options.secretKey),
     publicUrl: options.publicUrl,
   };
+  ctx.committer = new ResponseCommitter(ctx);
   const triggers = new TriggerCache();
   onSurveysChanged((workspaceId) => {
     triggers.forget(workspaceId);
     forgetSurveys(workspaceId);
+    forgetSettings(workspaceId);
   });
   const followUp = caseFollowUp(ctx);
   options.events.subscribe('case.resolved', CASE_FOLLOWUP_SUBSCRIBER, (e) => followUp(e));
