@@ -26,6 +26,21 @@ export function createRouter() {
           children: [
             { index: true, lazy: async () => ({ Component: (await import('./pages/HomePage')).HomePage }) },
             {
+              path: 'surveys',
+              children: [
+                {
+                  index: true,
+                  lazy: async () => ({
+                    Component: (await import('./pages/surveys/SurveysPage')).SurveysPage,
+                  }),
+                },
+                {
+                  path: ':id/:tab?',
+                  lazy: async () => ({ Component: (await import('./pages/surveys/SurveyPage')).SurveyPage }),
+                },
+              ],
+            },
+            {
               path: 'customers',
               children: [
                 {

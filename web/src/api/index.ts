@@ -12,3 +12,4 @@ export {
 } from './endpoints';
 export type { PageParams, WorkspacePatch } from './endpoints';
 export * from './types';
+export { surveysApi } from './surveys';

@@ -1,6 +1,7 @@
 import {
   ApiOutlined,
   AuditOutlined,
+  FormOutlined,
   KeyOutlined,
   RocketOutlined,
   SettingOutlined,
@@ -35,6 +36,7 @@ export interface NavItem {
 export const MAIN_NAV: NavItem[] = [
   { path: '/', label: 'nav.home', icon: <RocketOutlined /> },
   { path: '/customers', label: 'nav.customers', icon: <UserOutlined />, permission: 'customers.read' },
+  { path: '/surveys', label: 'nav.surveys', icon: <FormOutlined />, permission: 'surveys.read' },
 ];
 
 export const SETTINGS_NAV: NavItem[] = [
