@@ -29,7 +29,7 @@ export async function volume(
     .where('created_at', '>=', r.from)
     .where('created_at', '<', r.to);
   if (by === 'day') {
-    const day = sql<number>`(${sql.ref('created_at')} + cast(${r.tzOffsetMs} as bigint)) / 86400000`;
+    const day = sql<number>`(${sql.ref('created_at')} + ${sql.lit(Math.round(r.tzOffsetMs))}) / 86400000`;
     const rows = await base
       .select([day.as('day'), (eb) => eb.fn.countAll<number>().as('n')])
       .groupBy(day)

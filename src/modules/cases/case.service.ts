@@ -168,12 +168,17 @@ export async function writeCase(
   set: Partial<CasesTable>,
   at: number,
   facts?: CaseFacts,
+  options: { schedule?: boolean } = {},
 ): Promise<CasesTable> {
   const next: CasesTable = { ...row, ...set, version: row.version + 1, updated_at: at };
   Object.assign(next, summarize(next));
   const f = facts ?? (await factsOf(db, row.workspace_id, next));
   next.next_check_at = nextCheckAt(next, f, config.escalation, at);
-  const { workspace_id: _w, id: _i, ...columns } = next;
+  // Only the columns that changed are written (the sweep works on rows without their long texts).
+  const columns: Partial<CasesTable> = {};
+  for (const key of Object.keys(next) as (keyof CasesTable)[])
+    if (key !== 'workspace_id' && key !== 'id' && next[key] !== row[key])
+      (columns as Record<string, unknown>)[key] = next[key];
   const result = await db
     .updateTable('cases')
     .set(columns)
@@ -190,7 +195,7 @@ export async function writeCase(
       .executeTakeFirst();
     throw versionConflict(row.version, current?.version ?? -1);
   }
-  if (next.next_check_at !== null && next.next_check_at !== row.next_check_at)
+  if (options.schedule !== false && next.next_check_at !== null && next.next_check_at !== row.next_check_at)
     await scheduleCheck(db, row.workspace_id, next.next_check_at);
   return next;
 }

@@ -6,7 +6,14 @@ import type { JobHandler } from '../../platform/jobs/index.js';
 import { EMAIL_JOB, emailJobHandler, type MailerOptions } from './email.service.js';
 import { WEBHOOK_JOB, webhookJobHandler } from './webhook.service.js';
 
-export { enqueueWebhooks, signWebhook, verifyWebhookSignature, WEBHOOK_JOB } from './webhook.service.js';
+export {
+  enqueueWebhooks,
+  listEndpoints,
+  signWebhook,
+  verifyWebhookSignature,
+  WEBHOOK_JOB,
+} from './webhook.service.js';
+export type { WebhookEndpointsTable } from './notifications.tables.js';
 export {
   enqueueEmail,
   renderEmail,

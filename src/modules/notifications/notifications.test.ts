@@ -22,7 +22,7 @@ describe('notifications: signed webhooks and SMTP e-mail', () => {
   const failures: number[] = [];
 
   const call = (
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
     url: string,
     payload?: unknown,
     role: keyof TestWorkspace['keys'] = 'admin',

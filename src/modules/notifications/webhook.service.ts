@@ -212,9 +212,11 @@ export async function enqueueWebhooks(
   workspaceId: string,
   type: string,
   data: unknown,
-  options: { endpointId?: string } = {},
+  options: { endpointId?: string; endpoints?: readonly WebhookEndpointsTable[] } = {},
 ): Promise<number> {
-  const endpoints = (await listEndpoints(db, workspaceId)).filter((e) => {
+  // Bulk callers (the SLA sweep) pass the workspace's endpoints, read once.
+  const all = options.endpoints ?? (await listEndpoints(db, workspaceId));
+  const endpoints = all.filter((e) => {
     if (options.endpointId) return e.id === options.endpointId;
     if (e.enabled !== 1) return false;
     const events = fromJson<string[]>(e.events);

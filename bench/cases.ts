@@ -1,0 +1,304 @@
+/**
+ * Benchmarks of the cases module with BENCH_CASES (1,000,000) cases in one workspace, 10 % of them active and
+ * spread over 20 agents and 4 teams. Each figure comes with a ceiling measured in the same run on the same machine:
+ *  (a) agent inbox (`GET /api/v1/cases?view=mine`, SLA-due order, page of 50), team queue with filters, and case
+ *      search (text over the active cases; a case number) — p50/p95 through the whole HTTP stack (inject) vs the
+ *      p95 of a no-op route (`GET /healthz`) of the same server;
+ *  (b) the SLA/escalation sweep of BENCH_SWEEP (100,000) open cases whose check is due, one in BENCH_BREACH_EVERY
+ *      (100) of them breaching its first-response target and escalated (priority raised) — vs a raw read of the same rows (`select *` of the
+ *      due cases, no evaluation, no writes) plus a raw one-column update of the same rows, both on the same database.
+ *
+ * Run: npx tsx bench/cases.ts            (SQLite)
+ *      bash scripts/with-postgres.sh npx tsx bench/cases.ts   (PostgreSQL)
+ */
+import { cpus, totalmem } from 'node:os';
+import { sql } from 'kysely';
+import { addMember } from '../src/modules/workspaces/index.js';
+import { actor, createTestApp } from '../test/support/app.js';
+import { testDialect } from '../test/support/database.js';
+import { saveRule } from '../src/modules/cases/case.settings.js';
+import { sweepWorkspace } from '../src/modules/cases/index.js';
+import type { CasesTable } from '../src/modules/cases/cases.tables.js';
+import { EventBus } from '../src/platform/events/index.js';
+import { toJson } from '../src/platform/db/index.js';
+
+const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
+const SWEEP = Number(process.env.BENCH_SWEEP ?? 100_000);
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 300);
+/** One due case in BREACH_EVERY breaches its first-response target during the sweep (and is escalated). */
+const BREACH_EVERY = Number(process.env.BENCH_BREACH_EVERY ?? 100);
+const DAY = 86_400_000;
+
+const TEXTS = [
+  '家里信号很差，经常无服务',
+  '本月账单多扣了流量费',
+  '营业厅服务态度差',
+  '宽带经常断网，报修没人管',
+  '营销短信太多，退订无效',
+  '试用到期自动扣费没有提醒',
+  'Mobile data is very slow in the evening',
+  'I was charged twice for my plan',
+  '携号转网办理失败',
+  '光猫频繁掉线',
+];
+const CATEGORIES = [
+  'network_quality',
+  'billing',
+  'service_attitude',
+  'network_quality',
+  'marketing_harassment',
+  'product_package',
+  'network_quality',
+  'billing',
+  'business_handling',
+  'device',
+];
+const STATUSES_DONE = ['resolved', 'closed', 'closed'];
+const PRIORITIES = ['low', 'normal', 'normal', 'high', 'urgent'];
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
+}
+
+async function latency(fn: () => Promise<unknown>, n = ITERATIONS): Promise<{ p50: number; p95: number }> {
+  for (let i = 0; i < Math.min(20, n); i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 0.5), p95: percentile(times, 0.95) };
+}
+
+async function main(): Promise<void> {
+  const h = await createTestApp();
+  const ws = await h.workspace('bench-cases');
+  const { db } = h.t.handle;
+  const agents: string[] = [];
+  for (let i = 0; i < 20; i++)
+    agents.push(
+      (
+        await addMember(db, actor, null, ws.id, {
+          email: `agent${i}@bench.test`,
+          name: `Agent ${i}`,
+          role: 'agent',
+          password: 'correct-horse-battery',
+        })
+      ).member.user_id,
+    );
+  const teams = ['team_a', 'team_b', 'team_c', 'team_d'];
+  await db
+    .insertInto('case_teams')
+    .values(
+      teams.map((id, i) => ({
+        workspace_id: ws.id,
+        id,
+        name_zh: `组${i}`,
+        name_en: `Team ${i}`,
+        supervisor_id: agents[0] as string,
+        rr_last_user_id: null,
+        created_at: 0,
+        updated_at: 0,
+      })),
+    )
+    .execute();
+  await db
+    .insertInto('case_settings')
+    .values({
+      workspace_id: ws.id,
+      taxonomy: null,
+      calendar: null,
+      settings: null,
+      next_number: CASES + 1,
+      updated_at: 0,
+    })
+    .execute();
+  await saveRule(db, actor, ws.id, 'escalation', {
+    name: 'first response breached → raise priority',
+    trigger: { type: 'sla_breached', target: 'first_response' },
+    actions: [{ type: 'raise_priority' }],
+  });
+
+  // Bulk load: 1 M cases, 10 % active (the most recent ones).
+  const now = Date.now();
+  const loadStart = performance.now();
+  const active = Math.round(CASES * 0.1);
+  const chunk = testDialect === 'sqlite' ? 400 : 800;
+  const emptyTags = toJson([]);
+  let rows: CasesTable[] = [];
+  const flush = async () => {
+    if (!rows.length) return;
+    const batch = rows;
+    rows = [];
+    await db.insertInto('cases').values(batch).execute();
+  };
+  // One transaction for the whole load on SQLite (one connection); PostgreSQL commits each multi-row insert.
+  if (testDialect === 'sqlite') await sql`begin`.execute(db);
+  for (let i = 0; i < CASES; i++) {
+    const isActive = i >= CASES - active;
+    const created = now - Math.floor(((CASES - i) / CASES) * 365 * DAY);
+    const text = `${TEXTS[i % TEXTS.length]} #${i}`;
+    const activeIndex = i - (CASES - active);
+    // The first SWEEP active cases have a due check; one in BREACH_EVERY is past its first-response target.
+    const due = isActive && activeIndex < SWEEP;
+    const breaching = due && activeIndex % BREACH_EVERY === 0;
+    const frDue = isActive ? (breaching ? now - 60_000 : now + ((activeIndex % 500) + 1) * 60_000) : null;
+    const status = isActive
+      ? (['new', 'open', 'open', 'pending_customer'][i % 4] as string)
+      : (STATUSES_DONE[i % 3] as string);
+    const paused = status === 'pending_customer';
+    rows.push({
+      workspace_id: ws.id,
+      id: `case_${String(i).padStart(8, '0')}`,
+      number: i + 1,
+      profile_id: `cus_${i % 200_000}`,
+      channel: ['app', 'call_center', 'wechat', 'store', 'web'][i % 5] as string,
+      touchpoint_key: 'complain',
+      category: CATEGORIES[i % CATEGORIES.length] as string,
+      subcategory: null,
+      priority: PRIORITIES[i % PRIORITIES.length] as string,
+      source: 'complaint_event',
+      status,
+      subject: text.slice(0, 40),
+      description: text,
+      language: 'zh',
+      sentiment_label: 'negative',
+      sentiment_score: 0.1,
+      topics: emptyTags,
+      urgent: 0,
+      urgency_reasons: emptyTags,
+      assignee_id: i % 17 === 0 ? null : (agents[i % agents.length] as string),
+      team_id: teams[i % teams.length] as string,
+      tags: emptyTags,
+      search_text: `c-${String(i + 1).padStart(6, '0')} ${text}`.toLowerCase(),
+      version: 1,
+      parent_case_id: null,
+      duplicate_count: 0,
+      reopen_count: 0,
+      agent_replies: isActive ? 0 : 1,
+      sla_policy_id: 'slap_bench',
+      fr_status: isActive ? (paused ? 'paused' : 'active') : 'met',
+      fr_due_at: isActive && !paused ? frDue : null,
+      fr_remaining_ms: paused ? 3_600_000 : null,
+      fr_at: isActive ? null : created + 3_600_000,
+      res_status: isActive ? (paused ? 'paused' : 'active') : 'met',
+      res_due_at: isActive && !paused ? now + 3 * DAY : null,
+      res_remaining_ms: paused ? 2 * DAY : null,
+      res_breached_at: null,
+      sla_state: isActive ? (paused ? 'paused' : 'active') : 'met',
+      sla_due_at: isActive && !paused ? frDue : null,
+      due_sort: isActive && !paused ? (frDue as number) : 8_000_000_000_000,
+      is_active: isActive ? 1 : 0,
+      next_check_at: due ? now - 1000 : isActive && !paused ? frDue : null,
+      escalations: ',',
+      resolution: isActive
+        ? null
+        : toJson({
+            code: 'fixed',
+            rootCause: ['基站故障', '计费错误', '流程问题'][i % 3],
+            steps: ['listen'],
+          }),
+      follow_up_score: null,
+      follow_up_metric: null,
+      created_by: null,
+      created_at: created,
+      updated_at: created,
+      last_activity_at: created,
+      first_resolved_at: isActive ? null : created + DAY,
+      resolved_at: isActive ? null : created + DAY,
+      closed_at: null,
+    });
+    if (rows.length >= chunk) await flush();
+  }
+  await flush();
+  if (testDialect === 'sqlite') await sql`commit`.execute(db);
+  if (testDialect === 'postgres') await sql`analyze cases`.execute(db);
+  else await sql`analyze`.execute(db);
+  const loadSeconds = (performance.now() - loadStart) / 1000;
+
+  const auth = { authorization: `Bearer ${ws.keys.admin}` };
+  const get = (url: string) => async () => {
+    const res = await h.app.inject({ method: 'GET', url, headers: auth });
+    if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+    return res;
+  };
+  const ceiling = await latency(get('/healthz'));
+  const agent = agents[3] as string;
+  const measures: [string, { p50: number; p95: number }][] = [];
+  const measure = async (name: string, url: string) => measures.push([name, await latency(get(url))]);
+  await measure(
+    'inbox: my active cases, SLA-due order (page 50)',
+    `/api/v1/cases?view=mine&assigneeId=${agent}`,
+  );
+  await measure(
+    'inbox: my cases, 2nd page (cursor)',
+    `/api/v1/cases?view=mine&assigneeId=${agent}&cursor=${(await get(`/api/v1/cases?view=mine&assigneeId=${agent}`)()).json().nextCursor}`,
+  );
+  await measure(
+    'team queue: open + high/urgent + category',
+    '/api/v1/cases?view=team&teamId=team_b&status=open&priority=high,urgent&category=network_quality',
+  );
+  await measure('unassigned queue', '/api/v1/cases?view=unassigned');
+  await measure('breached cases (slaState filter)', '/api/v1/cases?slaState=active&priority=urgent');
+  await measure(
+    'search: text over active cases (common term)',
+    `/api/v1/cases?q=${encodeURIComponent('信号')}`,
+  );
+  await measure(
+    'search: text over active cases (rare term)',
+    `/api/v1/cases?q=${encodeURIComponent('#999999')}`,
+  );
+  await measure(
+    'search: case number C-123456',
+    `/api/v1/cases?q=C-${String(Math.floor(CASES * 0.12)).padStart(6, '0')}&status=all`,
+  );
+  await measure(
+    'case view by number',
+    `/api/v1/cases/C-${String(Math.floor(CASES * 0.77)).padStart(6, '0')}`,
+  );
+
+  // Sweep: ceiling first (read the due rows, then a one-column update of the same rows in one transaction).
+  const rawStart = performance.now();
+  const dueRows = await db
+    .selectFrom('cases')
+    .selectAll()
+    .where('workspace_id', '=', ws.id)
+    .where('next_check_at', '>=', 0)
+    .where('next_check_at', '<=', now)
+    .execute();
+  const rawRead = performance.now() - rawStart;
+  const updStart = performance.now();
+  await sql`update cases set updated_at = updated_at + 0 where workspace_id = ${ws.id} and next_check_at >= 0 and next_check_at <= ${now}`.execute(
+    db,
+  );
+  const rawUpdate = performance.now() - updStart;
+  const sweepStart = performance.now();
+  const result = await sweepWorkspace(db, { events: new EventBus() }, ws.id, now);
+  const sweepMs = performance.now() - sweepStart;
+
+  const fmt = (ms: number) => ms.toFixed(1);
+  console.log(
+    `\nTouchpoint cases benchmarks — ${testDialect}, ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GB, ${new Date().toISOString().slice(0, 10)}`,
+  );
+  console.log(
+    `${CASES.toLocaleString('en')} cases (${active.toLocaleString('en')} active) loaded in ${loadSeconds.toFixed(0)} s\n`,
+  );
+  console.log(
+    '| query (through HTTP, inject) | p50 ms | p95 ms | ceiling p95 ms (GET /healthz) | ratio p95 |',
+  );
+  console.log('|---|---:|---:|---:|---:|');
+  for (const [name, m] of measures)
+    console.log(
+      `| ${name} | ${fmt(m.p50)} | ${fmt(m.p95)} | ${fmt(ceiling.p95)} | ${(m.p95 / ceiling.p95).toFixed(1)} |`,
+    );
+  console.log('\n| SLA sweep | ms | ceiling ms | ratio |');
+  console.log('|---|---:|---:|---:|');
+  console.log(
+    `| sweep of ${result.examined.toLocaleString('en')} due open cases (${result.breaches.toLocaleString('en')} breaches, ${result.escalations.toLocaleString('en')} escalations, ${result.conflicts} conflicts) | ${fmt(sweepMs)} | ${fmt(rawRead + rawUpdate)} (raw select * of the ${dueRows.length.toLocaleString('en')} rows ${fmt(rawRead)} + raw one-column update ${fmt(rawUpdate)}) | ${(sweepMs / (rawRead + rawUpdate)).toFixed(2)} |`,
+  );
+  await h.close();
+}
+
+await main();
