@@ -24,7 +24,18 @@ export function createRouter() {
             </RequireAuth>
           ),
           children: [
-            { index: true, lazy: async () => ({ Component: (await import('./pages/HomePage')).HomePage }) },
+            {
+              index: true,
+              lazy: async () => ({ Component: (await import('./pages/overview/OverviewPage')).OverviewPage }),
+            },
+            {
+              path: 'getting-started',
+              lazy: async () => ({ Component: (await import('./pages/HomePage')).HomePage }),
+            },
+            {
+              path: 'journeys',
+              lazy: async () => ({ Component: (await import('./pages/journeys/JourneysPage')).JourneysPage }),
+            },
             {
               path: 'surveys',
               children: [

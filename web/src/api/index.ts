@@ -12,4 +12,6 @@ export {
 } from './endpoints';
 export type { PageParams, WorkspacePatch } from './endpoints';
 export * from './types';
+export * from './journeys';
+export * from './overview';
 export { surveysApi } from './surveys';

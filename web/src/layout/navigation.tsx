@@ -1,8 +1,10 @@
 import {
   ApiOutlined,
   AuditOutlined,
+  DashboardOutlined,
   FormOutlined,
   KeyOutlined,
+  NodeIndexOutlined,
   RocketOutlined,
   SettingOutlined,
   TeamOutlined,
@@ -34,8 +36,10 @@ export interface NavItem {
 }
 
 export const MAIN_NAV: NavItem[] = [
-  { path: '/', label: 'nav.home', icon: <RocketOutlined /> },
+  { path: '/', label: 'nav.overview', icon: <DashboardOutlined /> },
+  { path: '/getting-started', label: 'nav.home', icon: <RocketOutlined /> },
   { path: '/customers', label: 'nav.customers', icon: <UserOutlined />, permission: 'customers.read' },
+  { path: '/journeys', label: 'nav.journeys', icon: <NodeIndexOutlined />, permission: 'touchpoints.read' },
   { path: '/surveys', label: 'nav.surveys', icon: <FormOutlined />, permission: 'surveys.read' },
 ];
 

@@ -1,0 +1,137 @@
+import type { DayRange } from '../../api/journeys';
+import type { MetricSummary, SurveySummary } from '../../api/overview';
+import { addDays } from '../journeys/shared';
+
+/** The three headline metrics of the overview. */
+export const SCORE_METRICS = ['nps', 'csat', 'ces'] as const;
+export type ScoreMetric = (typeof SCORE_METRICS)[number];
+
+export interface Targets {
+  nps: number;
+  csat: number;
+  ces: number;
+}
+
+/** Starting targets until someone sets their own: NPS points, CSAT and CES top-2-box %. */
+export const DEFAULT_TARGETS: Targets = { nps: 30, csat: 80, ces: 70 };
+
+const TARGETS_KEY = 'touchpoint.overview.targets';
+
+/** The overview's targets for a workspace, as saved in this browser. */
+export function loadTargets(workspaceId: string): Targets {
+  try {
+    const raw = window.localStorage.getItem(`${TARGETS_KEY}.${workspaceId}`);
+    if (!raw) return DEFAULT_TARGETS;
+    const parsed = JSON.parse(raw) as Partial<Record<ScoreMetric, unknown>>;
+    const pick = (key: ScoreMetric, min: number, max: number) => {
+      const value = parsed[key];
+      return typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max
+        ? value
+        : DEFAULT_TARGETS[key];
+    };
+    return { nps: pick('nps', -100, 100), csat: pick('csat', 0, 100), ces: pick('ces', 0, 100) };
+  } catch {
+    return DEFAULT_TARGETS;
+  }
+}
+
+export function saveTargets(workspaceId: string, targets: Targets): void {
+  try {
+    window.localStorage.setItem(`${TARGETS_KEY}.${workspaceId}`, JSON.stringify(targets));
+  } catch {
+    // storage unavailable: the targets last for this page only
+  }
+}
+
+/** Minutes east of UTC of a time zone at an instant. */
+function offsetMinutes(timeZone: string, time: number): number {
+  try {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    }).formatToParts(time);
+    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+    const asUtc = Date.UTC(
+      get('year'),
+      get('month') - 1,
+      get('day'),
+      get('hour'),
+      get('minute'),
+      get('second'),
+    );
+    return Math.round((asUtc - Math.floor(time / 1000) * 1000) / 60_000);
+  } catch {
+    return 0;
+  }
+}
+
+/** The instant a local calendar day starts in a time zone. */
+export function startOfDay(day: string, timeZone: string): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const guess = Date.UTC(y, m - 1, d);
+  const first = guess - offsetMinutes(timeZone, guess) * 60_000;
+  // Once more, for a day whose offset differs from the one at UTC midnight (DST changes).
+  return guess - offsetMinutes(timeZone, first) * 60_000;
+}
+
+/** Local days as the instants the surveys and cases APIs take: [start of first day, start of the day after last). */
+export function instantRange(range: DayRange, timeZone: string): { from: string; to: string } {
+  return {
+    from: new Date(startOfDay(range.from, timeZone)).toISOString(),
+    to: new Date(startOfDay(addDays(range.to, 1), timeZone)).toISOString(),
+  };
+}
+
+/** The headline figure of a survey's primary metric on the overview's scale, with its interval. */
+export interface Headline {
+  metric: ScoreMetric;
+  value: number | null;
+  lower: number | null;
+  upper: number | null;
+  n: number;
+  /** For CSAT and CES: the mean on the question's scale. */
+  mean: number | null;
+  thin: boolean;
+}
+
+/** The metric of a summary's primary question when it is NPS, CSAT or CES. */
+export function headlineOf(summary: SurveySummary): Headline | null {
+  const m: MetricSummary | undefined = summary.primary.metric;
+  if (!m) return null;
+  if (m.metric === 'nps' && 'nps' in m) {
+    return {
+      metric: 'nps',
+      value: m.nps.score,
+      lower: m.nps.ci?.lower ?? null,
+      upper: m.nps.ci?.upper ?? null,
+      n: m.nps.n,
+      mean: null,
+      thin: m.nps.thin ?? m.nps.n < 30,
+    };
+  }
+  if ((m.metric === 'csat' || m.metric === 'ces') && 'rating' in m) {
+    return {
+      metric: m.metric,
+      value: m.rating.topBox?.percent ?? null,
+      lower: m.rating.topBox?.percentCi?.lower ?? null,
+      upper: m.rating.topBox?.percentCi?.upper ?? null,
+      n: m.rating.n,
+      mean: m.rating.mean,
+      thin: m.rating.thin,
+    };
+  }
+  return null;
+}
+
+/** Trend granularity that keeps a readable number of points for a period. */
+export function granularityFor(days: number): 'day' | 'week' | 'month' {
+  if (days <= 14) return 'day';
+  if (days <= 180) return 'week';
+  return 'month';
+}
