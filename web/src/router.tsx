@@ -52,6 +52,29 @@ export function createRouter() {
               ],
             },
             {
+              path: 'cases',
+              children: [
+                {
+                  index: true,
+                  lazy: async () => ({
+                    Component: (await import('./pages/cases/CasesInboxPage')).CasesInboxPage,
+                  }),
+                },
+                {
+                  path: 'analytics',
+                  lazy: async () => ({
+                    Component: (await import('./pages/cases/CaseAnalyticsPage')).CaseAnalyticsPage,
+                  }),
+                },
+                {
+                  path: ':id',
+                  lazy: async () => ({
+                    Component: (await import('./pages/cases/CaseViewPage')).CaseViewPage,
+                  }),
+                },
+              ],
+            },
+            {
               path: 'customers',
               children: [
                 {
@@ -94,6 +117,12 @@ export function createRouter() {
                   path: 'write-keys',
                   lazy: async () => ({
                     Component: (await import('./pages/settings/WriteKeysPage')).WriteKeysPage,
+                  }),
+                },
+                {
+                  path: 'cases',
+                  lazy: async () => ({
+                    Component: (await import('./pages/cases/settings/CaseSettingsPage')).CaseSettingsPage,
                   }),
                 },
                 {

@@ -155,7 +155,8 @@ export async function prepareSubmission(
   if (link) {
     respondentKey = `l:${link.id}`;
     if (link.single_use && link.used_at !== null) throw linkUsed();
-    existing = await findByKey(respondentKey);
+    // A link names its response once the first answers are stored: a fresh link needs no lookup.
+    if (link.response_id !== null) existing = await findByKey(respondentKey);
   } else if (body.responseToken !== undefined) {
     const id = ctx.tokens.parseResponse(workspaceId, body.responseToken);
     if (!id) throw responseTokenInvalid();
@@ -386,7 +387,16 @@ async function writePlans(
   await rollup.write(trx);
 
   for (const plan of plans) {
-    if (!plan.complete) continue;
+    if (!plan.complete) {
+      if (plan.link && plan.link.response_id === null && !plan.existing)
+        await trx
+          .updateTable('survey_links')
+          .set({ response_id: plan.row.id })
+          .where('workspace_id', '=', plan.workspaceId)
+          .where('id', '=', plan.link.id)
+          .execute();
+      continue;
+    }
     const { row, link, workspaceId, now } = plan;
     if (link && !plan.wasCompleted)
       await trx

@@ -71,6 +71,7 @@ describe('surveys API', () => {
     await track('u-1', 'Signed Up');
     await track('u-2', 'Signed Up');
     await track('u-3', 'Signed Up');
+    await track('u-4', 'Signed Up');
   });
   afterAll(() => h.close());
 
@@ -334,6 +335,26 @@ describe('surveys API', () => {
       });
     });
 
+    it('a personal link continues its own partial response', async () => {
+      const profileId = await profileOf('u-3');
+      const link = await linkFor(surveyId, profileId, { singleUse: false });
+      const first = await submit(link.token, { answers: { nps: 9 } }, '10.4.0.1');
+      expect(first.json()).toMatchObject({ status: 'partial', created: true });
+      const second = await submit(link.token, { answers: { reason: 'good' }, complete: true }, '10.4.0.2');
+      expect(second.json()).toMatchObject({
+        responseId: first.json().responseId,
+        status: 'completed',
+        created: false,
+      });
+      const third = await submit(link.token, { answers: { nps: 10 }, complete: true }, '10.4.0.3');
+      expect(third.json()).toMatchObject({ responseId: first.json().responseId, created: false });
+      const rows = (await api('GET', `/surveys/${surveyId}/responses?limit=200`))
+        .json()
+        .data.filter((r: { profileId: string }) => r.profileId === profileId);
+      expect(rows).toHaveLength(1);
+      expect(rows[0].answers).toEqual({ nps: 10, reason: 'good' });
+    });
+
     it('summarises NPS from the rollups, with SE and CI', async () => {
       for (const [i, score] of [10, 9, 9, 8, 7, 6, 10].entries())
         expect(
@@ -343,20 +364,20 @@ describe('surveys API', () => {
       expect(res.statusCode, res.body).toBe(200);
       const nps = res.json().questions.find((q: { questionId: string }) => q.questionId === 'nps');
       // 3 (partial→completed), 2 (personal), then 10 9 9 8 7 6 10: 4 promoters, 2 passives, 3 detractors.
-      expect(nps.nps).toMatchObject({ n: 9, promoters: 4, passives: 2, detractors: 3 });
-      expect(nps.nps.score).toBeCloseTo(((4 - 3) / 9) * 100, 6);
+      expect(nps.nps).toMatchObject({ n: 10, promoters: 5, passives: 2, detractors: 3 });
+      expect(nps.nps.score).toBeCloseTo(((5 - 3) / 10) * 100, 6);
       expect(nps.nps.standardError).toBeGreaterThan(0);
-      expect(res.json().responses.completed).toBe(9);
+      expect(res.json().responses.completed).toBe(10);
       const trend = await api('GET', `/surveys/${surveyId}/analytics/trend?granularity=day`);
       expect(trend.statusCode, trend.body).toBe(200);
-      expect(trend.json().points.reduce((s: number, p: { n: number }) => s + p.n, 0)).toBe(9);
+      expect(trend.json().points.reduce((s: number, p: { n: number }) => s + p.n, 0)).toBe(10);
       const by = await api('GET', `/surveys/${surveyId}/analytics/breakdown?by=channel`);
-      expect(by.json().groups).toEqual([expect.objectContaining({ key: 'email', n: 9 })]);
+      expect(by.json().groups).toEqual([expect.objectContaining({ key: 'email', n: 10 })]);
       const hidden = await api('GET', `/surveys/${surveyId}/analytics/breakdown?by=hidden:source`);
       expect(hidden.json().groups.map((g: { key: string | null; n: number }) => [g.key, g.n])).toEqual(
         expect.arrayContaining([
           ['email-campaign', 1],
-          [null, 8],
+          [null, 9],
         ]),
       );
     });
@@ -392,7 +413,7 @@ describe('surveys API', () => {
         .trim()
         .split('\n');
       expect(lines[0]).toContain('responseId');
-      expect(lines.length).toBe(1 + 10);
+      expect(lines.length).toBe(1 + 11);
       expect(csv.body).toContain('"<script>alert(""x"")</script> 网络太差了，经常断线，非常失望"');
       const xlsx = await api('GET', `/surveys/${surveyId}/export?format=xlsx`, undefined, 'analyst');
       expect(xlsx.statusCode).toBe(200);
@@ -464,7 +485,7 @@ describe('surveys API', () => {
     await api('POST', `/surveys/${id}/publish`);
     const check = (body: Record<string, unknown>) =>
       h.app.inject({ method: 'POST', url: '/api/v1/public/widget/check', payload: { writeKey, ...body } });
-    expect((await check({ userId: 'u-3', event: 'Page Viewed' })).json()).toMatchObject({
+    expect((await check({ userId: 'u-4', event: 'Page Viewed' })).json()).toMatchObject({
       show: false,
       reason: 'no_survey',
     });
@@ -472,9 +493,9 @@ describe('surveys API', () => {
       show: false,
       reason: 'unknown_customer',
     });
-    const yes = (await check({ userId: 'u-3', event: 'Bill Paid' })).json();
+    const yes = (await check({ userId: 'u-4', event: 'Bill Paid' })).json();
     expect(yes).toMatchObject({ show: true, surveyId: id });
-    expect((await check({ userId: 'u-3', event: 'Bill Paid' })).json()).toMatchObject({
+    expect((await check({ userId: 'u-4', event: 'Bill Paid' })).json()).toMatchObject({
       show: false,
       reason: 'asked_before',
     });

@@ -15,3 +15,4 @@ export * from './types';
 export * from './journeys';
 export * from './overview';
 export { surveysApi } from './surveys';
+export { caseSettingsApi, casesApi, webhooksApi } from './cases';

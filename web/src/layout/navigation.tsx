@@ -1,6 +1,8 @@
 import {
   ApiOutlined,
+  AlertOutlined,
   AuditOutlined,
+  CustomerServiceOutlined,
   DashboardOutlined,
   FormOutlined,
   KeyOutlined,
@@ -39,6 +41,7 @@ export const MAIN_NAV: NavItem[] = [
   { path: '/', label: 'nav.overview', icon: <DashboardOutlined /> },
   { path: '/getting-started', label: 'nav.home', icon: <RocketOutlined /> },
   { path: '/customers', label: 'nav.customers', icon: <UserOutlined />, permission: 'customers.read' },
+  { path: '/cases', label: 'nav.cases', icon: <CustomerServiceOutlined />, permission: 'cases.read' },
   { path: '/journeys', label: 'nav.journeys', icon: <NodeIndexOutlined />, permission: 'touchpoints.read' },
   { path: '/surveys', label: 'nav.surveys', icon: <FormOutlined />, permission: 'surveys.read' },
 ];
@@ -58,6 +61,12 @@ export const SETTINGS_NAV: NavItem[] = [
     permission: 'write_keys.read',
   },
   { path: '/settings/api-keys', label: 'nav.apiKeys', icon: <KeyOutlined />, permission: 'api_keys.read' },
+  {
+    path: '/settings/cases',
+    label: 'nav.caseSettings',
+    icon: <AlertOutlined />,
+    permission: 'cases.manage',
+  },
   { path: '/settings/audit', label: 'nav.audit', icon: <AuditOutlined />, permission: 'audit.read' },
 ];
 
