@@ -31,7 +31,8 @@ export type Permission =
   | 'surveys.export'
   | 'cases.read'
   | 'cases.write'
-  | 'cases.manage';
+  | 'cases.manage'
+  | 'notifications.manage';
 
 export interface User {
   id: string;
