@@ -10,10 +10,10 @@ import { createHttpServer, type HttpServer } from './platform/http/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { ChannelCatalogue, channelRoutes, GroupCommitter, ingestRoutes } from './modules/ingest/index.js';
 import { profileRoutes, type ProfilesContext, type RecordedEventsHook } from './modules/profiles/index.js';
-import { textRoutes } from './modules/text/index.js';
+import { REANALYSIS_JOB, TextReanalysis, textRoutes } from './modules/text/index.js';
 import { touchpointsModule } from './modules/touchpoints/index.js';
-import { createSurveysModule, perceptionByTouchpoint } from './modules/surveys/index.js';
-import { casesModule } from './modules/cases/index.js';
+import { createSurveysModule, perceptionByTouchpoint, surveyAnswerTexts } from './modules/surveys/index.js';
+import { casesModule, caseDescriptionTexts } from './modules/cases/index.js';
 import { notificationJobs, notificationRoutes } from './modules/notifications/index.js';
 import { createFieldCipher } from './platform/crypto/index.js';
 import { EventBus } from './platform/events/index.js';
@@ -112,6 +112,9 @@ export async function buildApp(options: {
       logger: options.logger,
     }),
   );
+  // Stored texts the text module can analyse again after the vocabulary or corrections change.
+  const reanalysis = new TextReanalysis(db, [surveyAnswerTexts, caseDescriptionTexts]);
+  jobs[REANALYSIS_JOB] = reanalysis.job;
   const committer = new GroupCommitter({ db, profiles, logger: options.logger });
   // Events already accepted are written before the database closes.
   app.addHook('onClose', () => committer.drain());
@@ -135,7 +138,7 @@ export async function buildApp(options: {
       await api.register(keyRoutes(db));
       await api.register(auditRoutes(db));
       await api.register(channelRoutes(db, channels));
-      await api.register(textRoutes(db));
+      await api.register(textRoutes(db, reanalysis));
       await api.register(profileRoutes({ db, ...profiles, eventTouchpoints: touchpoints.eventTouchpoints }));
       await api.register(touchpoints.routes);
       await api.register(surveys.adminRoutes);

@@ -6,6 +6,7 @@ import { domainEvents } from './0004-domain-events.js';
 import { touchpoints } from './0005-touchpoints.js';
 import { surveys } from './0006-surveys.js';
 import { cases } from './0007-cases.js';
+import { textReanalysis } from './0008-text-reanalysis.js';
 
 /**
  * Every migration of the application, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -20,5 +21,6 @@ export function allMigrations(kind: DatabaseKind): Migrations {
     '0005_touchpoints': touchpoints(kind),
     '0006_surveys': surveys(kind),
     '0007_cases': cases(kind),
+    '0008_text_reanalysis': textReanalysis(kind),
   };
 }

@@ -72,3 +72,4 @@ export function casesModule(
     },
   };
 }
+export { caseDescriptionTexts } from './case.text-source.js';

@@ -10,3 +10,4 @@ export {
 export { seedDemoSurveys, type DemoSurveyOptions } from './survey.demo.js';
 export { TEMPLATES, templateOf, type SurveyTemplate } from './survey.templates.js';
 export { parseDefinition, type SurveyDefinition, type Question } from './survey.definition.js';
+export { surveyAnswerTexts } from './survey.text-source.js';

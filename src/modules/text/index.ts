@@ -36,3 +36,9 @@ export {
   effectiveTaxonomy,
 } from './text.service.js';
 export { textRoutes } from './text.routes.js';
+export {
+  TextReanalysis,
+  REANALYSIS_JOB,
+  type AnalysedTextSource,
+  type StoredText,
+} from './text.reanalysis.js';

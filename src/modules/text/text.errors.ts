@@ -12,3 +12,9 @@ export function invalidField(path: string, message: string): AppError {
     fields: [{ in: 'body', path, message }],
   });
 }
+export const reanalysisNotFound = (id: string) =>
+  new AppError('TEXT_REANALYSIS_NOT_FOUND', 404, 'error.text_reanalysis_not_found', { id });
+export const reanalysisRunning = (id: string) =>
+  new AppError('TEXT_REANALYSIS_RUNNING', 409, 'error.text_reanalysis_running', { id });
+export const unknownTextSource = (sources: string[], known: string[]) =>
+  new AppError('TEXT_SOURCE_UNKNOWN', 400, 'error.text_source_unknown', { sources, known });

@@ -3,7 +3,8 @@ import type { Db } from '../../platform/db/index.js';
 import { decodeCursor, PageQuery, toPage, workspaceIdOf } from '../../platform/http/index.js';
 import { actorFromRequest } from '../audit/index.js';
 import { invalidField } from './text.errors.js';
-import { presentCorrection, presentKeyword } from './text.presenter.js';
+import { presentCorrection, presentKeyword, presentReanalysis } from './text.presenter.js';
+import { TextReanalysis } from './text.reanalysis.js';
 import {
   AddKeywordBody,
   AnalyzeBody,
@@ -15,6 +16,8 @@ import {
   KeywordPage,
   KeywordQuery,
   KeywordView,
+  ReanalysisBody,
+  ReanalysisView,
   TopicList,
 } from './text.schema.js';
 import {
@@ -31,8 +34,46 @@ import {
 /**
  * Text analytics: ad-hoc analysis (`POST /text/analyze`), the workspace's topics and keywords, and its corrections.
  */
-export function textRoutes(db: Db): FastifyPluginAsyncTypebox {
+export function textRoutes(
+  db: Db,
+  reanalysis: TextReanalysis = new TextReanalysis(db, []),
+): FastifyPluginAsyncTypebox {
   return async (app) => {
+    app.post(
+      '/text/reanalyses',
+      {
+        schema: {
+          tags: ['text'],
+          summary:
+            'Analyse stored texts again (survey answers, case descriptions) with the current vocabulary',
+          body: ReanalysisBody,
+          response: { 202: ReanalysisView },
+        },
+        config: { auth: 'workspace', permission: 'text.manage' },
+      },
+      async (request, reply) =>
+        reply
+          .code(202)
+          .send(
+            presentReanalysis(
+              await reanalysis.start(actorFromRequest(request), workspaceIdOf(request), request.body.sources),
+            ),
+          ),
+    );
+    app.get(
+      '/text/reanalyses/:id',
+      {
+        schema: {
+          tags: ['text'],
+          summary: 'Progress of a re-analysis',
+          params: IdParam,
+          response: { 200: ReanalysisView },
+        },
+        config: { auth: 'workspace', permission: 'text.analyze' },
+      },
+      async (request) => presentReanalysis(await reanalysis.get(workspaceIdOf(request), request.params.id)),
+    );
+
     app.post(
       '/text/analyze',
       {

@@ -117,3 +117,29 @@ export const CorrectionView = Type.Object({
 export const CorrectionPage = Page(CorrectionView);
 
 export const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+
+export const ReanalysisBody = Type.Object(
+  {
+    sources: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 40 }), {
+        minItems: 1,
+        maxItems: 10,
+        uniqueItems: true,
+        description: 'which stored texts (default: all), e.g. survey_answers, case_descriptions',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const ReanalysisView = Type.Object({
+  id: Type.String(),
+  status: Type.Union([Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
+  sources: Type.Array(Type.String()),
+  total: Type.Integer(),
+  processed: Type.Integer(),
+  changed: Type.Integer({ description: 'texts whose sentiment label or topics changed' }),
+  progress: Type.Number({ description: '0–1' }),
+  error: Type.Union([Type.String(), Type.Null()]),
+  startedAt: Time,
+  finishedAt: Type.Union([Time, Type.Null()]),
+});

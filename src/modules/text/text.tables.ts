@@ -39,10 +39,30 @@ export interface TextCorrectionsTable {
   updated_at: number;
 }
 
+/** A background re-analysis of the workspace's stored texts, source by source, resumable from its cursor. */
+export interface TextReanalysesTable {
+  workspace_id: string;
+  id: string;
+  status: 'running' | 'done' | 'failed';
+  /** JSON array of source names, in the order they are walked. */
+  sources: string;
+  source_index: number;
+  cursor: string;
+  total: number;
+  processed: number;
+  /** Texts whose sentiment label or topics changed. */
+  changed: number;
+  error: string | null;
+  created_by: string | null;
+  started_at: number;
+  finished_at: number | null;
+}
+
 declare module '../../platform/db/index.js' {
   interface Database {
     text_topics: TextTopicsTable;
     text_keywords: TextKeywordsTable;
     text_corrections: TextCorrectionsTable;
+    text_reanalyses: TextReanalysesTable;
   }
 }
