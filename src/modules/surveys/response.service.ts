@@ -514,6 +514,9 @@ export class ResponseCommitter {
   private async loop(): Promise<void> {
     try {
       while (this.queue.length) {
+        // One turn of the event loop first: submissions still reading (link, existing response) on the shared
+        // connection join this batch instead of each starting a batch of their own.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const batch = this.queue.splice(0, this.maxBatch);
         await this.write(batch);
       }
