@@ -298,6 +298,7 @@ export function FunnelTab({
             <Col xs={12} lg={4}>
               <Form.Item label={t('journeys.funnel.window')} extra={t('journeys.funnel.windowHelp')}>
                 <InputNumber
+                  aria-label={t('journeys.funnel.window')}
                   min={1}
                   max={365}
                   precision={0}
@@ -312,6 +313,7 @@ export function FunnelTab({
               <Form.Item label={t('journeys.funnel.breakdown')}>
                 <Space.Compact style={{ width: '100%' }}>
                   <Select<BreakdownKind>
+                    aria-label={t('journeys.funnel.breakdown')}
                     value={breakdown}
                     onChange={setBreakdown}
                     style={{ width: breakdown === 'trait' ? '50%' : '100%' }}

@@ -99,6 +99,7 @@ function TargetsEditor({ targets, onChange }: { targets: Targets; onChange: (tar
           {SCORE_METRICS.map((metric) => (
             <Form.Item key={metric} label={t(`overview.targets.${metric}`)} style={{ marginBottom: 8 }}>
               <InputNumber
+                aria-label={t(`overview.targets.${metric}`)}
                 min={metric === 'nps' ? -100 : 0}
                 max={100}
                 precision={0}
@@ -184,7 +185,7 @@ function trendOption(
         }`;
       },
     },
-    grid: { left: 36, right: 12, top: 30, bottom: 24 },
+    grid: { left: 36, right: 12, top: 38, bottom: 24 },
     xAxis: { type: 'category', data: periods, boundaryGap: false, axisLabel: { fontSize: 10 } },
     yAxis: { type: 'value', scale: true, axisLabel: { fontSize: 10 } },
     series: [
