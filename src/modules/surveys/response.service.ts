@@ -589,7 +589,8 @@ export async function submitResponse(
     if (attempt >= 3) throw responseTokenInvalid();
     return submitResponse(ctx, token, body, meta, now, attempt + 1);
   };
-  if (ctx.committer) return ctx.committer.submit(plan, retry);
+  // Retries write on their own: they run while the committer is busy with the batch that failed them.
+  if (ctx.committer && attempt === 1) return ctx.committer.submit(plan, retry);
   try {
     const analyses = await analysePlans(ctx.db, [plan]);
     await inTransaction(ctx.db, (trx) => writePlans(ctx, trx, [plan], analyses));
