@@ -50,6 +50,7 @@ export function ServqualPanel({ survey, range }: { survey: SurveyDetail; range: 
         {
           name: t('surveys.results.gap'),
           type: 'bar',
+          itemStyle: { color: '#ef4444' },
           data: dims.map((d) => ({
             value: d.gap,
             itemStyle: { color: (d.gap ?? 0) < 0 ? '#ef4444' : '#10b981' },
@@ -208,7 +209,9 @@ export function DriversPanel({ survey, range }: { survey: SurveyDetail; range: A
   const primary = survey.definition.primaryQuestionId;
   const initial =
     survey.definition.drivers?.outcome ??
-    (primary && candidates.some((q) => q.id === primary) ? primary : candidates[candidates.length - 1]?.id);
+    (primary && candidates.some((q) => q.id === primary)
+      ? primary
+      : (candidates.find((q) => q.id === 'overall') ?? candidates[candidates.length - 1])?.id);
   const [outcome, setOutcome] = useState<string | undefined>(initial);
   const load = useLoad(
     (s) => surveysApi.drivers(survey.id, { ...range, ...(outcome ? { outcome } : {}) }, s),
@@ -222,8 +225,8 @@ export function DriversPanel({ survey, range }: { survey: SurveyDetail; range: A
     const cutI = data?.priority.importanceCut;
     const cutP = data?.priority.performanceCut;
     return {
-      title: { text: t('surveys.results.priorityMatrix'), textStyle: { fontSize: 14 } },
-      grid: { left: 56, right: 24, top: 48, bottom: 48 },
+      title: { text: t('surveys.results.priorityMatrix'), top: 0, textStyle: { fontSize: 14 } },
+      grid: { left: 56, right: 120, top: 64, bottom: 48 },
       tooltip: {
         formatter: (p: unknown) => {
           const d = (p as { data: { name: string; value: [number, number]; quadrant: string } }).data;
@@ -257,6 +260,7 @@ export function DriversPanel({ survey, range }: { survey: SurveyDetail; range: A
           markLine: {
             silent: true,
             symbol: 'none',
+            label: { show: false },
             lineStyle: { type: 'dashed', color: '#94a3b8' },
             data: [
               ...(cutI !== null && cutI !== undefined ? [{ xAxis: cutI }] : []),

@@ -36,8 +36,8 @@ export function FunnelPanel({ survey, range }: { survey: SurveyDetail; range: An
     };
     return {
       title: { text: t('surveys.results.dropOffChart'), textStyle: { fontSize: 14 } },
-      legend: { top: 0, right: 0 },
-      grid: { left: 48, right: 48, top: 48, bottom: 64 },
+      legend: { bottom: 0 },
+      grid: { left: 48, right: 48, top: 56, bottom: 88 },
       tooltip: { trigger: 'axis' },
       xAxis: {
         type: 'category',
@@ -46,7 +46,7 @@ export function FunnelPanel({ survey, range }: { survey: SurveyDetail; range: An
       },
       yAxis: [
         { type: 'value', name: t('surveys.results.respondents'), minInterval: 1 },
-        { type: 'value', name: '%', max: 100, min: 0 },
+        { type: 'value', max: 100, min: 0, axisLabel: { formatter: '{value}%' } },
       ],
       series: [
         {
@@ -151,6 +151,7 @@ interface TextAnswer {
 /** Open answers (newest first, negative ones marked) and the topics of negative comments with examples. */
 export function TextPanel({ survey, range }: { survey: SurveyDetail; range: AnalyticsRange }) {
   const { t, i18n } = useTranslation();
+  const f = useNumberFormat();
   const language = surveyLanguageOf(i18n.resolvedLanguage);
   const textIds = useMemo(
     () => new Set(survey.definition.questions.filter((q) => q.type === 'text').map((q) => q.id)),
@@ -208,7 +209,7 @@ export function TextPanel({ survey, range }: { survey: SurveyDetail; range: Anal
                       </Tag>
                       {a.metric && a.score !== null && (
                         <Tag color="blue">
-                          {a.metric.toUpperCase()} {a.score}
+                          {a.metric.toUpperCase()} {f.n(a.score, 1)}
                         </Tag>
                       )}
                       <Tag>{a.channel}</Tag>
@@ -276,6 +277,7 @@ export function TextPanel({ survey, range }: { survey: SurveyDetail; range: Anal
 /** Responses the closed-loop rule flagged for follow-up (this survey's), newest first. */
 export function ClosedLoopPanel({ survey }: { survey: SurveyDetail }) {
   const { t } = useTranslation();
+  const f = useNumberFormat();
   const list = useCursorList<ClosedLoopEvent>(async ({ cursor, signal }) => {
     const page = await surveysApi.closedLoopEvents({ cursor, signal, limit: 50 });
     return { ...page, data: page.data.filter((e) => e.payload.surveyId === survey.id) };
@@ -317,7 +319,7 @@ export function ClosedLoopPanel({ survey }: { survey: SurveyDetail }) {
           render: (_: unknown, e) =>
             e.payload.score === null
               ? t('common.none')
-              : `${(e.payload.metric ?? '').toUpperCase()} ${e.payload.score}`,
+              : `${(e.payload.metric ?? '').toUpperCase()} ${f.n(e.payload.score, 1)}`,
         },
         {
           title: t('surveys.results.comment'),

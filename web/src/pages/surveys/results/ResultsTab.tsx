@@ -139,7 +139,7 @@ export function ResultsTab({ survey }: { survey: SurveyDetail }) {
         </Card>
       ) : (
         <Space direction="vertical" size={16} style={{ width: '100%' }}>
-          <ScoreCards summary={s} />
+          <ScoreCards summary={s} definition={def} />
           {hasScores && scoreQs.length + (def.primaryQuestionId ? 1 : 0) > 0 && (
             <Card
               title={t('surveys.results.trend')}

@@ -1,6 +1,7 @@
 import { Card, Col, Row, Space, Statistic, Tag, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { AnalyticsSummary, MetricSummary, NpsResult } from '../../../api/surveys';
+import type { AnalyticsSummary, MetricSummary, NpsResult, SurveyDefinition } from '../../../api/surveys';
+import { pickText, surveyLanguageOf } from '../surveyText';
 import { useNumberFormat } from './numbers';
 
 /** Promoters / passives / detractors as one stacked bar, with shares and counts. */
@@ -85,8 +86,20 @@ export function headlineOf(m: MetricSummary): {
   return { value: m.mean?.mean ?? null, unit: '', ci: m.mean?.ci ?? null, thin: (m.mean?.n ?? 0) < 30 };
 }
 
-function ScoreCard({ q }: { q: AnalyticsSummary['questions'][number] }) {
-  const { t } = useTranslation();
+function ScoreCard({
+  q,
+  definition,
+}: {
+  q: AnalyticsSummary['questions'][number];
+  definition: SurveyDefinition;
+}) {
+  const { t, i18n } = useTranslation();
+  // The API names questions in the survey's default language; the console shows the reader's.
+  const text =
+    pickText(
+      definition.questions.find((x) => x.id === q.questionId)?.text,
+      surveyLanguageOf(i18n.resolvedLanguage),
+    ) || q.text;
   const f = useNumberFormat();
   const h = headlineOf(q);
   const title =
@@ -104,8 +117,8 @@ function ScoreCard({ q }: { q: AnalyticsSummary['questions'][number] }) {
           <Typography.Text strong>{title}</Typography.Text>
           <ThinTag thin={h.thin} />
         </Space>
-        <Typography.Text type="secondary" ellipsis={{ tooltip: q.text }}>
-          {q.text}
+        <Typography.Text type="secondary" ellipsis={{ tooltip: text }}>
+          {text}
         </Typography.Text>
         <Statistic
           value={h.value === null ? t('common.none') : f.n(h.value, 1)}
@@ -132,7 +145,13 @@ function ScoreCard({ q }: { q: AnalyticsSummary['questions'][number] }) {
 }
 
 /** Responses and one card per score question. */
-export function ScoreCards({ summary }: { summary: AnalyticsSummary }) {
+export function ScoreCards({
+  summary,
+  definition,
+}: {
+  summary: AnalyticsSummary;
+  definition: SurveyDefinition;
+}) {
   const { t } = useTranslation();
   const f = useNumberFormat();
   const score100 = summary.primary.score100.mean;
@@ -153,7 +172,7 @@ export function ScoreCards({ summary }: { summary: AnalyticsSummary }) {
       </Col>
       {summary.questions.map((q) => (
         <Col xs={24} sm={12} xl={6} key={q.questionId}>
-          <ScoreCard q={q} />
+          <ScoreCard q={q} definition={definition} />
         </Col>
       ))}
     </Row>

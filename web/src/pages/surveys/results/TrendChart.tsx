@@ -31,8 +31,8 @@ export function TrendChart({ trend, title }: { trend: AnalyticsTrend; title: str
         itemStyle: { color: (p.change?.difference ?? 0) > 0 ? '#10b981' : '#ef4444' },
       }));
     return {
-      title: { text: title, left: 0, textStyle: { fontSize: 14 } },
-      grid: { left: 48, right: 24, top: 48, bottom: 40 },
+      title: { text: title, left: 0, top: 0, textStyle: { fontSize: 14 } },
+      grid: { left: 56, right: 24, top: 72, bottom: 40 },
       tooltip: {
         trigger: 'axis',
         formatter: (params: unknown) => {
@@ -55,7 +55,7 @@ export function TrendChart({ trend, title }: { trend: AnalyticsTrend; title: str
         },
       },
       xAxis: { type: 'category', data: periods, boundaryGap: false },
-      yAxis: { type: 'value', name: unit, scale: true },
+      yAxis: { type: 'value', name: unit, scale: true, nameTextStyle: { align: 'left' } },
       series: [
         {
           name: 'lower',
