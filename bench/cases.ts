@@ -172,7 +172,9 @@ async function main(): Promise<void> {
       assignee_id: i % 17 === 0 ? null : (agents[i % agents.length] as string),
       team_id: teams[i % teams.length] as string,
       tags: emptyTags,
-      search_text: `c-${String(i + 1).padStart(6, '0')} ${text}`.toLowerCase(),
+      search_text: `c-${String(i + 1).padStart(6, '0')} ${text.slice(0, 40)} ${text}`
+        .toLowerCase()
+        .slice(0, 600),
       version: 1,
       parent_case_id: null,
       duplicate_count: 0,
@@ -218,6 +220,15 @@ async function main(): Promise<void> {
   else await sql`analyze`.execute(db);
   const loadSeconds = (performance.now() - loadStart) / 1000;
 
+  if (process.env.BENCH_PLANS && testDialect === 'sqlite') {
+    const plans = {
+      mine: sql`explain query plan select * from cases where workspace_id = ${ws.id} and assignee_id = ${agents[3]} and is_active = 1 order by due_sort, id limit 51`,
+      text: sql`explain query plan select * from cases where workspace_id = ${ws.id} and is_active = 1 and search_text like ${'%x%'} escape '\\' order by due_sort, id limit 51`,
+      team: sql`explain query plan select * from cases where workspace_id = ${ws.id} and team_id = ${'team_b'} and is_active = 1 and status = ${'open'} order by due_sort, id limit 51`,
+    };
+    for (const [name, q] of Object.entries(plans))
+      console.log(name, JSON.stringify((await q.execute(db)).rows));
+  }
   const auth = { authorization: `Bearer ${ws.keys.admin}` };
   const get = (url: string) => async () => {
     const res = await h.app.inject({ method: 'GET', url, headers: auth });

@@ -70,7 +70,8 @@ export async function listCases(
       if (filters.teamId) q = q.where('team_id', '=', filters.teamId);
       break;
   }
-  if (filters.status === undefined) q = q.where('is_active', '=', 1);
+  // A literal, not a parameter: partial indexes (active text search) match only literal terms.
+  if (filters.status === undefined) q = q.where(sql<boolean>`is_active = 1`);
   else if (filters.status !== 'all') {
     if (filters.status.length === 1) q = q.where('status', '=', filters.status[0] as string);
     else q = q.where('status', 'in', filters.status);

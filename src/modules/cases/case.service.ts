@@ -412,6 +412,14 @@ function firstLine(text: string): string {
   return line.length > 80 ? `${line.slice(0, 79)}…` : line || '—';
 }
 
+/**
+ * The searchable text of a case: number, subject and the beginning of the description, lower-cased. Kept short
+ * enough (600 characters, at most 2,400 bytes) to sit in the covering index of active cases on both dialects.
+ */
+export function searchText(number: number, subject: string, description: string): string {
+  return `${formatCaseNumber(number)} ${subject} ${description}`.toLowerCase().slice(0, 600);
+}
+
 /** Creates a case — or, for a known source or an open duplicate, returns the existing one. */
 export async function createCase(
   db: Db,
@@ -574,7 +582,7 @@ export async function createCase(
       urgency_reasons: toJson(analysis?.urgencyReasons ?? []),
       assignee_id: assigneeId,
       team_id: teamId,
-      search_text: `${formatCaseNumber(number)} ${subject} ${input.description}`.toLowerCase().slice(0, 4000),
+      search_text: searchText(number, subject, input.description),
       version: 1,
       parent_case_id: input.parentCaseId ?? null,
       duplicate_count: 0,
@@ -745,10 +753,7 @@ export async function updateCase(
     }
     if (!changes.length) return row;
     const at = Date.now();
-    if (set.subject !== undefined)
-      set.search_text = `${formatCaseNumber(row.number)} ${set.subject} ${row.description}`
-        .toLowerCase()
-        .slice(0, 4000);
+    if (set.subject !== undefined) set.search_text = searchText(row.number, set.subject, row.description);
     set.last_activity_at = at;
     const updated = await writeCase(trx, config, row, set, at);
     for (const c of changes) await addEntry(trx, workspaceId, row.id, { kind: 'field', actor, data: c, at });
