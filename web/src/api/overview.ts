@@ -171,6 +171,12 @@ export const overviewApi = {
   topics: (signal?: AbortSignal) => apiRequest<{ data: TopicName[] }>('GET', `${V1}/text/topics`, { signal }),
   caseSummary: (range: TimeRange, signal?: AbortSignal) =>
     apiRequest<CaseSummary>('GET', `${V1}/cases/analytics/summary`, { query: { ...range }, signal }),
+  /** A customer's cases in every status, newest first. */
+  customerCases: (profileId: string, signal?: AbortSignal) =>
+    apiRequest<Page<CaseListItem>>('GET', `${V1}/cases`, {
+      query: { profileId, status: 'all', sort: 'created', limit: 10 },
+      signal,
+    }),
   activeCases: (cursor: string | null, signal?: AbortSignal) =>
     apiRequest<Page<CaseListItem>>('GET', `${V1}/cases`, {
       query: { limit: 200, cursor: cursor ?? undefined },

@@ -214,6 +214,8 @@ export interface TimelineEntry {
   timestamp: string;
   receivedAt: string;
   properties: Record<string, unknown>;
+  /** The touchpoint the event maps to, if any. */
+  touchpoint?: string | null;
 }
 
 export interface CustomerFilter {
@@ -226,6 +228,8 @@ export interface CustomerFilter {
 export interface TimelineFilter {
   channel?: string;
   type?: string;
+  /** A touchpoint key: only the events mapped to it. */
+  touchpoint?: string;
 }
 
 export interface CustomerImportResult {

@@ -25,6 +25,7 @@ import { useChannels } from '../../lib/useChannels';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useSession } from '../../session/SessionContext';
 import { RequirePermission } from '../settings/RequirePermission';
+import { CustomerCasesCard } from './CustomerCasesCard';
 import { CustomerAvatar, MaskedTag, useValueText } from './customerDisplay';
 import { CustomerTimeline } from './CustomerTimeline';
 import { EditTraitsModal } from './EditTraitsModal';
@@ -279,6 +280,9 @@ function CustomerProfile({ id }: { id: string }) {
               }
             />
             <IdentitiesCard customer={customer} />
+            {can('cases.read') && (
+              <CustomerCasesCard key={`${customer.id}-${generation}`} customerId={customer.id} />
+            )}
           </div>
         </Col>
       </Row>

@@ -27,6 +27,7 @@ import { EmptyState, ErrorState } from '../../components/states';
 import { useFormatters } from '../../i18n/format';
 import type { Channels } from '../../lib/useChannels';
 import { useCursorList } from '../../lib/useCursorList';
+import { TouchpointFilter, TouchpointTag } from '../journeys/TouchpointSelect';
 import { useValueText } from './customerDisplay';
 import { isEventType } from './ProfileCards';
 
@@ -103,6 +104,7 @@ function TimelineItem({ entry, channels }: { entry: TimelineEntry; channels: Cha
         <Tag color="blue" variant="outlined" className="tp-tl-tag" data-testid="timeline-channel">
           {channels.nameOf(entry.channel)}
         </Tag>
+        {entry.touchpoint && <TouchpointTag touchpoint={entry.touchpoint} />}
         {/* The day is the group heading above; the tooltip has the full date. */}
         <Tooltip title={format.dateTime(entry.timestamp)}>
           <time dateTime={entry.timestamp} className="tp-tl-time">
@@ -133,9 +135,9 @@ export function CustomerTimeline({ customerId, channels }: { customerId: string;
   const [filter, setFilter] = useState<TimelineFilter>({});
   const list = useCursorList<TimelineEntry>(
     ({ cursor, signal }) => customersApi.timeline(customerId, filter, { cursor, signal, limit: 25 }),
-    `${customerId}|${filter.channel ?? ''}|${filter.type ?? ''}`,
+    `${customerId}|${filter.channel ?? ''}|${filter.type ?? ''}|${filter.touchpoint ?? ''}`,
   );
-  const filtered = Boolean(filter.channel || filter.type);
+  const filtered = Boolean(filter.channel || filter.type || filter.touchpoint);
 
   const items = useMemo(() => {
     const result: Array<{ key: string; color?: string; icon?: ReactNode; content: ReactNode }> = [];
@@ -187,6 +189,11 @@ export function CustomerTimeline({ customerId, channels }: { customerId: string;
         onChange={(type?: string) => setFilter((f) => ({ ...f, type }))}
         options={EVENT_TYPES.map((type) => ({ value: type, label: t(`customer.timeline.types.${type}`) }))}
         data-testid="timeline-type-filter"
+      />
+      <TouchpointFilter
+        value={filter.touchpoint}
+        onChange={(touchpoint) => setFilter((f) => ({ ...f, touchpoint }))}
+        testId="timeline-touchpoint-filter"
       />
     </Space>
   );
