@@ -187,7 +187,7 @@ describe.skipIf(!hasChromium)('surveys in Chromium', { timeout: 180_000 }, () =>
     await shot('surveys-preview-zh');
   });
 
-  it('publishes the survey and shows its public link and widget snippet', async () => {
+  it('publishes the survey; public link, widget snippet and a single-use link', async () => {
     await page.getByTestId('publish-survey').click();
     const confirm = page.locator('.ant-popconfirm:not(.ant-popover-hidden)');
     await confirm.waitFor();
@@ -202,6 +202,14 @@ describe.skipIf(!hasChromium)('surveys in Chromium', { timeout: 180_000 }, () =>
     expect(url).toMatch(/\/s\/[^/]+$/);
     publicPath = new URL(url).pathname;
     expect(await page.getByTestId('widget-snippet').textContent()).toContain('/widget.js');
+
+    // An anonymous single-use link: created, shown to copy, and listed.
+    await page.getByTestId('link-form').getByText('匿名', { exact: true }).click();
+    await page.getByTestId('create-link').click();
+    const created = page.getByTestId('created-link-url');
+    await created.waitFor();
+    expect(await created.textContent()).toMatch(/\/s\/[^/]+$/);
+    await expect.poll(() => page.getByRole('row', { name: /一次性/ }).count()).toBe(1);
     await shot('surveys-distribution-zh');
   });
 
@@ -241,6 +249,11 @@ describe.skipIf(!hasChromium)('surveys in Chromium', { timeout: 180_000 }, () =>
     await page.getByTestId('live-version-note').waitFor();
     expect(await page.getByTestId('live-version-note').textContent()).toContain('version 2');
     await shot('surveys-builder-en');
+    // Editing a survey that has been live makes a new version; the answers so far stay with version 1.
+    await page.getByTestId('question-text-reason-en').fill('What is the main reason for your score today?');
+    await page.getByTestId('save-survey').click();
+    await page.getByText('Saved as version 2').waitFor();
+    await expect.poll(() => page.getByTestId('survey-version').textContent()).toBe('Version 2');
     await page.getByTestId('tab-preview').click();
     await page.getByTestId('preview-en').waitFor();
     await page.getByTestId('hosted-en').waitFor();
@@ -254,6 +267,7 @@ describe.skipIf(!hasChromium)('surveys in Chromium', { timeout: 180_000 }, () =>
     await row.waitFor();
     await expect.poll(() => row.getByTestId('survey-glance').textContent()).toContain('Responses: 2');
     await expect.poll(() => row.getByTestId('survey-glance').textContent()).toContain('NPS 0');
+    expect(await row.textContent()).toContain('v2');
     await shot('surveys-list-en');
     expect(problems).toEqual([]);
   });

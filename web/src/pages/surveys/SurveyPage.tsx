@@ -1,6 +1,6 @@
-import { ArrowLeftOutlined, PauseCircleOutlined, SendOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, DeleteOutlined, PauseCircleOutlined, SendOutlined } from '@ant-design/icons';
 import { App, Button, Popconfirm, Skeleton, Space, Tabs, Tag, Tooltip } from 'antd';
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { surveysApi, type SurveyDetail } from '../../api/surveys';
@@ -27,7 +27,11 @@ function SurveyView() {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const { can } = useSession();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
+  const dirty = useRef(false);
+  const setDirty = useCallback((value: boolean) => {
+    dirty.current = value;
+  }, []);
   const messageOf = useErrorMessage();
   const [survey, setSurvey] = useState<SurveyDetail | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -60,6 +64,33 @@ function SurveyView() {
   if (error)
     return <ErrorState error={error} onRetry={() => load()} title={t('surveys.detail.loadFailed')} />;
   if (!survey) return <Skeleton active paragraph={{ rows: 8 }} />;
+
+  const remove = async () => {
+    setBusy(true);
+    try {
+      await surveysApi.remove(survey.id);
+      void message.success(t('surveys.detail.deleted'));
+      navigate('/surveys');
+    } catch (e) {
+      void message.error(messageOf(e));
+      setBusy(false);
+    }
+  };
+
+  const openTab = (key: string) => {
+    const go = () => {
+      dirty.current = false;
+      navigate(`/surveys/${encodeURIComponent(survey.id)}/${key}`);
+    };
+    if (!dirty.current) return go();
+    modal.confirm({
+      title: t('surveys.detail.leaveTitle'),
+      content: t('surveys.detail.leaveText'),
+      okText: t('surveys.detail.leave'),
+      cancelText: t('common.cancel'),
+      onOk: go,
+    });
+  };
 
   const changeStatus = async (action: 'publish' | 'close') => {
     setBusy(true);
@@ -98,6 +129,17 @@ function SurveyView() {
           </Button>
         </Popconfirm>
       )}
+      {manage && survey.status === 'draft' && !survey.publishedAt && (
+        <Popconfirm
+          title={t('surveys.detail.deleteConfirm')}
+          onConfirm={() => void remove()}
+          okText={t('surveys.detail.delete')}
+          okButtonProps={{ danger: true }}
+          cancelText={t('common.cancel')}
+        >
+          <Button danger icon={<DeleteOutlined />} loading={busy} aria-label={t('surveys.detail.delete')} />
+        </Popconfirm>
+      )}
       {manage && survey.status === 'live' && (
         <Popconfirm
           title={t('surveys.detail.closeConfirm')}
@@ -116,7 +158,7 @@ function SurveyView() {
   const content = (which: Tab) => {
     switch (which) {
       case 'builder':
-        return <BuilderTab survey={survey} onSaved={setSurvey} />;
+        return <BuilderTab survey={survey} onSaved={setSurvey} onDirtyChange={setDirty} />;
       case 'preview':
         return <PreviewTab survey={survey} />;
       case 'distribution':
@@ -145,7 +187,7 @@ function SurveyView() {
       />
       <Tabs
         activeKey={active}
-        onChange={(key) => navigate(`/surveys/${encodeURIComponent(survey.id)}/${key}`)}
+        onChange={openTab}
         destroyOnHidden
         items={TABS.filter((k) => k !== 'distribution' || can('surveys.distribute')).map((key) => ({
           key,

@@ -119,9 +119,12 @@ function VersionsDrawer({ survey, onClose }: { survey: SurveyDetail; onClose: ()
 export function BuilderTab({
   survey,
   onSaved,
+  onDirtyChange,
 }: {
   survey: SurveyDetail;
   onSaved: (survey: SurveyDetail) => void;
+  /** Told whether there are unsaved edits, so that leaving the tab can ask first. */
+  onDirtyChange?: (dirty: boolean) => void;
 }) {
   const { t, i18n } = useTranslation();
   const { message } = App.useApp();
@@ -143,6 +146,11 @@ export function BuilderTab({
       JSON.stringify(languages) !== JSON.stringify(survey.languages),
     [def, name, languages, survey],
   );
+
+  useEffect(() => {
+    onDirtyChange?.(dirty);
+    return () => onDirtyChange?.(false);
+  }, [dirty, onDirtyChange]);
 
   // Leaving with unsaved edits asks first.
   useEffect(() => {
