@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { inTransaction, isUniqueViolation, newId, toJson, type Db } from '../../platform/db/index.js';
 import { enqueueJob, type JobHandler } from '../../platform/jobs/index.js';
 import { recordAudit, type ActorContext } from '../audit/index.js';
@@ -286,7 +287,8 @@ function touchpointOf(e: RecordedEvent): string | null {
  * no query when the workspace has no triggers.
  */
 export function surveyTriggerHook(cache: TriggerCache): RecordedEventsHook {
-  return async (db, workspaceId, events) => {
+  return async (db, workspaceId, events, merges) => {
+    for (const m of merges) await followMerge(db, workspaceId, m.from, m.into);
     const rules = await cache.of(db, workspaceId);
     if (rules.length === 0) return;
     for (const e of events) {
@@ -309,6 +311,45 @@ export function surveyTriggerHook(cache: TriggerCache): RecordedEventsHook {
       }
     }
   };
+}
+
+/**
+ * Two customer profiles were merged: their responses, links and deliveries follow the survivor, and their contact
+ * histories merge (the latest ask and answer count), so recontact rules and the 360° view see one customer.
+ */
+async function followMerge(db: Db, workspaceId: string, from: string, into: string): Promise<void> {
+  for (const table of ['survey_responses', 'survey_links', 'survey_deliveries'] as const)
+    await db
+      .updateTable(table)
+      .set({ profile_id: into })
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', '=', from)
+      .execute();
+  const contacts = await db
+    .selectFrom('survey_contacts')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('profile_id', '=', from)
+    .execute();
+  for (const c of contacts) {
+    await db
+      .insertInto('survey_contacts')
+      .values({ ...c, profile_id: into })
+      .onConflict((oc) =>
+        oc.columns(['workspace_id', 'profile_id', 'survey_id']).doUpdateSet({
+          shown_count: sql`survey_contacts.shown_count + excluded.shown_count`,
+          last_shown_at: sql`case when excluded.last_shown_at > survey_contacts.last_shown_at then excluded.last_shown_at else survey_contacts.last_shown_at end`,
+          answered_at: sql`coalesce(excluded.answered_at, survey_contacts.answered_at)`,
+        }),
+      )
+      .execute();
+  }
+  if (contacts.length)
+    await db
+      .deleteFrom('survey_contacts')
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', '=', from)
+      .execute();
 }
 
 /** The job handlers of the module. */

@@ -135,7 +135,7 @@ function scale(
   const items: string[] = [];
   for (let v = min; v <= max; v++)
     items.push(
-      `<label><input type="radio" name="${esc(name)}" value="${v}"><span aria-label="${v}">${star ? '★'.repeat(1) + v : v}</span></label>`,
+      `<label><input type="radio" name="${esc(name)}" value="${v}"><span aria-label="${v}">${star ? `★ ${v}` : v}</span></label>`,
     );
   return `<div class="scale" role="radiogroup" aria-labelledby="${esc(labelledBy)}">${items.join('')}</div><div class="anchors" aria-hidden="true"><span>${esc(low)}</span><span>${esc(high)}</span></div>`;
 }

@@ -146,4 +146,39 @@ describe('case follow-up, the 360° view and the hosted page of every question t
     const json = await h.app.inject({ method: 'GET', url: `/api/v1/public/surveys/${token}?lang=zh-CN` });
     expect(json.json()).toMatchObject({ language: 'zh-CN', name: '全<部>', status: 'live' });
   });
+
+  it('follows profile merges: responses, links and contact history move to the surviving customer', async () => {
+    const writeKey = (await api('POST', '/write-keys', { name: 'merge' })).json().key;
+    const send = (payload: Record<string, unknown>) =>
+      h.app.inject({ method: 'POST', url: '/v1/track', headers: { 'x-write-key': writeKey }, payload });
+    await send({ anonymousId: 'anon-merge-1', event: 'Page Viewed', messageId: 'mm-1' });
+    await send({ userId: 'merge-user', event: 'Signed Up', messageId: 'mm-2' });
+    const anon = (await api('GET', '/customers/lookup?type=anonymousId&value=anon-merge-1')).json().id;
+    const known = (await api('GET', '/customers/lookup?type=userId&value=merge-user')).json().id;
+    expect(anon).not.toBe(known);
+    const created = await api('POST', '/surveys', { template: 'ces', key: 'merge-ces' });
+    const surveyId = created.json().id;
+    await api('POST', `/surveys/${surveyId}/publish`);
+    const link = (await api('POST', `/surveys/${surveyId}/links`, { profileId: anon })).json();
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/public/surveys/${link.token}/responses`,
+      payload: { answers: { ces: 6 }, complete: true },
+    });
+    expect(res.statusCode).toBe(201);
+    // The visitor signs in: the anonymous profile merges into the known one.
+    await send({ userId: 'merge-user', anonymousId: 'anon-merge-1', event: 'Logged In', messageId: 'mm-3' });
+    expect((await api('GET', '/customers/lookup?type=anonymousId&value=anon-merge-1')).json().id).toBe(known);
+    const mine = await surveyResponsesOfProfile(h.t.handle.db, ws.id, known, 10);
+    expect(mine.map((r) => r.responseId)).toEqual([res.json().responseId]);
+    const links = (await api('GET', `/surveys/${surveyId}/links`)).json().data;
+    expect(links[0].profileId).toBe(known);
+    const contacts = await h.t.handle.db
+      .selectFrom('survey_contacts')
+      .select(['profile_id', 'answered_at'])
+      .where('workspace_id', '=', ws.id)
+      .where('survey_id', '=', surveyId)
+      .execute();
+    expect(contacts).toEqual([{ profile_id: known, answered_at: expect.any(Number) }]);
+  });
 });
