@@ -82,9 +82,9 @@ export function cases(kind: DatabaseKind): Migration {
         .execute();
       // Queues (my cases, team, unassigned, everything active) walk these in SLA-due order.
       for (const [name, columns] of [
-        ['cases_assignee_idx', ['workspace_id', 'assignee_id', 'is_active', 'due_sort']],
-        ['cases_team_idx', ['workspace_id', 'team_id', 'is_active', 'due_sort']],
-        ['cases_status_idx', ['workspace_id', 'status', 'due_sort']],
+        ['cases_assignee_idx', ['workspace_id', 'assignee_id', 'is_active', 'due_sort', 'id']],
+        ['cases_team_idx', ['workspace_id', 'team_id', 'is_active', 'due_sort', 'id']],
+        ['cases_status_idx', ['workspace_id', 'status', 'due_sort', 'id']],
         ['cases_resolved_idx', ['workspace_id', 'first_resolved_at']],
       ] as const) {
         await db.schema
@@ -97,7 +97,7 @@ export function cases(kind: DatabaseKind): Migration {
       await db.schema
         .createIndex('cases_active_idx')
         .on('cases')
-        .columns(['workspace_id', 'is_active', 'due_sort', 'search_text'])
+        .columns(['workspace_id', 'is_active', 'due_sort', 'id', 'search_text'])
         .where(sql.ref('is_active'), '=', 1)
         .execute();
       await db.schema
