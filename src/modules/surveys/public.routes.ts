@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { fromJson } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
+import { profileTraits } from '../profiles/index.js';
 import { widgetCheck } from './distribution.service.js';
 import { resolveToken, submitResponse } from './response.service.js';
 import { isLanguageTag } from './survey.definition.js';
@@ -154,7 +155,14 @@ export function publicSurveyRoutes(
         }
         const { survey, link, workspaceId } = target;
         const languages = fromJson<string[]>(survey.languages);
-        const language = pickLanguage(languages, survey.default_language, request.query.lang, accept);
+        // A personal link speaks the customer's language (trait language/locale) unless ?lang says otherwise.
+        let own: string | undefined;
+        if (link?.profile_id && request.query.lang === undefined) {
+          const traits = (await profileTraits(ctx.db, workspaceId, [link.profile_id])).get(link.profile_id);
+          const v = traits?.language ?? traits?.locale;
+          if (typeof v === 'string') own = v;
+        }
+        const language = pickLanguage(languages, survey.default_language, request.query.lang ?? own, accept);
         if (survey.status !== 'live') return html(reply, 410, renderMessagePage(language, 'closed'), embed);
         if (link?.single_use && link.used_at !== null)
           return html(reply, 409, renderMessagePage(language, 'used'), embed);

@@ -507,6 +507,26 @@ describe('surveys API', () => {
     expect(js.body).toContain('touchpointSurveys');
   });
 
+  it("a personal link's page speaks the customer's language", async () => {
+    await h.app.inject({
+      method: 'POST',
+      url: '/v1/identify',
+      headers: { 'x-write-key': writeKey },
+      payload: { userId: 'u-en', traits: { language: 'en' }, messageId: 'lang-1' },
+    });
+    const created = await api('POST', '/surveys', { template: 'ces', key: 'lang-ces' });
+    await api('POST', `/surveys/${created.json().id}/publish`);
+    const link = await linkFor(created.json().id, await profileOf('u-en'));
+    const page = await h.app.inject({
+      method: 'GET',
+      url: `/s/${link.token}`,
+      headers: { 'accept-language': 'zh-CN' },
+    });
+    expect(page.body).toContain('<html lang="en">');
+    const forced = await h.app.inject({ method: 'GET', url: `/s/${link.token}?lang=zh-CN` });
+    expect(forced.body).toContain('<html lang="zh-CN">');
+  });
+
   it('settings: cooldown and closed-loop rule, follow-up survey must exist', async () => {
     const s = (await api('GET', '/surveys/settings')).json();
     expect(s.cooldownDays).toBe(14);
