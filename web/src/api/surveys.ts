@@ -602,6 +602,9 @@ export const surveysApi = {
       query: { ...range },
       signal,
     }),
+  /** The workspace's touchpoints (src/modules/touchpoints), for pickers: key and bilingual name. */
+  touchpoints: (signal?: AbortSignal) =>
+    apiRequest<{ data: { key: string; name: LocalText }[] }>('GET', `${V1}/touchpoints`, { signal }),
   /** A plain link downloads the export (the session cookie goes with it). */
   exportUrl: (id: string, format: 'csv' | 'xlsx', includePartial = false) =>
     `${surveyPath(id)}/export?format=${format}${includePartial ? '&includePartial=true' : ''}`,

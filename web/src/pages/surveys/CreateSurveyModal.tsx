@@ -1,11 +1,12 @@
 import { FileAddOutlined } from '@ant-design/icons';
-import { Alert, Card, Col, Form, Input, Modal, Row, Tag, Typography } from 'antd';
+import { Alert, AutoComplete, Card, Col, Form, Input, Modal, Row, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api';
 import { surveysApi, type SurveyDefinition, type SurveyDetail, type SurveyTemplate } from '../../api/surveys';
 import { useErrorMessage } from '../../lib/errors';
 import { pickText, surveyLanguageOf } from './surveyText';
+import { usePickers } from './usePickers';
 
 interface Values {
   nameZh: string;
@@ -46,6 +47,7 @@ export function CreateSurveyModal({
   const messageOf = useErrorMessage();
   const language = surveyLanguageOf(i18n.resolvedLanguage);
   const [form] = Form.useForm<Values>();
+  const { touchpoints } = usePickers();
   const [template, setTemplate] = useState<string | null>(initialTemplate);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -207,7 +209,16 @@ export function CreateSurveyModal({
               label={t('surveys.create.touchpoint')}
               extra={t('surveys.create.touchpointHelp')}
             >
-              <Input className="tp-mono" maxLength={100} />
+              <AutoComplete
+                options={touchpoints}
+                maxLength={100}
+                allowClear
+                filterOption={(input, option) =>
+                  String(option?.label ?? '')
+                    .toLowerCase()
+                    .includes(input.toLowerCase())
+                }
+              />
             </Form.Item>
           </Col>
         </Row>

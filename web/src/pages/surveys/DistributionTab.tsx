@@ -2,6 +2,7 @@ import { DeleteOutlined, LinkOutlined, PlusOutlined, SaveOutlined } from '@ant-d
 import {
   Alert,
   App,
+  AutoComplete,
   Button,
   Card,
   Col,
@@ -41,6 +42,7 @@ import { TimeText } from '../../components/TimeText';
 import { useErrorMessage } from '../../lib/errors';
 import { useCursorList } from '../../lib/useCursorList';
 import { useSession } from '../../session/SessionContext';
+import { usePickers } from './usePickers';
 
 const clone = <T,>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
@@ -218,6 +220,7 @@ function DistributionSettings({
   const { message } = App.useApp();
   const messageOf = useErrorMessage();
   const [d, setD] = useState<SurveyDistribution>(() => clone(survey.distribution));
+  const pickers = usePickers();
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const dirty = JSON.stringify(d) !== JSON.stringify(survey.distribution);
@@ -269,16 +272,17 @@ function DistributionSettings({
                 { value: 'touchpoint', label: t('surveys.distribution.touchpoint') },
               ]}
             />
-            <Input
-              style={{ width: 220 }}
+            <AutoComplete
+              style={{ width: 240 }}
               aria-label={t('surveys.distribution.triggerName')}
               placeholder={kind === 'event' ? 'Trial Ended' : 'trial'}
+              options={kind === 'touchpoint' ? pickers.touchpoints : []}
               value={kind === 'event' ? trigger.event : trigger.touchpointKey}
-              onChange={(e) =>
+              onChange={(value: string) =>
                 update(
                   kind === 'event'
-                    ? { event: e.target.value, delayMinutes: trigger.delayMinutes }
-                    : { touchpointKey: e.target.value, delayMinutes: trigger.delayMinutes },
+                    ? { event: value, delayMinutes: trigger.delayMinutes }
+                    : { touchpointKey: value, delayMinutes: trigger.delayMinutes },
                 )
               }
             />
@@ -341,6 +345,7 @@ function DistributionSettings({
               mode="tags"
               style={{ width: '100%' }}
               value={d.widget.touchpointKeys}
+              options={pickers.touchpoints}
               aria-label={t('surveys.distribution.widgetTouchpoints')}
               onChange={(touchpointKeys: string[]) => setD({ ...d, widget: { ...d.widget, touchpointKeys } })}
             />

@@ -13,6 +13,7 @@ import { ClosedLoopPanel, FunnelPanel, TextPanel } from './ResponsePanels';
 import { ScoreCards } from './ScoreCards';
 import { TrendChart } from './TrendChart';
 import { useLoad } from './useLoad';
+import { usePickers } from '../usePickers';
 
 type Preset = '7d' | '30d' | '90d' | '365d' | 'custom';
 const DAYS: Record<Exclude<Preset, 'custom'>, number> = { '7d': 7, '30d': 30, '90d': 90, '365d': 365 };
@@ -30,6 +31,9 @@ export function ResultsTab({ survey }: { survey: SurveyDetail }) {
   const [custom, setCustom] = useState<[Dayjs, Dayjs] | null>(null);
   const [granularity, setGranularity] = useState<Granularity>('week');
   const [generation, setGeneration] = useState(0);
+  const [channel, setChannel] = useState<string | undefined>();
+  const [touchpointKey, setTouchpointKey] = useState<string | undefined>();
+  const pickers = usePickers();
   const def = survey.definition;
   const scoreQs = def.questions.filter(isScoreQuestion);
   const [trendQ, setTrendQ] = useState<string | undefined>(
@@ -38,12 +42,17 @@ export function ResultsTab({ survey }: { survey: SurveyDetail }) {
 
   // The range is fixed when chosen (not "now" on every render), so panels load once per choice.
   const range = useMemo<AnalyticsRange>(() => {
+    const filters = { ...(channel ? { channel } : {}), ...(touchpointKey ? { touchpointKey } : {}) };
     if (preset === 'custom' && custom)
-      return { from: custom[0].startOf('day').toISOString(), to: custom[1].endOf('day').toISOString() };
+      return {
+        from: custom[0].startOf('day').toISOString(),
+        to: custom[1].endOf('day').toISOString(),
+        ...filters,
+      };
     const days = preset === 'custom' ? 90 : DAYS[preset];
     const to = dayjs().add(1, 'minute');
-    return { from: to.subtract(days, 'day').toISOString(), to: to.toISOString() };
-  }, [preset, custom, generation]);
+    return { from: to.subtract(days, 'day').toISOString(), to: to.toISOString(), ...filters };
+  }, [preset, custom, generation, channel, touchpointKey]);
 
   const summary = useLoad((s) => surveysApi.summary(survey.id, range, s), JSON.stringify([survey.id, range]));
   const trendQuestion = trendQ ?? (def.primaryQuestionId ? '_primary' : undefined);
@@ -85,6 +94,28 @@ export function ResultsTab({ survey }: { survey: SurveyDetail }) {
           disabledDate={(d: Dayjs) => d.isAfter(dayjs(), 'day')}
         />
       )}
+      <Select
+        allowClear
+        showSearch
+        optionFilterProp="label"
+        style={{ minWidth: 150 }}
+        placeholder={t('surveys.results.allChannels')}
+        aria-label={t('surveys.results.byChannel')}
+        value={channel}
+        onChange={setChannel}
+        options={pickers.channels}
+      />
+      <Select
+        allowClear
+        showSearch
+        optionFilterProp="label"
+        style={{ minWidth: 170 }}
+        placeholder={t('surveys.results.allTouchpoints')}
+        aria-label={t('surveys.results.byTouchpoint')}
+        value={touchpointKey}
+        onChange={setTouchpointKey}
+        options={pickers.touchpoints}
+      />
       <Button
         icon={<ReloadOutlined />}
         onClick={() => setGeneration((g) => g + 1)}
