@@ -1,6 +1,5 @@
-import { DatePicker, Space, Segmented } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Input, Segmented, Space } from 'antd';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Bilingual, DayRange } from '../../api/journeys';
 import { useSession } from '../../session/SessionContext';
@@ -70,6 +69,9 @@ export function useLocalText(): (text: Bilingual | Record<string, string> | null
 
 const PRESETS = [7, 30, 90] as const;
 
+// The date picker is sizeable and most people use the presets: it loads after the page.
+const RangeInput = lazy(() => import('./RangeInput').then((m) => ({ default: m.RangeInput })));
+
 /** Preset periods (last 7/30/90 days) and a custom date range, in local days of the workspace. */
 export function PeriodPicker({
   value,
@@ -100,16 +102,23 @@ export function PeriodPicker({
           if (Number.isFinite(days)) onChange(lastDays(timeZone, days));
         }}
       />
-      <DatePicker.RangePicker
-        aria-label={t('journeys.period.range')}
-        allowClear={false}
-        value={[dayjs(value.from), dayjs(value.to)]}
-        disabledDate={(d: Dayjs) => d.isAfter(dayjs(dayIn(timeZone, Date.now())), 'day')}
-        onChange={(dates) => {
-          const [a, b] = dates ?? [];
-          if (a && b) onChange({ from: a.format('YYYY-MM-DD'), to: b.format('YYYY-MM-DD') });
-        }}
-      />
+      <Suspense
+        fallback={
+          <Input
+            disabled
+            aria-label={t('journeys.period.range')}
+            value={`${value.from} – ${value.to}`}
+            style={{ width: 240 }}
+          />
+        }
+      >
+        <RangeInput
+          value={value}
+          onChange={onChange}
+          today={dayIn(timeZone, Date.now())}
+          ariaLabel={t('journeys.period.range')}
+        />
+      </Suspense>
     </Space>
   );
 }

@@ -4,9 +4,8 @@ import * as echarts from 'echarts/core';
 
 /**
  * The chart types the journey and overview pages draw on top of the console's shared set (bar, pie): funnels,
- * Sankey paths, heat maps and trend lines with confidence bands. Registered here so only these pages' chunks carry
- * them.
+ * Sankey paths, heat maps and trend lines with confidence bands. Loaded lazily with the charts themselves.
  */
 echarts.use([FunnelChart, HeatmapChart, LineChart, SankeyChart, MarkLineComponent, VisualMapComponent]);
 
-export { EChart, CHART_COLORS, type EChartOption } from '../../components/EChart';
+export { EChart } from '../../components/EChart';
