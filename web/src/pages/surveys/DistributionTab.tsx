@@ -42,6 +42,7 @@ import { TimeText } from '../../components/TimeText';
 import { useErrorMessage } from '../../lib/errors';
 import { useCursorList } from '../../lib/useCursorList';
 import { useSession } from '../../session/SessionContext';
+import { pickText, surveyLanguageOf } from './surveyText';
 import { usePickers } from './usePickers';
 
 const clone = <T,>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -482,12 +483,29 @@ function DistributionSettings({
 
 /** Workspace rules for every survey: the cooldown between asks and when a response is flagged for follow-up. */
 function WorkspaceRules({ readOnly }: { readOnly: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const messageOf = useErrorMessage();
   const [settings, setSettings] = useState<SurveySettings | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const [live, setLive] = useState<{ value: string; label: string }[]>([]);
+  const language = surveyLanguageOf(i18n.resolvedLanguage);
+  useEffect(() => {
+    const controller = new AbortController();
+    surveysApi
+      .list({ status: 'live' }, { limit: 200, signal: controller.signal })
+      .then((page) =>
+        setLive(
+          page.data.map((x) => ({
+            value: x.id,
+            label: `${pickText(x.name, language, x.defaultLanguage)} (${x.key})`,
+          })),
+        ),
+      )
+      .catch(() => undefined);
+    return () => controller.abort();
+  }, [language]);
   useEffect(() => {
     const controller = new AbortController();
     surveysApi
@@ -562,6 +580,18 @@ function WorkspaceRules({ readOnly }: { readOnly: boolean }) {
             aria-label={t('surveys.distribution.rules.negativeComment')}
           />
           {t('surveys.distribution.rules.negativeComment')}
+        </Space>
+        <Space wrap>
+          <span>{t('surveys.distribution.rules.caseFollowUp')}</span>
+          <Select
+            allowClear
+            style={{ minWidth: 280 }}
+            value={settings.caseFollowUpSurveyId ?? undefined}
+            placeholder={t('surveys.distribution.rules.off')}
+            aria-label={t('surveys.distribution.rules.caseFollowUp')}
+            options={live}
+            onChange={(id?: string) => setSettings({ ...settings, caseFollowUpSurveyId: id ?? null })}
+          />
         </Space>
         <Button icon={<SaveOutlined />} onClick={() => void save()} loading={saving} disabled={readOnly}>
           {t('surveys.distribution.save')}
