@@ -46,6 +46,26 @@ interface Data {
 
 type Load = { status: 'loading' } | { status: 'error'; error: unknown } | { status: 'ready'; data: Data };
 
+/**
+ * Every day of the period, with 0 where no case was opened (the API lists only days with cases), so the line does
+ * not join distant days. The API's day keys are in the workspace time zone; the ends come from the range.
+ */
+function fillDays(rows: { key: string; count: number }[], from: string, to: string) {
+  const counts = new Map(rows.map((r) => [r.key, r.count]));
+  const first = [from.slice(0, 10), ...rows.map((r) => r.key)].sort()[0] ?? from.slice(0, 10);
+  const last = [to.slice(0, 10), ...rows.map((r) => r.key)].sort().at(-1) ?? to.slice(0, 10);
+  const out: { key: string; count: number }[] = [];
+  for (
+    let t = Date.parse(`${first}T00:00:00Z`);
+    t <= Date.parse(`${last}T00:00:00Z`) && out.length < 1200;
+    t += 86_400_000
+  ) {
+    const key = new Date(t).toISOString().slice(0, 10);
+    out.push({ key, count: counts.get(key) ?? 0 });
+  }
+  return out;
+}
+
 const pct = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 10);
 
 function ChartCard({ title, children, empty }: { title: string; children: ReactNode; empty: boolean }) {
@@ -105,10 +125,16 @@ function Analytics() {
     if (!data) return null;
     const { summary, volume } = data;
     const tooltip = { trigger: 'axis' as const, axisPointer: { type: 'shadow' as const } };
-    const countAxis = { type: 'value' as const, name: casesUnit, minInterval: 1 };
+    const countAxis = {
+      type: 'value' as const,
+      name: casesUnit,
+      nameLocation: 'middle' as const,
+      nameGap: 26,
+      minInterval: 1,
+    };
     const barOf = (rows: { key: string; count: number }[], name: (k: string) => string): EChartOption => ({
       tooltip,
-      grid: { left: 8, right: 24, top: 30, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 24, top: 16, bottom: 30, containLabel: true },
       xAxis: countAxis,
       yAxis: {
         type: 'category',
@@ -149,19 +175,20 @@ function Analytics() {
       ],
     });
     const ratings = summary.followUpRatings.filter((r) => r.average !== null);
+    const days = fillDays(volume.day, summary.from, summary.to);
     return {
       daily: {
         tooltip: { trigger: 'axis' },
         grid: { left: 8, right: 24, top: 30, bottom: 8, containLabel: true },
-        xAxis: { type: 'category', data: volume.day.map((d) => format.calendarDate(d.key)) },
-        yAxis: countAxis,
+        xAxis: { type: 'category', data: days.map((d) => format.calendarDate(d.key)) },
+        yAxis: { ...countAxis, nameLocation: 'end' as const, nameGap: 12 },
         series: [
           {
             type: 'line',
             name: casesUnit,
-            smooth: true,
+            showSymbol: false,
             areaStyle: { opacity: 0.12 },
-            data: volume.day.map((d) => d.count),
+            data: days.map((d) => d.count),
           },
         ],
       } satisfies EChartOption,
@@ -175,6 +202,8 @@ function Analytics() {
             type: 'pie',
             name: casesUnit,
             radius: ['40%', '68%'],
+            // Names are in the legend and the tooltip; outer labels would collide on small slices.
+            label: { show: false },
             top: -10,
             data: volume.channel.map((r) => ({ name: channelName(r.key), value: r.count })),
           },

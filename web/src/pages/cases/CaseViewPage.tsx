@@ -183,7 +183,12 @@ function CaseViewContent() {
       lookups.taxonomy.map((c) => ({
         value: c.key,
         title: bilingual(c.name),
-        children: c.subcategories.map((s) => ({ value: `${c.key}/${s.key}`, title: bilingual(s.name) })),
+        label: bilingual(c.name),
+        children: c.subcategories.map((s) => ({
+          value: `${c.key}/${s.key}`,
+          title: bilingual(s.name),
+          label: `${bilingual(c.name)} / ${bilingual(s.name)}`,
+        })),
       })),
     [lookups.taxonomy, bilingual],
   );
@@ -499,8 +504,16 @@ function CaseViewContent() {
                       treeData={
                         categoryTree.length
                           ? categoryTree
-                          : [{ value: categoryValue, title: categoryValue, children: [] }]
+                          : [
+                              {
+                                value: categoryValue,
+                                title: categoryValue,
+                                label: categoryValue,
+                                children: [],
+                              },
+                            ]
                       }
+                      treeNodeLabelProp="label"
                       onChange={setCategory}
                       disabled={busy}
                       style={{ width: '100%' }}
