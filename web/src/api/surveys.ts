@@ -438,6 +438,18 @@ export interface AnalyticsServqual {
   weightedScore: number | null;
 }
 
+export interface AnalyticsExpectationByTouchpoint {
+  surveyId: string;
+  touchpoints: {
+    touchpointKey: string | null;
+    answers: number;
+    expectation: number | null;
+    perception: number | null;
+    gap: number | null;
+    dimensions: { dimension: string; gap: number }[];
+  }[];
+}
+
 export interface AnalyticsDrivers {
   surveyId: string;
   outcome: string;
@@ -581,6 +593,15 @@ export const surveysApi = {
       query: { ...range },
       signal,
     }),
+  expectationByTouchpoint: (id: string, range: AnalyticsRange = {}, signal?: AbortSignal) =>
+    apiRequest<AnalyticsExpectationByTouchpoint>(
+      'GET',
+      `${surveyPath(id)}/analytics/expectation-perception`,
+      {
+        query: { ...range },
+        signal,
+      },
+    ),
   drivers: (
     id: string,
     q: AnalyticsRange & { outcome?: string; attributes?: string },

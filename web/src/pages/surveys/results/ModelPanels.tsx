@@ -20,6 +20,10 @@ export function ServqualPanel({ survey, range }: { survey: SurveyDetail; range: 
   const { t } = useTranslation();
   const f = useNumberFormat();
   const load = useLoad((s) => surveysApi.servqual(survey.id, range, s), JSON.stringify([survey.id, range]));
+  const byTouchpoint = useLoad(
+    (s) => surveysApi.expectationByTouchpoint(survey.id, range, s),
+    JSON.stringify([survey.id, range]),
+  );
   const data = load.data;
   const dimLabel = (d: string) =>
     ['tangibles', 'reliability', 'responsiveness', 'assurance', 'empathy'].includes(d)
@@ -70,6 +74,60 @@ export function ServqualPanel({ survey, range }: { survey: SurveyDetail; range: 
         </Space>
       )}
       {data && <EChart option={option} height={280} ariaLabel={t('surveys.results.servqualChart')} />}
+      <Typography.Title level={5} style={{ marginTop: 16 }}>
+        {t('surveys.results.byTouchpointGap')}
+      </Typography.Title>
+      {byTouchpoint.error ? (
+        <ErrorState error={byTouchpoint.error} onRetry={byTouchpoint.reload} />
+      ) : (
+        <Table
+          size="small"
+          loading={byTouchpoint.loading}
+          rowKey={(r) => r.touchpointKey ?? '_none'}
+          dataSource={byTouchpoint.data?.touchpoints ?? []}
+          pagination={false}
+          data-testid="servqual-touchpoints"
+          columns={[
+            {
+              title: t('surveys.results.byTouchpoint'),
+              dataIndex: 'touchpointKey',
+              render: (k: string | null) =>
+                k ?? <span className="tp-muted">{t('surveys.results.noValue')}</span>,
+            },
+            {
+              title: t('surveys.results.expectation'),
+              dataIndex: 'expectation',
+              align: 'right',
+              render: (v: number | null) => f.n(v, 2),
+            },
+            {
+              title: t('surveys.results.perception'),
+              dataIndex: 'perception',
+              align: 'right',
+              render: (v: number | null) => f.n(v, 2),
+            },
+            {
+              title: t('surveys.results.gap'),
+              dataIndex: 'gap',
+              align: 'right',
+              render: (v: number | null) => (
+                <span className="tp-num" style={{ color: (v ?? 0) < 0 ? '#cf1322' : undefined }}>
+                  {f.n(v, 2)}
+                </span>
+              ),
+            },
+            {
+              title: t('surveys.results.itemAnswers'),
+              dataIndex: 'answers',
+              align: 'right',
+              render: (n: number) => <span className="tp-num">{n}</span>,
+            },
+          ]}
+        />
+      )}
+      <Typography.Title level={5} style={{ marginTop: 16 }}>
+        {t('surveys.results.items')}
+      </Typography.Title>
       <Table<ServqualItem>
         size="small"
         loading={load.loading}
