@@ -6,6 +6,7 @@ import {
   Button,
   Card,
   Col,
+  ConfigProvider,
   DatePicker,
   Form,
   Input,
@@ -248,236 +249,244 @@ function DistributionSettings({
     });
 
   return (
-    <fieldset disabled={readOnly} style={{ border: 0, padding: 0, margin: 0 }}>
-      <Typography.Title level={5}>{t('surveys.distribution.triggers')}</Typography.Title>
-      <Typography.Paragraph type="secondary">{t('surveys.distribution.triggersHelp')}</Typography.Paragraph>
-      {d.triggers.map((trigger, i) => {
-        const kind = trigger.touchpointKey !== undefined ? 'touchpoint' : 'event';
-        const update = (next: typeof trigger) =>
-          setD({ ...d, triggers: d.triggers.map((x, j) => (j === i ? next : x)) });
-        return (
-          <Space key={i} wrap style={{ marginBottom: 8 }} data-testid={`trigger-${i}`}>
-            <Select
-              value={kind}
-              style={{ width: 130 }}
-              aria-label={t('surveys.distribution.triggerKind')}
-              onChange={(k) =>
-                update(
-                  k === 'event'
-                    ? { event: trigger.touchpointKey ?? '', delayMinutes: trigger.delayMinutes }
-                    : { touchpointKey: trigger.event ?? '', delayMinutes: trigger.delayMinutes },
-                )
-              }
-              options={[
-                { value: 'event', label: t('surveys.distribution.event') },
-                { value: 'touchpoint', label: t('surveys.distribution.touchpoint') },
-              ]}
-            />
-            <AutoComplete
-              style={{ width: 240 }}
-              aria-label={t('surveys.distribution.triggerName')}
-              placeholder={kind === 'event' ? 'Trial Ended' : 'trial'}
-              options={kind === 'touchpoint' ? pickers.touchpoints : []}
-              value={kind === 'event' ? trigger.event : trigger.touchpointKey}
-              onChange={(value: string) =>
-                update(
-                  kind === 'event'
-                    ? { event: value, delayMinutes: trigger.delayMinutes }
-                    : { touchpointKey: value, delayMinutes: trigger.delayMinutes },
-                )
-              }
-            />
-            <span>{t('surveys.distribution.delay')}</span>
-            <InputNumber
-              min={0}
-              max={129600}
-              value={trigger.delayMinutes}
-              aria-label={t('surveys.distribution.delay')}
-              addonAfter={t('surveys.distribution.minutes')}
-              onChange={(v) => update({ ...trigger, delayMinutes: v ?? 0 })}
-            />
-            <Button
-              type="text"
-              danger
-              icon={<DeleteOutlined />}
-              aria-label={t('surveys.distribution.removeTrigger')}
-              onClick={() => setD({ ...d, triggers: d.triggers.filter((_, j) => j !== i) })}
-            />
-          </Space>
-        );
-      })}
-      <div>
-        <Button
-          size="small"
-          icon={<PlusOutlined />}
-          onClick={() => setD({ ...d, triggers: [...d.triggers, { event: '', delayMinutes: 60 }] })}
-          data-testid="add-trigger"
-        >
-          {t('surveys.distribution.addTrigger')}
-        </Button>
-      </div>
-
-      <Typography.Title level={5} style={{ marginTop: 24 }}>
-        {t('surveys.distribution.widget')}
-      </Typography.Title>
-      <Space direction="vertical" style={{ width: '100%' }}>
-        <Space>
-          <Switch
-            checked={d.widget.enabled}
-            onChange={(enabled) => setD({ ...d, widget: { ...d.widget, enabled } })}
-            aria-label={t('surveys.distribution.widgetEnabled')}
-          />
-          {t('surveys.distribution.widgetEnabled')}
-        </Space>
-        <Row gutter={12}>
-          <Col xs={24} md={12}>
-            <div className="tp-bilingual-label">{t('surveys.distribution.widgetEvents')}</div>
-            <Select
-              mode="tags"
-              style={{ width: '100%' }}
-              value={d.widget.events}
-              aria-label={t('surveys.distribution.widgetEvents')}
-              onChange={(events: string[]) => setD({ ...d, widget: { ...d.widget, events } })}
-            />
-          </Col>
-          <Col xs={24} md={12}>
-            <div className="tp-bilingual-label">{t('surveys.distribution.widgetTouchpoints')}</div>
-            <Select
-              mode="tags"
-              style={{ width: '100%' }}
-              value={d.widget.touchpointKeys}
-              options={pickers.touchpoints}
-              aria-label={t('surveys.distribution.widgetTouchpoints')}
-              onChange={(touchpointKeys: string[]) => setD({ ...d, widget: { ...d.widget, touchpointKeys } })}
-            />
-          </Col>
-        </Row>
-        <div>
-          <div className="tp-bilingual-label">{t('surveys.distribution.traits')}</div>
-          {d.widget.traits.map((c, i) => (
-            <Space key={i} wrap style={{ marginBottom: 6 }}>
-              <Input
-                style={{ width: 160 }}
-                placeholder="plan"
-                value={c.key}
-                aria-label={t('surveys.distribution.traitKey')}
-                onChange={(e) => setTrait(i, { key: e.target.value })}
+    <ConfigProvider componentDisabled={readOnly}>
+      <fieldset disabled={readOnly} style={{ border: 0, padding: 0, margin: 0 }}>
+        <Typography.Title level={5}>{t('surveys.distribution.triggers')}</Typography.Title>
+        <Typography.Paragraph type="secondary">{t('surveys.distribution.triggersHelp')}</Typography.Paragraph>
+        {d.triggers.map((trigger, i) => {
+          const kind = trigger.touchpointKey !== undefined ? 'touchpoint' : 'event';
+          const update = (next: typeof trigger) =>
+            setD({ ...d, triggers: d.triggers.map((x, j) => (j === i ? next : x)) });
+          return (
+            <Space key={i} wrap style={{ marginBottom: 8 }} data-testid={`trigger-${i}`}>
+              <Select
+                value={kind}
+                style={{ width: 130 }}
+                aria-label={t('surveys.distribution.triggerKind')}
+                onChange={(k) =>
+                  update(
+                    k === 'event'
+                      ? { event: trigger.touchpointKey ?? '', delayMinutes: trigger.delayMinutes }
+                      : { touchpointKey: trigger.event ?? '', delayMinutes: trigger.delayMinutes },
+                  )
+                }
+                options={[
+                  { value: 'event', label: t('surveys.distribution.event') },
+                  { value: 'touchpoint', label: t('surveys.distribution.touchpoint') },
+                ]}
               />
-              <Select<TraitCondition['op']>
-                style={{ width: 120 }}
-                value={c.op}
-                aria-label={t('surveys.logic.operator')}
-                onChange={(op) => setTrait(i, { op })}
-                options={(['eq', 'neq', 'in', 'gt', 'gte', 'lt', 'lte', 'exists'] as const).map((op) => ({
-                  value: op,
-                  label: t(`surveys.distribution.traitOps.${op}`),
-                }))}
+              <AutoComplete
+                style={{ width: 240 }}
+                aria-label={t('surveys.distribution.triggerName')}
+                placeholder={kind === 'event' ? 'Trial Ended' : 'trial'}
+                options={kind === 'touchpoint' ? pickers.touchpoints : []}
+                value={kind === 'event' ? trigger.event : trigger.touchpointKey}
+                onChange={(value: string) =>
+                  update(
+                    kind === 'event'
+                      ? { event: value, delayMinutes: trigger.delayMinutes }
+                      : { touchpointKey: value, delayMinutes: trigger.delayMinutes },
+                  )
+                }
               />
-              {c.op !== 'exists' && (
-                <Input
-                  style={{ width: 180 }}
-                  value={
-                    Array.isArray(c.value) ? c.value.join(',') : c.value === undefined ? '' : String(c.value)
-                  }
-                  aria-label={t('surveys.logic.value')}
-                  onChange={(e) => {
-                    const raw = e.target.value;
-                    const num = Number(raw);
-                    setTrait(i, {
-                      value:
-                        c.op === 'in'
-                          ? raw
-                              .split(',')
-                              .map((x) => x.trim())
-                              .filter(Boolean)
-                          : ['gt', 'gte', 'lt', 'lte'].includes(c.op) && raw !== '' && Number.isFinite(num)
-                            ? num
-                            : raw,
-                    });
-                  }}
-                />
-              )}
+              <span>{t('surveys.distribution.delay')}</span>
+              <InputNumber
+                min={0}
+                max={129600}
+                value={trigger.delayMinutes}
+                aria-label={t('surveys.distribution.delay')}
+                addonAfter={t('surveys.distribution.minutes')}
+                onChange={(v) => update({ ...trigger, delayMinutes: v ?? 0 })}
+              />
               <Button
                 type="text"
                 danger
                 icon={<DeleteOutlined />}
-                aria-label={t('surveys.distribution.removeTrait')}
-                onClick={() =>
-                  setD({ ...d, widget: { ...d.widget, traits: d.widget.traits.filter((_, j) => j !== i) } })
-                }
+                aria-label={t('surveys.distribution.removeTrigger')}
+                onClick={() => setD({ ...d, triggers: d.triggers.filter((_, j) => j !== i) })}
               />
             </Space>
-          ))}
+          );
+        })}
+        <div>
           <Button
             size="small"
             icon={<PlusOutlined />}
-            onClick={() =>
-              setD({
-                ...d,
-                widget: { ...d.widget, traits: [...d.widget.traits, { key: '', op: 'eq', value: '' }] },
-              })
-            }
+            onClick={() => setD({ ...d, triggers: [...d.triggers, { event: '', delayMinutes: 60 }] })}
+            data-testid="add-trigger"
           >
-            {t('surveys.distribution.addTrait')}
+            {t('surveys.distribution.addTrigger')}
           </Button>
         </div>
-        <div>
-          <div className="tp-bilingual-label">
-            {t('surveys.distribution.sample', { percent: d.widget.samplePercent })}
-          </div>
-          <Slider
-            min={0}
-            max={100}
-            value={d.widget.samplePercent}
-            onChange={(samplePercent: number) => setD({ ...d, widget: { ...d.widget, samplePercent } })}
-            aria-label={t('surveys.distribution.sampleLabel')}
-            style={{ maxWidth: 420 }}
-          />
-        </div>
-      </Space>
 
-      <Typography.Title level={5} style={{ marginTop: 24 }}>
-        {t('surveys.distribution.recontact')}
-      </Typography.Title>
-      <Space wrap>
-        <Select
-          style={{ width: 260 }}
-          value={d.recontact.mode}
-          aria-label={t('surveys.distribution.recontact')}
-          onChange={(mode) => setD({ ...d, recontact: { ...d.recontact, mode } })}
-          options={(['once', 'until_answered', 'every_n_days'] as const).map((m) => ({
-            value: m,
-            label: t(`surveys.distribution.recontactModes.${m}`),
-          }))}
-        />
-        {d.recontact.mode === 'every_n_days' && (
-          <InputNumber
-            min={1}
-            max={3650}
-            value={d.recontact.days}
-            addonAfter={t('surveys.distribution.days')}
-            aria-label={t('surveys.distribution.days')}
-            onChange={(days) => setD({ ...d, recontact: { ...d.recontact, days: days ?? 90 } })}
-          />
-        )}
-      </Space>
-      <div style={{ marginTop: 16 }}>
-        <Space>
-          <Button
-            type="primary"
-            icon={<SaveOutlined />}
-            disabled={!dirty || readOnly}
-            loading={saving}
-            onClick={() => void save()}
-            data-testid="save-distribution"
-          >
-            {t('surveys.distribution.save')}
-          </Button>
-          {dirty && <Tag color="gold">{t('surveys.builder.unsaved')}</Tag>}
+        <Typography.Title level={5} style={{ marginTop: 24 }}>
+          {t('surveys.distribution.widget')}
+        </Typography.Title>
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <Space>
+            <Switch
+              checked={d.widget.enabled}
+              onChange={(enabled) => setD({ ...d, widget: { ...d.widget, enabled } })}
+              aria-label={t('surveys.distribution.widgetEnabled')}
+            />
+            {t('surveys.distribution.widgetEnabled')}
+          </Space>
+          <Row gutter={12}>
+            <Col xs={24} md={12}>
+              <div className="tp-bilingual-label">{t('surveys.distribution.widgetEvents')}</div>
+              <Select
+                mode="tags"
+                style={{ width: '100%' }}
+                value={d.widget.events}
+                aria-label={t('surveys.distribution.widgetEvents')}
+                onChange={(events: string[]) => setD({ ...d, widget: { ...d.widget, events } })}
+              />
+            </Col>
+            <Col xs={24} md={12}>
+              <div className="tp-bilingual-label">{t('surveys.distribution.widgetTouchpoints')}</div>
+              <Select
+                mode="tags"
+                style={{ width: '100%' }}
+                value={d.widget.touchpointKeys}
+                options={pickers.touchpoints}
+                aria-label={t('surveys.distribution.widgetTouchpoints')}
+                onChange={(touchpointKeys: string[]) =>
+                  setD({ ...d, widget: { ...d.widget, touchpointKeys } })
+                }
+              />
+            </Col>
+          </Row>
+          <div>
+            <div className="tp-bilingual-label">{t('surveys.distribution.traits')}</div>
+            {d.widget.traits.map((c, i) => (
+              <Space key={i} wrap style={{ marginBottom: 6 }}>
+                <Input
+                  style={{ width: 160 }}
+                  placeholder="plan"
+                  value={c.key}
+                  aria-label={t('surveys.distribution.traitKey')}
+                  onChange={(e) => setTrait(i, { key: e.target.value })}
+                />
+                <Select<TraitCondition['op']>
+                  style={{ width: 120 }}
+                  value={c.op}
+                  aria-label={t('surveys.logic.operator')}
+                  onChange={(op) => setTrait(i, { op })}
+                  options={(['eq', 'neq', 'in', 'gt', 'gte', 'lt', 'lte', 'exists'] as const).map((op) => ({
+                    value: op,
+                    label: t(`surveys.distribution.traitOps.${op}`),
+                  }))}
+                />
+                {c.op !== 'exists' && (
+                  <Input
+                    style={{ width: 180 }}
+                    value={
+                      Array.isArray(c.value)
+                        ? c.value.join(',')
+                        : c.value === undefined
+                          ? ''
+                          : String(c.value)
+                    }
+                    aria-label={t('surveys.logic.value')}
+                    onChange={(e) => {
+                      const raw = e.target.value;
+                      const num = Number(raw);
+                      setTrait(i, {
+                        value:
+                          c.op === 'in'
+                            ? raw
+                                .split(',')
+                                .map((x) => x.trim())
+                                .filter(Boolean)
+                            : ['gt', 'gte', 'lt', 'lte'].includes(c.op) && raw !== '' && Number.isFinite(num)
+                              ? num
+                              : raw,
+                      });
+                    }}
+                  />
+                )}
+                <Button
+                  type="text"
+                  danger
+                  icon={<DeleteOutlined />}
+                  aria-label={t('surveys.distribution.removeTrait')}
+                  onClick={() =>
+                    setD({ ...d, widget: { ...d.widget, traits: d.widget.traits.filter((_, j) => j !== i) } })
+                  }
+                />
+              </Space>
+            ))}
+            <Button
+              size="small"
+              icon={<PlusOutlined />}
+              onClick={() =>
+                setD({
+                  ...d,
+                  widget: { ...d.widget, traits: [...d.widget.traits, { key: '', op: 'eq', value: '' }] },
+                })
+              }
+            >
+              {t('surveys.distribution.addTrait')}
+            </Button>
+          </div>
+          <div>
+            <div className="tp-bilingual-label">
+              {t('surveys.distribution.sample', { percent: d.widget.samplePercent })}
+            </div>
+            <Slider
+              min={0}
+              max={100}
+              value={d.widget.samplePercent}
+              onChange={(samplePercent: number) => setD({ ...d, widget: { ...d.widget, samplePercent } })}
+              aria-label={t('surveys.distribution.sampleLabel')}
+              style={{ maxWidth: 420 }}
+            />
+          </div>
         </Space>
-        {error && <Alert type="error" showIcon title={error} style={{ marginTop: 12 }} />}
-      </div>
-    </fieldset>
+
+        <Typography.Title level={5} style={{ marginTop: 24 }}>
+          {t('surveys.distribution.recontact')}
+        </Typography.Title>
+        <Space wrap>
+          <Select
+            style={{ width: 260 }}
+            value={d.recontact.mode}
+            aria-label={t('surveys.distribution.recontact')}
+            onChange={(mode) => setD({ ...d, recontact: { ...d.recontact, mode } })}
+            options={(['once', 'until_answered', 'every_n_days'] as const).map((m) => ({
+              value: m,
+              label: t(`surveys.distribution.recontactModes.${m}`),
+            }))}
+          />
+          {d.recontact.mode === 'every_n_days' && (
+            <InputNumber
+              min={1}
+              max={3650}
+              value={d.recontact.days}
+              addonAfter={t('surveys.distribution.days')}
+              aria-label={t('surveys.distribution.days')}
+              onChange={(days) => setD({ ...d, recontact: { ...d.recontact, days: days ?? 90 } })}
+            />
+          )}
+        </Space>
+        <div style={{ marginTop: 16 }}>
+          <Space>
+            <Button
+              type="primary"
+              icon={<SaveOutlined />}
+              disabled={!dirty || readOnly}
+              loading={saving}
+              onClick={() => void save()}
+              data-testid="save-distribution"
+            >
+              {t('surveys.distribution.save')}
+            </Button>
+            {dirty && <Tag color="gold">{t('surveys.builder.unsaved')}</Tag>}
+          </Space>
+          {error && <Alert type="error" showIcon title={error} style={{ marginTop: 12 }} />}
+        </div>
+      </fieldset>
+    </ConfigProvider>
   );
 }
 
@@ -546,59 +555,61 @@ function WorkspaceRules({ readOnly }: { readOnly: boolean }) {
     </Space>
   );
   return (
-    <fieldset disabled={readOnly} style={{ border: 0, padding: 0, margin: 0 }}>
-      <Space direction="vertical">
-        <Space>
-          <span>{t('surveys.distribution.rules.cooldown')}</span>
-          <InputNumber
-            min={0}
-            max={365}
-            value={settings.cooldownDays}
-            addonAfter={t('surveys.distribution.days')}
-            aria-label={t('surveys.distribution.rules.cooldown')}
-            onChange={(v) => setSettings({ ...settings, cooldownDays: v ?? 0 })}
-          />
+    <ConfigProvider componentDisabled={readOnly}>
+      <fieldset disabled={readOnly} style={{ border: 0, padding: 0, margin: 0 }}>
+        <Space direction="vertical">
+          <Space>
+            <span>{t('surveys.distribution.rules.cooldown')}</span>
+            <InputNumber
+              min={0}
+              max={365}
+              value={settings.cooldownDays}
+              addonAfter={t('surveys.distribution.days')}
+              aria-label={t('surveys.distribution.rules.cooldown')}
+              onChange={(v) => setSettings({ ...settings, cooldownDays: v ?? 0 })}
+            />
+          </Space>
+          <Space>
+            <Switch
+              checked={cl.enabled}
+              onChange={(enabled) => setCl({ enabled })}
+              aria-label={t('surveys.distribution.rules.closedLoop')}
+            />
+            {t('surveys.distribution.rules.closedLoop')}
+          </Space>
+          <Space wrap size={16}>
+            {threshold('npsMax', 10)}
+            {threshold('csatMax', 5)}
+            {threshold('cesMax', 7)}
+            {threshold('score100Max', 100)}
+          </Space>
+          <Space>
+            <Switch
+              checked={cl.negativeComment}
+              onChange={(negativeComment) => setCl({ negativeComment })}
+              aria-label={t('surveys.distribution.rules.negativeComment')}
+            />
+            {t('surveys.distribution.rules.negativeComment')}
+          </Space>
+          <Space wrap>
+            <span>{t('surveys.distribution.rules.caseFollowUp')}</span>
+            <Select
+              allowClear
+              style={{ minWidth: 280 }}
+              value={settings.caseFollowUpSurveyId ?? undefined}
+              placeholder={t('surveys.distribution.rules.off')}
+              aria-label={t('surveys.distribution.rules.caseFollowUp')}
+              options={live}
+              onChange={(id?: string) => setSettings({ ...settings, caseFollowUpSurveyId: id ?? null })}
+            />
+          </Space>
+          <Button icon={<SaveOutlined />} onClick={() => void save()} loading={saving} disabled={readOnly}>
+            {t('surveys.distribution.save')}
+          </Button>
+          {error && <Alert type="error" showIcon title={error} />}
         </Space>
-        <Space>
-          <Switch
-            checked={cl.enabled}
-            onChange={(enabled) => setCl({ enabled })}
-            aria-label={t('surveys.distribution.rules.closedLoop')}
-          />
-          {t('surveys.distribution.rules.closedLoop')}
-        </Space>
-        <Space wrap size={16}>
-          {threshold('npsMax', 10)}
-          {threshold('csatMax', 5)}
-          {threshold('cesMax', 7)}
-          {threshold('score100Max', 100)}
-        </Space>
-        <Space>
-          <Switch
-            checked={cl.negativeComment}
-            onChange={(negativeComment) => setCl({ negativeComment })}
-            aria-label={t('surveys.distribution.rules.negativeComment')}
-          />
-          {t('surveys.distribution.rules.negativeComment')}
-        </Space>
-        <Space wrap>
-          <span>{t('surveys.distribution.rules.caseFollowUp')}</span>
-          <Select
-            allowClear
-            style={{ minWidth: 280 }}
-            value={settings.caseFollowUpSurveyId ?? undefined}
-            placeholder={t('surveys.distribution.rules.off')}
-            aria-label={t('surveys.distribution.rules.caseFollowUp')}
-            options={live}
-            onChange={(id?: string) => setSettings({ ...settings, caseFollowUpSurveyId: id ?? null })}
-          />
-        </Space>
-        <Button icon={<SaveOutlined />} onClick={() => void save()} loading={saving} disabled={readOnly}>
-          {t('surveys.distribution.save')}
-        </Button>
-        {error && <Alert type="error" showIcon title={error} />}
-      </Space>
-    </fieldset>
+      </fieldset>
+    </ConfigProvider>
   );
 }
 
