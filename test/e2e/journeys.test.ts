@@ -193,6 +193,16 @@ describe.skipIf(!hasChromium)('touchpoints and journeys in Chromium', { timeout:
   it('previews a matching rule against recent events, conditions included', async () => {
     await openTab('触点目录');
     await page.getByTestId('edit-trial').waitFor();
+    // Re-mapping history starts a background job whose progress the page follows (this server runs no jobs:
+    // the bar shows the job waiting at its start).
+    await page.getByTestId('remap-start').click();
+    const confirm = page.locator('.ant-popconfirm:not(.ant-popover-hidden)');
+    await confirm.waitFor();
+    await settled(confirm);
+    await confirm.getByRole('button', { name: '重新映射历史' }).click();
+    const progress = page.getByTestId('remap-progress');
+    await progress.waitFor();
+    expect(await progress.textContent()).toMatch(/已处理 0 \/ [\d,]+ 个事件/);
     await shot('journeys-catalogue-zh');
     await page.getByTestId('edit-trial').click();
     const summary = page.getByTestId('preview-summary');

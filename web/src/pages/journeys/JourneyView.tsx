@@ -267,7 +267,13 @@ export function JourneyView({
         <Skeleton active paragraph={{ rows: 6 }} />
       ) : (
         <>
-          <div className="tp-jflow" role="list" aria-label={t('journeys.view.flowLabel')}>
+          <div
+            className="tp-jflow"
+            role="list"
+            aria-label={t('journeys.view.flowLabel')}
+            // The flow scrolls sideways on narrow screens: focusable, so the keyboard can scroll it too.
+            tabIndex={0}
+          >
             {journey.steps.map((key, index) => {
               const h = healthByKey.get(key);
               const rate = percent(healthByKey.get(journey.steps[index - 1] ?? '')?.conversion);

@@ -1,6 +1,6 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { Button, Skeleton, Tabs } from 'antd';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { journeysApi, type DayRange, type Journey, type Touchpoint } from '../../api/journeys';
@@ -52,8 +52,14 @@ function Journeys() {
       { replace: true },
     );
 
-  const journeys: Journey[] = catalogue.status === 'ready' ? catalogue.data.journeys : [];
-  const touchpoints: Touchpoint[] = catalogue.status === 'ready' ? catalogue.data.touchpoints : [];
+  // A reload (after an edit or a re-mapping) keeps the tabs on screen with the previous data until the new arrives.
+  const [last, setLast] = useState<{ journeys: Journey[]; touchpoints: Touchpoint[] } | null>(null);
+  useEffect(() => {
+    if (catalogue.status === 'ready') setLast(catalogue.data);
+  }, [catalogue]);
+  const current = catalogue.status === 'ready' ? catalogue.data : last;
+  const journeys: Journey[] = current?.journeys ?? [];
+  const touchpoints: Touchpoint[] = current?.touchpoints ?? [];
 
   const content = (key: Tab) => {
     switch (key) {
@@ -103,10 +109,10 @@ function Journeys() {
           </Button>
         }
       />
-      {catalogue.status === 'loading' ? (
-        <Skeleton active paragraph={{ rows: 10 }} />
-      ) : catalogue.status === 'error' ? (
+      {catalogue.status === 'error' ? (
         <ErrorState error={catalogue.error} onRetry={reload} />
+      ) : !current ? (
+        <Skeleton active paragraph={{ rows: 10 }} />
       ) : (
         <Tabs
           activeKey={tab}
