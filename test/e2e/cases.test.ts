@@ -417,7 +417,24 @@ describe.skipIf(!hasChromium)('cases in Chromium', { timeout: 120_000 }, () => {
     await page.getByTestId('rule-form').waitFor();
     await settled(page.locator('.ant-modal'));
     await shot('case-settings-rule-editor-en');
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    // A rule built in the editor is saved through the API's validation and listed in words.
+    const editor = page.getByTestId('rule-form');
+    await editor.getByLabel('Name').fill('Urgent cases → VIP care');
+    await editor.getByRole('button', { name: 'Add condition' }).click();
+    await choose(editor.getByLabel('Condition', { exact: true }), 'Urgent');
+    await choose(editor.locator('.ant-select').filter({ hasText: 'Team' }).last(), 'VIP care');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await editor.waitFor({ state: 'hidden' });
+    const row = page.getByRole('row', { name: /Urgent cases → VIP care/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('Urgent: Yes');
+    expect(await row.textContent()).toContain('Team VIP care');
+    const rules = (await (await api.get('/api/v1/cases/rules/routing')).json()) as {
+      data: { name: string; conditions: unknown[]; config: unknown }[];
+    };
+    const saved = rules.data.find((r) => r.name === 'Urgent cases → VIP care');
+    expect(saved?.conditions).toEqual([{ type: 'urgent', value: true }]);
+    expect(saved?.config).toMatchObject({ type: 'team' });
 
     await page.getByRole('tab', { name: 'Business hours' }).click();
     await page.getByTestId('calendar-form').waitFor();

@@ -606,6 +606,7 @@ function CaseViewContent() {
                       <SlaCountdown
                         state={sla.firstResponse.status}
                         dueAt={sla.firstResponse.dueAt}
+                        doneAt={sla.firstResponse.at}
                         now={now}
                       />
                       <Typography.Text type="secondary">
@@ -626,6 +627,7 @@ function CaseViewContent() {
                     state={sla.resolution.status}
                     dueAt={sla.resolution.dueAt}
                     remainingMs={sla.resolution.remainingBusinessMs}
+                    doneAt={c.status === 'resolved' || c.status === 'closed' ? c.resolvedAt : null}
                     now={now}
                   />
                 </Fact>

@@ -63,6 +63,14 @@ function filterFromParams(params: URLSearchParams): CaseFilter {
   };
 }
 
+const isDone = (c: CaseSummary) => c.status === 'resolved' || c.status === 'closed';
+
+/** An active case past its SLA due time (breached, or due and not yet marked by the SLA check). */
+const isLate = (c: CaseSummary, now: number) =>
+  !isDone(c) &&
+  (c.sla.state === 'breached' ||
+    (c.sla.state === 'active' && c.sla.dueAt !== null && Date.parse(c.sla.dueAt) <= now));
+
 const onControl = (event: MouseEvent) =>
   (event.target as HTMLElement).closest('a, button, input, label, .ant-checkbox-wrapper') !== null;
 
@@ -216,7 +224,10 @@ function Inbox() {
       title: t('cases.columns.sla'),
       key: 'sla',
       width: 150,
-      render: (_, c) => <SlaCountdown state={c.sla.state} dueAt={c.sla.dueAt} now={now} compact />,
+      // A finished case shows the outcome (met or breached), not a clock that keeps running.
+      render: (_, c) => (
+        <SlaCountdown state={c.sla.state} dueAt={isDone(c) ? null : c.sla.dueAt} now={now} compact />
+      ),
     },
     {
       title: t('cases.columns.assignee'),
@@ -449,9 +460,7 @@ function Inbox() {
           size="middle"
           scroll={{ x: 1000 }}
           tableLayout="fixed"
-          rowClassName={(c) =>
-            `tp-row-link${c.sla.state === 'breached' || (c.sla.dueAt && Date.parse(c.sla.dueAt) <= now && c.sla.state === 'active') ? ' tp-case-row-breached' : ''}`
-          }
+          rowClassName={(c) => `tp-row-link${isLate(c, now) ? ' tp-case-row-breached' : ''}`}
           rowSelection={
             canWrite
               ? {

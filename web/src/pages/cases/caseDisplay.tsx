@@ -147,6 +147,7 @@ export function SlaCountdown({
   state,
   dueAt,
   remainingMs,
+  doneAt,
   now,
   compact = false,
 }: {
@@ -154,6 +155,8 @@ export function SlaCountdown({
   dueAt: string | null;
   /** Business time left when paused. */
   remainingMs?: number | null;
+  /** When the target was done (first reply, resolution): a breach is then measured up to it, not to now. */
+  doneAt?: string | null;
   now: number;
   compact?: boolean;
 }) {
@@ -178,13 +181,14 @@ export function SlaCountdown({
       </Tooltip>
     );
   const due = dueAt ? Date.parse(dueAt) : NaN;
+  const end = doneAt ? Date.parse(doneAt) : now;
   const tip = dueAt ? t('cases.sla.dueAt', { time: format.dateTime(dueAt) }) : undefined;
-  if (state === 'breached' || (Number.isFinite(due) && due <= now)) {
+  if (state === 'breached' || (Number.isFinite(due) && due <= end)) {
     return (
       <Tooltip title={tip}>
         <Tag color="error" icon={<ExclamationCircleOutlined />} data-testid="sla-breached">
           {Number.isFinite(due)
-            ? t('cases.sla.overdue', { time: duration(now - due) })
+            ? t(doneAt ? 'cases.sla.late' : 'cases.sla.overdue', { time: duration(Math.max(0, end - due)) })
             : t('cases.sla.breached')}
         </Tag>
       </Tooltip>
