@@ -1,5 +1,5 @@
 /**
- * Benchmarks of the cases module with BENCH_CASES (1,000,000) cases in one workspace, 10 % of them active and
+ * Benchmarks of the cases module with BENCH_CASES (1,000,000) cases in one workspace, BENCH_ACTIVE (10 %) of them active and
  * spread over 20 agents and 4 teams. Each figure comes with a ceiling measured in the same run on the same machine:
  *  (a) agent inbox (`GET /api/v1/cases?view=mine`, SLA-due order, page of 50), team queue with filters, and case
  *      search (text over the active cases; a case number) — p50/p95 through the whole HTTP stack (inject) vs the
@@ -11,6 +11,7 @@
  * Run: npx tsx bench/cases.ts            (SQLite)
  *      bash scripts/with-postgres.sh npx tsx bench/cases.ts   (PostgreSQL)
  */
+import { Session } from 'node:inspector/promises';
 import { cpus, totalmem } from 'node:os';
 import { sql } from 'kysely';
 import { addMember } from '../src/modules/workspaces/index.js';
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
   // Bulk load: 1 M cases, 10 % active (the most recent ones).
   const now = Date.now();
   const loadStart = performance.now();
-  const active = Math.round(CASES * 0.1);
+  const active = Number(process.env.BENCH_ACTIVE ?? Math.round(CASES * 0.1));
   const chunk = testDialect === 'sqlite' ? 400 : 800;
   const emptyTags = toJson([]);
   let rows: CasesTable[] = [];
@@ -285,9 +286,30 @@ async function main(): Promise<void> {
     db,
   );
   const rawUpdate = performance.now() - updStart;
+  // BENCH_PROFILE=1 prints the functions where the sweep spends its CPU time (inspector CPU profile).
+  const session = process.env.BENCH_PROFILE ? new Session() : null;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
   const sweepStart = performance.now();
   const result = await sweepWorkspace(db, { events: new EventBus() }, ws.id, now);
   const sweepMs = performance.now() - sweepStart;
+  if (session) {
+    const { profile } = await session.post('Profiler.stop');
+    const self = new Map<string, number>();
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    (profile.samples ?? []).forEach((id, i) => {
+      const n = byId.get(id);
+      if (!n) return;
+      const key = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber}`;
+      self.set(key, (self.get(key) ?? 0) + ((profile.timeDeltas ?? [])[i] ?? 0));
+    });
+    console.log('sweep CPU profile (self time):');
+    for (const [k, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15))
+      console.log(`  ${(t / 1000).toFixed(0)} ms ${k}`);
+  }
 
   const fmt = (ms: number) => ms.toFixed(1);
   console.log(
