@@ -73,6 +73,16 @@ describe.skipIf(!hasChromium)('touchpoints and journeys in Chromium', { timeout:
     await menu.waitFor({ state: 'hidden' });
   };
 
+  /** Picks an option of an Ant Design select by its visible text. */
+  const choose = async (select: Locator, option: string) => {
+    await select.click();
+    const dropdown = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+    await dropdown.waitFor();
+    await settled(dropdown);
+    await dropdown.getByTitle(option, { exact: true }).click();
+    await dropdown.waitFor({ state: 'hidden' });
+  };
+
   const openTab = async (name: string) => {
     await page.getByRole('tab', { name, exact: true }).click();
   };
@@ -252,6 +262,39 @@ describe.skipIf(!hasChromium)('touchpoints and journeys in Chromium', { timeout:
     expect(await table.getByText('不显著').count()).toBeGreaterThan(0);
     await page.getByTestId('funnel-chart').locator('canvas').first().waitFor();
     await shot('journeys-funnel-zh');
+  }, 90_000);
+
+  it('creates a journey from touchpoints, shows its health, then deletes it', async () => {
+    await openTab('旅程');
+    await page.getByTestId('journey-create').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await settled(dialog);
+    await dialog.getByLabel('标识').fill('trial_path');
+    await dialog.getByLabel('名称（简体中文）').fill('试用路径');
+    await dialog.getByLabel('名称（English）').fill('Trial path');
+    for (const name of ['发现 (discover)', '试用 (trial)']) {
+      await choose(dialog.getByLabel('添加步骤'), name);
+      await dialog.getByRole('button', { name: '添加步骤' }).click();
+    }
+    expect(await dialog.getByTestId('journey-steps').textContent()).toBe('发现试用');
+    await page.getByTestId('journey-save').click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => page.getByTestId('journey-select').textContent()).toContain('试用路径');
+    const trial = page.getByTestId('journey-step-trial');
+    await trial.getByTestId('step-customers').waitFor();
+    expect(await trial.getByTestId('step-customers').textContent()).toContain(String(TRIALS));
+    expect(await page.getByTestId('journey-step-subscribe').count()).toBe(0);
+    await shot('journeys-new-journey-zh');
+
+    await page.getByRole('button', { name: '删除旅程' }).click();
+    const confirm = page.locator('.ant-popconfirm:not(.ant-popover-hidden)');
+    await confirm.waitFor();
+    await settled(confirm);
+    await confirm.getByRole('button', { name: /删\s?除/ }).click();
+    await expect.poll(() => page.getByTestId('journey-select').textContent()).toContain('移动数据业务旅程');
+    const journeys = (await (await api.get('/api/v1/journeys')).json()) as { data: Array<{ key: string }> };
+    expect(journeys.data.map((j) => j.key)).toEqual(['mobile_data_service']);
   }, 90_000);
 
   it('draws paths, the heat map and the templates in English', async () => {

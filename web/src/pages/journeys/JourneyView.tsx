@@ -1,5 +1,12 @@
-import { ArrowRightOutlined, CheckCircleFilled, WarningFilled } from '@ant-design/icons';
-import { Button, Card, Select, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
+import {
+  ArrowRightOutlined,
+  CheckCircleFilled,
+  DeleteOutlined,
+  EditOutlined,
+  PlusOutlined,
+  WarningFilled,
+} from '@ant-design/icons';
+import { App, Button, Card, Popconfirm, Select, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
 import { useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -12,7 +19,9 @@ import {
 } from '../../api/journeys';
 import { EmptyState, ErrorState } from '../../components/states';
 import { useFormatters } from '../../i18n/format';
+import { useErrorMessage } from '../../lib/errors';
 import { EChart, type EChartOption } from './charts';
+import { JourneyEditor } from './JourneyEditor';
 import { PeriodPicker, useDecimal, useLoad, useLocalText, usePercent } from './shared';
 
 export const PHASE_COLORS: Record<Phase, string> = {
@@ -169,6 +178,7 @@ export function JourneyView({
   range,
   onRangeChange,
   onOpenTemplates,
+  onChanged,
   canManage,
 }: {
   journeys: Journey[];
@@ -176,13 +186,18 @@ export function JourneyView({
   range: DayRange;
   onRangeChange: (range: DayRange) => void;
   onOpenTemplates: () => void;
+  /** After a journey was created, edited or deleted. */
+  onChanged: () => void;
   canManage: boolean;
 }) {
   const { t } = useTranslation();
   const local = useLocalText();
   const percent = usePercent();
   const format = useFormatters();
+  const { message } = App.useApp();
+  const messageOf = useErrorMessage();
   const [selected, setSelected] = useState<string | null>(null);
+  const [editing, setEditing] = useState<Journey | 'new' | null>(null);
   const journey = journeys.find((j) => j.key === selected) ?? journeys[0] ?? null;
   const health = useLoad(
     (signal) =>
@@ -229,14 +244,41 @@ export function JourneyView({
         text={t('journeys.view.emptyText')}
         action={
           canManage ? (
-            <Button type="primary" onClick={onOpenTemplates}>
-              {t('journeys.view.openTemplates')}
-            </Button>
+            <Space>
+              <Button type="primary" onClick={onOpenTemplates}>
+                {t('journeys.view.openTemplates')}
+              </Button>
+              <Button icon={<PlusOutlined />} onClick={() => setEditing('new')}>
+                {t('journeys.journeyEditor.create')}
+              </Button>
+              <JourneyEditor
+                open={editing !== null}
+                journey={null}
+                touchpoints={touchpoints}
+                onClose={() => setEditing(null)}
+                onSaved={(saved) => {
+                  setEditing(null);
+                  setSelected(saved.key);
+                  onChanged();
+                }}
+              />
+            </Space>
           ) : undefined
         }
       />
     );
   }
+
+  const remove = async (key: string) => {
+    try {
+      await journeysApi.deleteJourney(key);
+      message.success(t('journeys.journeyEditor.deleted'));
+      setSelected(null);
+      onChanged();
+    } catch (err) {
+      message.error(messageOf(err));
+    }
+  };
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="journey-view">
@@ -253,6 +295,33 @@ export function JourneyView({
           <Typography.Text type="secondary">
             {t('journeys.view.window', { days: journey.conversionWindowDays })}
           </Typography.Text>
+          {canManage && (
+            <Space size={4}>
+              <Tooltip title={t('journeys.journeyEditor.edit')}>
+                <Button
+                  icon={<EditOutlined />}
+                  aria-label={t('journeys.journeyEditor.edit')}
+                  onClick={() => setEditing(journey)}
+                  data-testid="journey-edit"
+                />
+              </Tooltip>
+              <Popconfirm
+                title={t('journeys.journeyEditor.deleteConfirm', { name: local(journey.name) })}
+                description={t('journeys.journeyEditor.deleteHelp')}
+                okText={t('journeys.catalogue.delete')}
+                okButtonProps={{ danger: true }}
+                cancelText={t('common.cancel')}
+                onConfirm={() => void remove(journey.key)}
+              >
+                <Tooltip title={t('journeys.journeyEditor.delete')}>
+                  <Button danger icon={<DeleteOutlined />} aria-label={t('journeys.journeyEditor.delete')} />
+                </Tooltip>
+              </Popconfirm>
+              <Button icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="journey-create">
+                {t('journeys.journeyEditor.create')}
+              </Button>
+            </Space>
+          )}
         </Space>
         <PeriodPicker value={range} onChange={onRangeChange} />
       </Space>
@@ -306,6 +375,17 @@ export function JourneyView({
           )}
         </>
       )}
+      <JourneyEditor
+        open={editing !== null}
+        journey={editing === 'new' ? null : editing}
+        touchpoints={touchpoints}
+        onClose={() => setEditing(null)}
+        onSaved={(saved) => {
+          setEditing(null);
+          setSelected(saved.key);
+          onChanged();
+        }}
+      />
     </Space>
   );
 }

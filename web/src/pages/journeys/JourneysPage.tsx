@@ -71,6 +71,7 @@ function Journeys() {
             range={range}
             onRangeChange={setRange}
             onOpenTemplates={() => openTab('templates')}
+            onChanged={reload}
             canManage={canManage}
           />
         );
