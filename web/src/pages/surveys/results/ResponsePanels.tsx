@@ -166,6 +166,10 @@ export function TextPanel({ survey, range }: { survey: SurveyDetail; range: Anal
     (s) => surveysApi.negativeTopics(survey.id, range, s),
     JSON.stringify([survey.id, range]),
   );
+  // Negative comments are marked on the response only while the closed-loop rule flags them.
+  const settings = useLoad((s) => surveysApi.settings(s), 'settings');
+  const marksNegative =
+    settings.data !== null && settings.data.closedLoop.enabled && settings.data.closedLoop.negativeComment;
   const answers: TextAnswer[] = responses.items.flatMap((r) =>
     Object.entries(r.answers)
       .filter(([id, v]) => textIds.has(id) && typeof v === 'string' && v.trim() !== '')
@@ -200,13 +204,15 @@ export function TextPanel({ survey, range }: { survey: SurveyDetail; range: Anal
                 <List.Item.Meta
                   title={
                     <Space wrap size={4}>
-                      <Tag color={a.negative ? 'red' : 'default'}>
-                        {t(
-                          a.negative
-                            ? 'surveys.results.sentimentNegative'
-                            : 'surveys.results.sentimentNotNegative',
-                        )}
-                      </Tag>
+                      {marksNegative && (
+                        <Tag color={a.negative ? 'red' : 'default'}>
+                          {t(
+                            a.negative
+                              ? 'surveys.results.sentimentNegative'
+                              : 'surveys.results.sentimentNotNegative',
+                          )}
+                        </Tag>
+                      )}
                       {a.metric && a.score !== null && (
                         <Tag color="blue">
                           {a.metric.toUpperCase()} {f.n(a.score, 1)}
