@@ -313,14 +313,19 @@ function QuestionView({
                 <li key={id} style={{ marginBottom: 4 }}>
                   <Space>
                     {pickText(o.text, language)}
-                    <Button size="small" disabled={i === 0} onClick={() => swap(-1)} aria-label="↑">
+                    <Button
+                      size="small"
+                      disabled={i === 0}
+                      onClick={() => swap(-1)}
+                      aria-label={String(t('surveys.builder.moveUp', { lng: language }))}
+                    >
                       ↑
                     </Button>
                     <Button
                       size="small"
                       disabled={i === order.length - 1}
                       onClick={() => swap(1)}
-                      aria-label="↓"
+                      aria-label={String(t('surveys.builder.moveDown', { lng: language }))}
                     >
                       ↓
                     </Button>

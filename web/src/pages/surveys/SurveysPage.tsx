@@ -53,9 +53,15 @@ function Glance({ survey }: { survey: Survey }) {
   if (metric?.nps && metric.nps.score !== null) {
     label = 'NPS';
     headline = format.number(Math.round(metric.nps.score));
-  } else if (metric?.rating?.topBox?.percent != null) {
+  } else if (
+    (metric?.metric === 'csat' || metric?.metric === 'ces') &&
+    metric.rating?.topBox?.percent != null
+  ) {
     label = metric.metric.toUpperCase();
     headline = `${format.number(Math.round(metric.rating.topBox.percent))}%`;
+  } else if (metric?.rating?.mean != null) {
+    label = t('surveys.types.rating');
+    headline = format.number(Math.round(metric.rating.mean * 10) / 10);
   } else if (summary.primary.score100.mean?.mean != null) {
     label = t('surveys.results.score100');
     headline = format.number(Math.round(summary.primary.score100.mean.mean));
