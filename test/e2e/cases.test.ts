@@ -320,6 +320,19 @@ describe.skipIf(!hasChromium)('cases in Chromium', { timeout: 120_000 }, () => {
     await page.getByText('没有符合筛选条件的工单').waitFor();
     await page.getByRole('button', { name: '清除筛选' }).first().click();
     await page.waitForURL((url) => !url.search.includes('status='));
+
+    // An agent opens a case by hand (a phone call): it is analysed, routed and lands on its own page.
+    await page.getByTestId('new-case').click();
+    const form = page.getByTestId('new-case-form');
+    await form.waitFor();
+    await settled(page.locator('.ant-modal').filter({ has: form }));
+    await form.getByLabel('客户反映的问题').fill('宽带又断网了，我要投诉到工信部！已经第三次了。');
+    await page.getByRole('button', { name: '创建工单' }).click();
+    await page.waitForURL(/\/cases\/case_/);
+    await page.getByRole('heading', { name: /宽带又断网了/ }).waitFor();
+    await page.getByTestId('urgent-badge').first().waitFor();
+    const created = await getCase(new URL(page.url()).pathname.split('/').pop() ?? '');
+    expect(created.status).toBe('new');
   }, 90_000);
 
   it('works a case: internal note, open → resolved with a resolution, all on the timeline (zh-CN)', async () => {

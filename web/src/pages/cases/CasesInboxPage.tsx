@@ -1,5 +1,6 @@
 import {
   BarChartOutlined,
+  PlusOutlined,
   ReloadOutlined,
   SearchOutlined,
   SettingOutlined,
@@ -32,6 +33,7 @@ import { useCursorList } from '../../lib/useCursorList';
 import { useErrorMessage } from '../../lib/errors';
 import { useSession } from '../../session/SessionContext';
 import { RequirePermission } from '../settings/RequirePermission';
+import { NewCaseModal } from './NewCaseModal';
 import {
   PriorityTag,
   SentimentBadge,
@@ -90,6 +92,7 @@ function Inbox() {
   const [search, setSearch] = useState(filter.q ?? '');
   const [selected, setSelected] = useState<string[]>([]);
   const [bulkBusy, setBulkBusy] = useState(false);
+  const [creating, setCreating] = useState(false);
   const canWrite = can('cases.write');
 
   useEffect(() => setSearch(params.get('q') ?? ''), [params]);
@@ -321,6 +324,16 @@ function Inbox() {
                 <Button icon={<SettingOutlined />}>{t('cases.settings.open')}</Button>
               </Link>
             )}
+            {canWrite && (
+              <Button
+                type="primary"
+                icon={<PlusOutlined />}
+                onClick={() => setCreating(true)}
+                data-testid="new-case"
+              >
+                {t('cases.create.open')}
+              </Button>
+            )}
           </>
         }
       />
@@ -482,6 +495,7 @@ function Inbox() {
           <div className="tp-list-end">{t('common.endOfList')}</div>
         )}
       </Card>
+      {canWrite && <NewCaseModal open={creating} onClose={() => setCreating(false)} lookups={lookups} />}
     </>
   );
 }
