@@ -411,7 +411,7 @@ function CaseViewContent() {
         }
       />
       <Row gutter={[16, 16]}>
-        <Col xs={24} xl={16}>
+        <Col xs={{ span: 24, order: 2 }} xl={{ span: 16, order: 1 }}>
           <Space orientation="vertical" size={16} style={{ width: '100%' }}>
             <Card title={t('cases.view.description')} size="small">
               <Typography.Paragraph className="tp-case-description" style={{ marginBottom: 0 }}>
@@ -474,7 +474,8 @@ function CaseViewContent() {
             {composer}
           </Space>
         </Col>
-        <Col xs={24} xl={8}>
+        {/* On a tablet the facts, controls and SLA come first, above the timeline. */}
+        <Col xs={{ span: 24, order: 1 }} xl={{ span: 8, order: 2 }}>
           <Space orientation="vertical" size={16} style={{ width: '100%' }}>
             <Card title={t('cases.view.details')} size="small" data-testid="case-details">
               <div className="tp-case-facts">
