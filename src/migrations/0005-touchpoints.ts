@@ -92,6 +92,7 @@ export function touchpoints(kind: DatabaseKind): Migration {
         .addColumn('touchpoint_key', 'text', (c) => c.notNull())
         .addColumn('first_at', 'bigint', (c) => c.notNull())
         .addColumn('first_day', 'bigint', (c) => c.notNull())
+        .addColumn('first_channel', 'text', (c) => c.notNull())
         .addColumn('last_day', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('touchpoint_profiles_pk', [ws, 'profile_id', 'touchpoint_key'])
         .execute();

@@ -79,6 +79,53 @@ async function entrants(
   }));
 }
 
+/**
+ * First-arrival funnel: from each customer's first-ever arrival at each step's touchpoint (the per-customer
+ * rollup), in one grouped pass over the workspace's rows for those touchpoints — no per-customer seeks. A customer
+ * enters when their first arrival at step 1 falls in the period; a later step counts when its first arrival comes
+ * after the previous step's and within the window from entry.
+ */
+async function firstArrivalEntrants(
+  db: Db,
+  workspaceId: string,
+  keys: string[],
+  range: LocalRange,
+  windowMs: number,
+  breakdown: FunnelInput['breakdown'],
+): Promise<Entrant[]> {
+  const entry = sql`max(case when touchpoint_key = ${keys[0]} then first_at end)`;
+  const columns = keys.map(
+    (k, i) => sql`max(case when touchpoint_key = ${k} then first_at end) as ${sql.raw(`t${i + 1}`)}`,
+  );
+  const channel =
+    breakdown?.by === 'channel'
+      ? sql`, max(case when touchpoint_key = ${keys[0]} then first_channel end) as b`
+      : sql``;
+  const grouped = sql`select profile_id as p, ${sql.join(columns, sql`, `)}${channel} from touchpoint_profiles where workspace_id = ${workspaceId} and touchpoint_key in (${sql.join([...new Set(keys)])}) group by profile_id having ${entry} >= ${range.start} and ${entry} < ${range.end}`;
+  const query =
+    breakdown?.by === 'trait'
+      ? sql<
+          Record<string, number | string | null>
+        >`select q.*, ${profileTraitSql(db, workspaceId, 'q.p', breakdown.trait)} as b from (${grouped}) q`
+      : sql<Record<string, number | string | null>>`${grouped}`;
+  const { rows } = await query.execute(db);
+  return rows.map((r) => {
+    const first = Number(r.t1);
+    const times: (number | null)[] = [first];
+    for (let i = 1; i < keys.length; i++) {
+      const previous = times[i - 1];
+      const v = r[`t${i + 1}`];
+      const t = v === null || v === undefined ? null : Number(v);
+      times.push(
+        previous !== null && previous !== undefined && t !== null && t >= previous && t <= first + windowMs
+          ? t
+          : null,
+      );
+    }
+    return { breakdown: r.b === null || r.b === undefined ? null : String(r.b), times };
+  });
+}
+
 function summarise(list: Entrant[], labels: string[]): StepView[] {
   const n = list.length;
   let previousCount = n;
@@ -116,7 +163,15 @@ export async function funnel(
   const windowMs = windowDays * DAY;
   const labels = input.steps.map((s) => ('touchpoint' in s ? s.touchpoint : s.event));
   const range = await localRange(db, workspaceId, input.from, input.to);
-  const current = await entrants(db, workspaceId, input.steps, range, windowMs, input.breakdown);
+  const firstArrival = input.counting === 'first_arrival';
+  const keys = input.steps.map((s) => ('touchpoint' in s ? s.touchpoint : null));
+  if (firstArrival && keys.some((k) => k === null))
+    throw analyticsLimit('counting', 'first_arrival takes touchpoint steps only');
+  const run = (period: LocalRange, breakdown: FunnelInput['breakdown']) =>
+    firstArrival
+      ? firstArrivalEntrants(db, workspaceId, keys as string[], period, windowMs, breakdown)
+      : entrants(db, workspaceId, input.steps, period, windowMs, breakdown);
+  const current = await run(range, input.breakdown);
   const currentSteps = summarise(current, labels);
 
   const groups = new Map<string | null, Entrant[]>();
@@ -137,7 +192,7 @@ export async function funnel(
   const changes: Static<typeof FunnelResponse>['changes'] = [];
   if (input.compare) {
     const other = await localRange(db, workspaceId, input.compare.from, input.compare.to);
-    const before = await entrants(db, workspaceId, input.steps, other, windowMs, undefined);
+    const before = await run(other, undefined);
     const previousSteps = summarise(before, labels);
     previous = { from: other.from, to: other.to, steps: previousSteps };
     for (let i = 1; i < labels.length; i++) {

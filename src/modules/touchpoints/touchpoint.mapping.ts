@@ -239,28 +239,38 @@ export async function applyHits(
   // 2. Each customer's history with each touchpoint hit: first arrival (new customers) and the last day counted
   // (unique customers per day), in one read and one upsert. Conversions read the previous steps' first arrivals
   // from the same read.
-  const pairs = new Map<string, { key: string; profileId: string; first: number; days: Set<number> }>();
+  const pairs = new Map<
+    string,
+    { key: string; profileId: string; first: number; channel: string; days: Set<number> }
+  >();
   for (const h of fresh) {
     const id = `${h.key}\u0000${h.profileId}`;
     const p = pairs.get(id);
     if (p) {
-      p.first = Math.min(p.first, h.timestamp);
+      if (h.timestamp < p.first) {
+        p.first = h.timestamp;
+        p.channel = h.channel;
+      }
       p.days.add(day(h.timestamp));
     } else
       pairs.set(id, {
         key: h.key,
         profileId: h.profileId,
         first: h.timestamp,
+        channel: h.channel,
         days: new Set([day(h.timestamp)]),
       });
   }
   const previousKeys = fresh.flatMap((h) => (catalogue.previous.get(h.key) ?? []).map((p) => p.from));
   const keys = [...new Set([...fresh.map((h) => h.key), ...previousKeys])];
-  const known = new Map<string, { firstAt: number; firstDay: number; lastDay: number }>();
+  const known = new Map<
+    string,
+    { firstAt: number; firstDay: number; firstChannel: string; lastDay: number }
+  >();
   for (const part of chunks([...new Set(fresh.map((h) => h.profileId))])) {
     const rows = await db
       .selectFrom('touchpoint_profiles')
-      .select(['touchpoint_key', 'profile_id', 'first_at', 'first_day', 'last_day'])
+      .select(['touchpoint_key', 'profile_id', 'first_at', 'first_day', 'first_channel', 'last_day'])
       .where('workspace_id', '=', workspaceId)
       .where('profile_id', 'in', part)
       .where('touchpoint_key', 'in', keys)
@@ -269,11 +279,18 @@ export async function applyHits(
       known.set(`${r.touchpoint_key}\u0000${r.profile_id}`, {
         firstAt: Number(r.first_at),
         firstDay: Number(r.first_day),
+        firstChannel: r.first_channel,
         lastDay: Number(r.last_day),
       });
   }
-  const upserts: { key: string; profileId: string; firstAt: number; firstDay: number; lastDay: number }[] =
-    [];
+  const upserts: {
+    key: string;
+    profileId: string;
+    firstAt: number;
+    firstDay: number;
+    firstChannel: string;
+    lastDay: number;
+  }[] = [];
   for (const [id, p] of pairs) {
     const before = known.get(id);
     const days = [...p.days].sort((a, b) => a - b);
@@ -282,9 +299,11 @@ export async function applyHits(
     const counted = before ? days.filter((d) => d > before.lastDay) : days;
     for (const d of counted) delta(p.key, d, '*').customers++;
     if (!before) delta(p.key, day(p.first), '*').newCustomers++;
+    const earlier = !before || p.first < before.firstAt;
     const after = {
-      firstAt: before ? Math.min(before.firstAt, p.first) : p.first,
+      firstAt: earlier ? p.first : before.firstAt,
       firstDay: before ? before.firstDay : day(p.first),
+      firstChannel: earlier ? p.channel : before.firstChannel,
       lastDay: Math.max(before?.lastDay ?? 0, days[days.length - 1] as number),
     };
     known.set(id, after);
@@ -301,12 +320,14 @@ export async function applyHits(
           touchpoint_key: u.key,
           first_at: u.firstAt,
           first_day: u.firstDay,
+          first_channel: u.firstChannel,
           last_day: u.lastDay,
         })),
       )
       .onConflict((oc) =>
         oc.columns(['workspace_id', 'profile_id', 'touchpoint_key']).doUpdateSet({
           first_at: sql`excluded.first_at`,
+          first_channel: sql`excluded.first_channel`,
           last_day: sql`excluded.last_day`,
         }),
       )

@@ -247,6 +247,14 @@ export const FunnelBody = Type.Object(
       ]),
     ),
     compare: Type.Optional(Type.Object({ from: Day, to: Day }, { additionalProperties: false })),
+    counting: Type.Optional(
+      Type.Union([Type.Literal('every_event'), Type.Literal('first_arrival')], {
+        description:
+          'every_event (default): entry at the first step-1 event in the period, each step any later event. ' +
+          "first_arrival: each customer's first-ever arrival at each touchpoint (touchpoint steps only) — the " +
+          'journey view, read from the per-customer rollup and fast at any volume.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

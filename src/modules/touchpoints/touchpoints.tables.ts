@@ -78,6 +78,8 @@ export interface TouchpointProfilesTable {
   touchpoint_key: string;
   first_at: number;
   first_day: number;
+  /** Channel of the first arrival (funnel breakdowns by channel). */
+  first_channel: string;
   last_day: number;
 }
 

@@ -416,6 +416,38 @@ describe('touchpoints and journeys', () => {
       significant: false,
     });
 
+    // The same journey from each customer's first arrivals (the fast, rollup-backed journey view).
+    const journey = await api('POST', '/analytics/funnel', {
+      steps: steps.slice(0, 3),
+      from: '2026-11-01',
+      to: '2026-11-01',
+      breakdown: { by: 'channel' },
+      counting: 'first_arrival',
+    });
+    expect(journey.statusCode, journey.body).toBe(200);
+    expect(journey.json().current.steps.map((s: { customers: number }) => s.customers)).toEqual([3, 2, 1]);
+    expect(journey.json().current.steps[1].medianMsFromPrevious).toBe(1.5 * DAY);
+    expect(
+      Object.fromEntries(
+        journey
+          .json()
+          .breakdown.map((b: { value: string; steps: { customers: number }[] }) => [
+            b.value,
+            b.steps.map((s) => s.customers),
+          ]),
+      ),
+    ).toEqual({ web: [1, 1, 1], wechat: [1, 1, 0], app: [1, 0, 0] });
+    const mixed = await api('POST', '/analytics/funnel', {
+      steps,
+      from: '2026-11-01',
+      to: '2026-11-01',
+      counting: 'first_arrival',
+    });
+    expect(mixed.json().error).toMatchObject({
+      code: 'ANALYTICS_LIMIT_EXCEEDED',
+      details: { limit: 'counting' },
+    });
+
     // The window is measured from entry: with 5 days, subscribing on day 8 does not count.
     const short = await api('POST', '/analytics/funnel', {
       steps,
