@@ -1,10 +1,13 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   chromium,
   request,
   type APIRequestContext,
   type Browser,
+  type BrowserContext,
   type Locator,
   type Page,
 } from 'playwright-core';
@@ -35,6 +38,32 @@ const COMMENT = '网速太慢，经常断网，客服态度也很差，非常失
 const SURVEY_KEY = 'closed-loop-nps';
 const ROOT_CAUSE = '小区基站扩容不足';
 
+/** The built console, as the globalSetup left it. */
+const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+/**
+ * Serves the console (its page and chunks) to this browser context from a copy of web/dist taken now: other test
+ * runs on this machine may rebuild web/dist meanwhile, which must not pull the files away mid-test.
+ */
+async function pinConsole(context: BrowserContext, baseUrl: string): Promise<string> {
+  const copy = mkdtempSync(path.join(tmpdir(), 'tp-e2e-dist-'));
+  cpSync(DIST, copy, { recursive: true });
+  await context.route(`${baseUrl}/**`, async (route) => {
+    const request = route.request();
+    const { pathname } = new URL(request.url());
+    const file = path.join(copy, pathname);
+    if (pathname.startsWith('/assets/') && file.startsWith(copy) && existsSync(file)) {
+      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : undefined;
+      await route.fulfill({ body: readFileSync(file), ...(type && { contentType: type }) });
+    } else if (request.resourceType() === 'document' && !/^\/(api|v1|s)\//.test(pathname)) {
+      await route.fulfill({ body: readFileSync(path.join(copy, 'index.html')), contentType: 'text/html' });
+    } else {
+      await route.continue();
+    }
+  });
+  return copy;
+}
+
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`closed-loop e2e skipped: ${CHROMIUM} not found`);
 
@@ -47,6 +76,7 @@ describe.skipIf(!hasChromium)('the closed loop in Chromium', { timeout: 120_000 
   let page: Page;
   let api: APIRequestContext;
   const problems: string[] = [];
+  let dist = '';
   let customerId = '';
   let surveyId = '';
   let linkPath = '';
@@ -151,6 +181,7 @@ describe.skipIf(!hasChromium)('the closed loop in Chromium', { timeout: 120_000 
       timezoneId: TIME_ZONE,
       viewport: { width: 1440, height: 900 },
     });
+    dist = await pinConsole(context, baseUrl);
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -169,6 +200,7 @@ describe.skipIf(!hasChromium)('the closed loop in Chromium', { timeout: 120_000 
   afterAll(async () => {
     await api?.dispose();
     await browser?.close();
+    if (dist) rmSync(dist, { recursive: true, force: true });
     await runner?.stop();
     await app?.close();
     await db?.close();
@@ -316,9 +348,15 @@ describe.skipIf(!hasChromium)('the closed loop in Chromium', { timeout: 120_000 
     expect(await cases.textContent()).toContain('Resolved');
     await shot('loop-profile-en');
 
+    // The timeline filtered by touchpoint: only the event mapped to "Discover" is left.
+    await choose(page.getByTestId('timeline-touchpoint-filter'), 'Discover');
+    await expect.poll(() => timeline.getByTestId('timeline-entry').count()).toBe(1);
+    expect(await timeline.getByTestId('timeline-entry').textContent()).toContain('Plan Viewed');
+    expect(await timeline.getByTestId('timeline-touchpoint').textContent()).toBe('Discover');
+
     // Back to Chinese for whoever uses this browser next.
     await chooseLanguage('简体中文');
-    await page.getByTestId('card-timeline').getByText('Survey Responded').first().waitFor();
+    await timeline.getByTestId('timeline-touchpoint').getByText('发现').waitFor();
   }, 120_000);
 
   it('loaded nothing from other hosts and raised no page errors', () => {

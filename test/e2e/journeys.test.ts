@@ -1,10 +1,13 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   chromium,
   request,
   type APIRequestContext,
   type Browser,
+  type BrowserContext,
   type Locator,
   type Page,
 } from 'playwright-core';
@@ -32,6 +35,32 @@ const VIDEO_TRIALS = 3;
 const SUBSCRIBED = 5;
 const USING = 4;
 
+/** The built console, as the globalSetup left it. */
+const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+/**
+ * Serves the console (its page and chunks) to this browser context from a copy of web/dist taken now: other test
+ * runs on this machine may rebuild web/dist meanwhile, which must not pull the files away mid-test.
+ */
+async function pinConsole(context: BrowserContext, baseUrl: string): Promise<string> {
+  const copy = mkdtempSync(path.join(tmpdir(), 'tp-e2e-dist-'));
+  cpSync(DIST, copy, { recursive: true });
+  await context.route(`${baseUrl}/**`, async (route) => {
+    const request = route.request();
+    const { pathname } = new URL(request.url());
+    const file = path.join(copy, pathname);
+    if (pathname.startsWith('/assets/') && file.startsWith(copy) && existsSync(file)) {
+      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : undefined;
+      await route.fulfill({ body: readFileSync(file), ...(type && { contentType: type }) });
+    } else if (request.resourceType() === 'document' && !/^\/(api|v1|s)\//.test(pathname)) {
+      await route.fulfill({ body: readFileSync(path.join(copy, 'index.html')), contentType: 'text/html' });
+    } else {
+      await route.continue();
+    }
+  });
+  return copy;
+}
+
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`journeys e2e skipped: ${CHROMIUM} not found`);
 
@@ -41,6 +70,7 @@ describe.skipIf(!hasChromium)('touchpoints and journeys in Chromium', { timeout:
   let page: Page;
   let api: APIRequestContext;
   const problems: string[] = [];
+  let dist = '';
   const now = Date.now();
 
   const shot = async (name: string) => {
@@ -144,6 +174,7 @@ describe.skipIf(!hasChromium)('touchpoints and journeys in Chromium', { timeout:
       timezoneId: TIME_ZONE,
       viewport: { width: 1440, height: 900 },
     });
+    dist = await pinConsole(context, server.baseUrl);
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -162,6 +193,7 @@ describe.skipIf(!hasChromium)('touchpoints and journeys in Chromium', { timeout:
   afterAll(async () => {
     await api?.dispose();
     await browser?.close();
+    if (dist) rmSync(dist, { recursive: true, force: true });
     await server?.close();
   });
 

@@ -1,10 +1,13 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   chromium,
   request,
   type APIRequestContext,
   type Browser,
+  type BrowserContext,
   type Locator,
   type Page,
 } from 'playwright-core';
@@ -30,6 +33,32 @@ const NPS_SCORES = [10, 9, 9, 8, 6, 3];
 const CSAT_SCORES = [5, 4, 2, 5];
 const COMPLAINT = '网速太慢，经常断网，客服态度也很差，非常失望。';
 
+/** The built console, as the globalSetup left it. */
+const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+/**
+ * Serves the console (its page and chunks) to this browser context from a copy of web/dist taken now: other test
+ * runs on this machine may rebuild web/dist meanwhile, which must not pull the files away mid-test.
+ */
+async function pinConsole(context: BrowserContext, baseUrl: string): Promise<string> {
+  const copy = mkdtempSync(path.join(tmpdir(), 'tp-e2e-dist-'));
+  cpSync(DIST, copy, { recursive: true });
+  await context.route(`${baseUrl}/**`, async (route) => {
+    const request = route.request();
+    const { pathname } = new URL(request.url());
+    const file = path.join(copy, pathname);
+    if (pathname.startsWith('/assets/') && file.startsWith(copy) && existsSync(file)) {
+      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : undefined;
+      await route.fulfill({ body: readFileSync(file), ...(type && { contentType: type }) });
+    } else if (request.resourceType() === 'document' && !/^\/(api|v1|s)\//.test(pathname)) {
+      await route.fulfill({ body: readFileSync(path.join(copy, 'index.html')), contentType: 'text/html' });
+    } else {
+      await route.continue();
+    }
+  });
+  return copy;
+}
+
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`overview e2e skipped: ${CHROMIUM} not found`);
 
@@ -39,6 +68,7 @@ describe.skipIf(!hasChromium)('CX overview in Chromium', { timeout: 120_000 }, (
   let page: Page;
   let api: APIRequestContext;
   const problems: string[] = [];
+  let dist = '';
   const now = Date.now();
 
   const shot = async (name: string) => {
@@ -171,6 +201,7 @@ describe.skipIf(!hasChromium)('CX overview in Chromium', { timeout: 120_000 }, (
       timezoneId: TIME_ZONE,
       viewport: { width: 1440, height: 900 },
     });
+    dist = await pinConsole(context, server.baseUrl);
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -189,6 +220,7 @@ describe.skipIf(!hasChromium)('CX overview in Chromium', { timeout: 120_000 }, (
   afterAll(async () => {
     await api?.dispose();
     await browser?.close();
+    if (dist) rmSync(dist, { recursive: true, force: true });
     await server?.close();
   });
 
