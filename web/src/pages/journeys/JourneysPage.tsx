@@ -16,6 +16,7 @@ import './journeys.css';
 import { PathsTab } from './PathsTab';
 import { lastDays, useLoad, useWorkspaceTimeZone } from './shared';
 import { TemplatesTab } from './TemplatesTab';
+import { forgetTouchpoints } from './TouchpointSelect';
 
 const TABS = ['journey', 'catalogue', 'templates', 'funnel', 'paths', 'heatmap'] as const;
 type Tab = (typeof TABS)[number];
@@ -41,7 +42,10 @@ function Journeys() {
     ]);
     return { journeys: journeys.data, touchpoints: touchpoints.data };
   }, String(generation));
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  const reload = useCallback(() => {
+    forgetTouchpoints();
+    setGeneration((g) => g + 1);
+  }, []);
   const openTab = (next: Tab) =>
     setParams(
       (current) => {

@@ -5,8 +5,13 @@ import { journeysApi, type Touchpoint } from '../../api/journeys';
 import { useSession } from '../../session/SessionContext';
 import { useLocalText } from './shared';
 
-/** The catalogue changes rarely: one request per workspace and page load. */
+/** The catalogue changes rarely: one request per workspace until it is edited (see forgetTouchpoints). */
 const cache = new Map<string, Promise<Touchpoint[]>>();
+
+/** Drops the cached catalogue after an edit, so filters and labels elsewhere read it again. */
+export function forgetTouchpoints(): void {
+  cache.clear();
+}
 
 /** The workspace's touchpoints (empty without `touchpoints.read` or while loading), for filters and labels. */
 export function useTouchpoints(): { touchpoints: Touchpoint[]; nameOf: (key: string) => string } {
