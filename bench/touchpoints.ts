@@ -136,6 +136,7 @@ function* journeyEvents(customers: number, events: number): Generator<RecordedEv
         properties: {},
         context: {},
         timestamp,
+        touchpointKey: null,
       };
     }
   }

@@ -25,6 +25,7 @@ function str(v: unknown, max = 10_000): string | null {
 }
 
 function touchpointOf(e: RecordedEvent): string | null {
+  if (e.touchpointKey) return e.touchpointKey;
   return (
     str(e.properties.touchpoint, 100) ??
     str(e.properties.touchpointKey, 100) ??

@@ -153,6 +153,7 @@ export async function recordProfileEvent(
     properties: input.properties,
     context: event.context,
     timestamp: input.timestamp,
+    touchpointKey: null,
   };
   await db
     .insertInto('events')

@@ -38,6 +38,11 @@ export interface RecordedEvent {
   properties: Record<string, unknown>;
   context: Record<string, unknown>;
   timestamp: number;
+  /**
+   * The touchpoint the event maps to: set by the touchpoint mapping, the first hook, so that later hooks (survey
+   * triggers, complaint intake) see it; null before that or when nothing matches.
+   */
+  touchpointKey: string | null;
 }
 
 /** A profile merged away in this batch: its rows now belong to `into` (the live profile). */
@@ -355,6 +360,7 @@ export async function recordEvents(
     properties: e.properties,
     context: e.context,
     timestamp: e.timestamp,
+    touchpointKey: null,
   }));
   for (const part of chunks(
     rows.map((r, i) => ({ ...r, id: (recorded[i] as RecordedEvent).id })),

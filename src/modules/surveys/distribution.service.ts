@@ -276,6 +276,7 @@ export class TriggerCache {
 
 /** The touchpoint an event reports itself at (set by the touchpoint mapping or by the sender). */
 function touchpointOf(e: RecordedEvent): string | null {
+  if (e.touchpointKey) return e.touchpointKey;
   const p = e.properties;
   const v = p.touchpointKey ?? p.touchpoint ?? (e.context as Record<string, unknown>).touchpoint;
   return typeof v === 'string' ? v : null;

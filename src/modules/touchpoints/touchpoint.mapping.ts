@@ -84,7 +84,11 @@ export class TouchpointMapper {
         .where('profile_id', '=', m.from)
         .execute();
     }
-    await applyHits(db, workspaceId, catalogue, matchEvents(catalogue, events));
+    const hits = matchEvents(catalogue, events);
+    // Later hooks (survey triggers, complaint intake) read the touchpoint from the event.
+    const byId = new Map(events.map((e) => [e.id, e]));
+    for (const h of hits) (byId.get(h.eventId) as RecordedEvent).touchpointKey = h.key;
+    await applyHits(db, workspaceId, catalogue, hits);
   };
 }
 

@@ -566,6 +566,22 @@ describe('touchpoints and journeys', () => {
     expect((await api('GET', '/touchpoints/remaps/rmp_nope')).statusCode).toBe(404);
   });
 
+  it('hands the mapped touchpoint to later hooks: an event mapped to "complain" opens a case there', async () => {
+    const edited = await api('PATCH', '/touchpoints/complain', {
+      rule: { events: ['Complaint Filed', 'Hotline Complaint'] },
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    await send(
+      track('u7', 'Hotline Complaint', 5, 'call_center', 10, {
+        properties: { text: '5G 信号太差，打电话总是断线，再不解决我就携号转网' },
+      }),
+    );
+    await h.runJobs();
+    const cases = (await api('GET', '/cases?view=all', undefined, 'admin')).json().data;
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toMatchObject({ touchpointKey: 'complain', channel: 'call_center' });
+  });
+
   it('follows merged customers: anonymous browsing joins the signed-in profile', async () => {
     await send({
       type: 'track',
