@@ -72,7 +72,8 @@ export const en = {
   'error.survey_link_used': 'This survey link has already been used.',
   'error.survey_response_invalid': 'Some answers are not valid; see details.questions.',
   'error.survey_response_token_invalid': 'This response cannot be continued; start again.',
-  'error.survey_analysis_not_possible': 'This analysis cannot be computed from the data (see details.reason).',
+  'error.survey_analysis_not_possible':
+    'This analysis cannot be computed from the data (see details.reason).',
   'error.survey_question_not_found': 'The survey has no such score question.',
   'error.survey_no_index': 'The survey has no satisfaction index.',
   'error.survey_no_servqual': 'The survey has no expectation/perception items.',
@@ -80,7 +81,8 @@ export const en = {
   'error.case_version_conflict':
     'The case was changed by someone else (version {actual}, you sent {expected}); reload it and try again.',
   'error.case_invalid_transition': 'A case cannot go from {from} to {to}.',
-  'error.case_resolution_required': 'Resolving a case needs a resolution (code, root cause and handling steps).',
+  'error.case_resolution_required':
+    'Resolving a case needs a resolution (code, root cause and handling steps).',
   'error.case_unknown_category': 'Unknown case category: {category}.',
   'error.case_team_not_found': 'Team not found.',
   'error.case_unknown_team': 'Unknown team.',
@@ -174,7 +176,8 @@ export const zhCN: Record<MessageKey, string> = {
   'error.survey_no_index': '该问卷未设置满意度指数。',
   'error.survey_no_servqual': '该问卷没有期望/感知题。',
   'error.case_not_found': '工单不存在。',
-  'error.case_version_conflict': '工单已被他人修改（当前版本 {actual}，您提交的是 {expected}），请刷新后重试。',
+  'error.case_version_conflict':
+    '工单已被他人修改（当前版本 {actual}，您提交的是 {expected}），请刷新后重试。',
   'error.case_invalid_transition': '工单不能从 {from} 变为 {to}。',
   'error.case_resolution_required': '解决工单需要填写处理结果（结果代码、根本原因和处理步骤）。',
   'error.case_unknown_category': '未知的工单类别：{category}。',
