@@ -346,6 +346,12 @@ describe.skipIf(!hasChromium)('the closed loop in Chromium', { timeout: 120_000 
     const cases = page.getByTestId('card-cases');
     await cases.getByRole('link', { name: followUp.number }).waitFor();
     expect(await cases.textContent()).toContain('Resolved');
+    // The survey answer itself: score, the follow-up flag and the analysed comment.
+    const answers = page.getByTestId('card-survey-answers');
+    await answers.getByText(COMMENT).waitFor();
+    expect(await answers.getByTestId('customer-survey-answer').first().textContent()).toMatch(
+      /Follow-up[\s\S]*Negative/,
+    );
     await shot('loop-profile-en');
 
     // The timeline filtered by touchpoint: only the event mapped to "Discover" is left.

@@ -4,7 +4,9 @@ import { fromJson } from '../../platform/db/index.js';
 import { listDomainEvents } from '../../platform/events/index.js';
 import { decodeCursor, toIso, toPage, workspaceIdOf } from '../../platform/http/index.js';
 import { actorFromRequest } from '../audit/index.js';
+import { liveProfileId } from '../profiles/index.js';
 import { SURVEY_RESPONSE_FLAGGED } from './closed-loop.js';
+import { surveyResponsesOfProfile } from './survey.exports.js';
 import { createLink, markDeliverySent } from './distribution.service.js';
 import { surveyNotFound } from './survey.errors.js';
 import {
@@ -28,6 +30,7 @@ import {
   LinkPage,
   LinkView,
   ResponseListQuery,
+  CustomerResponseList,
   ResponsePage,
   SettingsView,
   SurveyDetail,
@@ -467,6 +470,34 @@ export function surveyRoutes(ctx: SurveysContext): FastifyPluginAsyncTypebox {
         if (after) q = q.where('id', '<', after);
         if (request.query.status) q = q.where('status', '=', request.query.status);
         return toPage(await q.execute(), limit, presentResponse, (r) => r.id);
+      },
+    );
+
+    app.get(
+      '/customers/:id/survey-responses',
+      {
+        schema: {
+          tags,
+          summary: "A customer's survey responses for the 360° profile (newest first, up to 100)",
+          params: IdParam,
+          response: { 200: CustomerResponseList },
+        },
+        config: { auth: 'workspace', permission: 'surveys.read' },
+      },
+      async (request) => {
+        const ws = workspaceIdOf(request);
+        // A merged-away id still answers, for the survivor; an unknown id has no responses.
+        const profileId = (await liveProfileId(db, ws, request.params.id)) ?? request.params.id;
+        const rows = await surveyResponsesOfProfile(db, ws, profileId, 100);
+        return {
+          data: rows.map((r) => ({
+            ...r,
+            score: r.score === null ? null : Number(r.score),
+            score100: r.score100 === null ? null : Number(r.score100),
+            startedAt: toIso(Number(r.startedAt)),
+            completedAt: r.completedAt === null ? null : toIso(Number(r.completedAt)),
+          })),
+        };
       },
     );
   };

@@ -290,6 +290,26 @@ export const ResponseView = Type.Object({
   durationMs: Type.Union([Type.Number(), Type.Null()]),
 });
 export const ResponsePage = Page(ResponseView);
+
+/** One response as the customer's 360° profile lists it. */
+export const CustomerResponseView = Type.Object({
+  responseId: Type.String(),
+  surveyId: Type.String(),
+  surveyKey: Type.String(),
+  surveyName: Type.Record(Type.String(), Type.String()),
+  status: Type.String(),
+  metric: Type.Union([Type.String(), Type.Null()]),
+  score: Type.Union([Type.Number(), Type.Null()]),
+  score100: Type.Union([Type.Number(), Type.Null()], { description: 'the primary score on 0–100' }),
+  touchpointKey: Type.Union([Type.String(), Type.Null()]),
+  channel: Type.String(),
+  language: Type.String(),
+  flags: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'closed-loop reasons' }),
+  comment: Type.Union([Type.Object({ text: Type.String(), sentiment: Type.String() }), Type.Null()]),
+  startedAt: Type.String({ format: 'date-time' }),
+  completedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+export const CustomerResponseList = Type.Object({ data: Type.Array(CustomerResponseView) });
 export const ResponseListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   cursor: Type.Optional(Type.String({ maxLength: 500 })),

@@ -313,6 +313,19 @@ describe('surveys API', () => {
         score: 2,
       });
 
+      // The 360° profile lists the response with its score, flags and analysed comment.
+      const answers = (await api('GET', `/customers/${profileId}/survey-responses`)).json().data;
+      expect(answers[0]).toMatchObject({
+        responseId: res.json().responseId,
+        surveyId,
+        status: 'completed',
+        metric: 'nps',
+        score: 2,
+        flags: expect.arrayContaining(['nps_detractor']),
+        comment: { text: '客服态度很差，问题一直没有解决', sentiment: 'negative' },
+      });
+      expect((await api('GET', '/customers/cus_unknown/survey-responses')).json()).toEqual({ data: [] });
+
       const loop = await api('GET', '/surveys/closed-loop-events');
       const flagged = loop
         .json()

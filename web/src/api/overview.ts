@@ -146,6 +146,25 @@ export interface TimeRange {
 }
 
 /** The cross-module reads of the CX overview. */
+/** A customer's survey response as the 360° profile lists it. */
+export interface CustomerSurveyResponse {
+  responseId: string;
+  surveyId: string;
+  surveyKey: string;
+  surveyName: Record<string, string>;
+  status: string;
+  metric: string | null;
+  score: number | null;
+  score100: number | null;
+  touchpointKey: string | null;
+  channel: string;
+  language: string;
+  flags: string[] | null;
+  comment: { text: string; sentiment: string } | null;
+  startedAt: string;
+  completedAt: string | null;
+}
+
 export const overviewApi = {
   surveys: (signal?: AbortSignal) =>
     apiRequest<Page<SurveyListItem>>('GET', `${V1}/surveys`, { query: { limit: 200 }, signal }),
@@ -172,6 +191,12 @@ export const overviewApi = {
   caseSummary: (range: TimeRange, signal?: AbortSignal) =>
     apiRequest<CaseSummary>('GET', `${V1}/cases/analytics/summary`, { query: { ...range }, signal }),
   /** A customer's cases in every status, newest first. */
+  customerSurveyResponses: (profileId: string, signal?: AbortSignal) =>
+    apiRequest<{ data: CustomerSurveyResponse[] }>(
+      'GET',
+      `${V1}/customers/${encodeURIComponent(profileId)}/survey-responses`,
+      { signal },
+    ),
   customerCases: (profileId: string, signal?: AbortSignal) =>
     apiRequest<Page<CaseListItem>>('GET', `${V1}/cases`, {
       query: { profileId, status: 'all', sort: 'created', limit: 10 },

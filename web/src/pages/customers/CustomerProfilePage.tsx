@@ -26,6 +26,7 @@ import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useSession } from '../../session/SessionContext';
 import { RequirePermission } from '../settings/RequirePermission';
 import { CustomerCasesCard } from './CustomerCasesCard';
+import { CustomerSurveysCard } from './CustomerSurveysCard';
 import { CustomerAvatar, MaskedTag, useValueText } from './customerDisplay';
 import { CustomerTimeline } from './CustomerTimeline';
 import { EditTraitsModal } from './EditTraitsModal';
@@ -280,6 +281,9 @@ function CustomerProfile({ id }: { id: string }) {
               }
             />
             <IdentitiesCard customer={customer} />
+            {can('surveys.read') && (
+              <CustomerSurveysCard key={`${customer.id}-${generation}-surveys`} customerId={customer.id} />
+            )}
             {can('cases.read') && (
               <CustomerCasesCard key={`${customer.id}-${generation}`} customerId={customer.id} />
             )}
