@@ -272,6 +272,11 @@ describe.skipIf(!hasChromium)('CX overview in Chromium', { timeout: 120_000 }, (
     await expect
       .poll(async () => (await page.getByTestId('score-nps-gap').textContent())?.trim())
       .toBe('+6.7（目标 10）');
+    // Targets are workspace settings on the server: they survive a reload (and another browser).
+    await page.reload();
+    await expect
+      .poll(async () => (await page.getByTestId('score-nps-gap').textContent())?.trim(), { timeout: 30_000 })
+      .toBe('+6.7（目标 10）');
 
     await page.getByTestId('overview-period').getByText('最近 7 天').click();
     await page.getByTestId('score-nps-value').waitFor();

@@ -85,6 +85,7 @@ export async function getSettings(db: Db, workspaceId: string): Promise<SurveySe
     cooldownDays: s.cooldownDays ?? DEFAULT_SETTINGS.cooldownDays,
     closedLoop: { ...DEFAULT_SETTINGS.closedLoop, ...(s.closedLoop ?? {}) },
     caseFollowUpSurveyId: s.caseFollowUpSurveyId ?? null,
+    targets: s.targets ?? DEFAULT_SETTINGS.targets,
   };
 }
 

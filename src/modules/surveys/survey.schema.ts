@@ -107,6 +107,17 @@ export const SurveySettings = Type.Object(
       { additionalProperties: false },
     ),
     caseFollowUpSurveyId: Type.Union([Type.String({ maxLength: 60 }), Type.Null()], { default: null }),
+    /** What the CX overview measures the headline scores against; kept as they are when a PUT leaves them out. */
+    targets: Type.Optional(
+      Type.Object(
+        {
+          nps: Type.Number({ minimum: -100, maximum: 100, description: 'NPS points' }),
+          csatTop2: Type.Number({ minimum: 0, maximum: 100, description: 'CSAT top-2-box %' }),
+          cesTop2: Type.Number({ minimum: 0, maximum: 100, description: 'CES top-2-box %' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -116,6 +127,7 @@ export const DEFAULT_SETTINGS: SurveySettings = {
   cooldownDays: 14,
   closedLoop: { enabled: true, npsMax: 6, csatMax: 2, cesMax: 3, score100Max: 40, negativeComment: true },
   caseFollowUpSurveyId: null,
+  targets: { nps: 30, csatTop2: 80, cesTop2: 70 },
 };
 
 const DefinitionSchema = Type.Unknown({

@@ -384,7 +384,9 @@ export async function updateSettings(
         .executeTakeFirst();
       if (!exists) throw surveyNotFound(settings.caseFollowUpSurveyId);
     }
-    await putSettings(trx, workspaceId, settings);
+    // Targets are kept when the body leaves them out (forms that edit only the rules).
+    const targets = settings.targets ?? (await getSettings(trx, workspaceId)).targets;
+    await putSettings(trx, workspaceId, { ...settings, ...(targets && { targets }) });
     await recordAudit(trx, actor, {
       workspaceId,
       action: 'survey_settings.updated',

@@ -547,6 +547,18 @@ describe('surveys API', () => {
     expect(bad.json().error.code).toBe('SURVEY_NOT_FOUND');
     const ok = await api('PUT', '/surveys/settings', { ...s, cooldownDays: 30 });
     expect(ok.json().cooldownDays).toBe(30);
+
+    // The CX overview's targets: defaults, set, then kept by a PUT that leaves them out.
+    expect(s.targets).toEqual({ nps: 30, csatTop2: 80, cesTop2: 70 });
+    const targets = { nps: 45, csatTop2: 85, cesTop2: 75 };
+    expect((await api('PUT', '/surveys/settings', { ...s, targets })).json().targets).toEqual(targets);
+    const { targets: _omitted, ...rules } = s;
+    expect((await api('PUT', '/surveys/settings', { ...rules, cooldownDays: 7 })).json()).toMatchObject({
+      cooldownDays: 7,
+      targets,
+    });
+    const outOfRange = await api('PUT', '/surveys/settings', { ...s, targets: { ...targets, nps: 150 } });
+    expect(outOfRange.json().error.code).toBe('VALIDATION_FAILED');
   });
 
   it('group commit: concurrent submissions of the same respondents give one response each, rollups consistent', async () => {

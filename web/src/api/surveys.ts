@@ -256,6 +256,8 @@ export interface SurveySettings {
     negativeComment: boolean;
   };
   caseFollowUpSurveyId: string | null;
+  /** The CX overview's targets: NPS points, CSAT and CES top-2-box %. */
+  targets?: { nps: number; csatTop2: number; cesTop2: number };
 }
 
 export interface ClosedLoopEvent {

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router-dom';
 import { journeysApi, type DayRange, type Journey, type Touchpoint } from '../../api/journeys';
 import { overviewApi, type SurveyListItem } from '../../api/overview';
+import { surveysApi } from '../../api/surveys';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorState } from '../../components/states';
 import { useFormatters } from '../../i18n/format';
@@ -18,7 +19,7 @@ import {
   overviewJourney,
   PerceptionHeatmapCard,
 } from './OverviewCards';
-import { loadTargets, saveTargets, type Targets } from './overviewData';
+import { DEFAULT_TARGETS, targetsOf, withTargets, type Targets } from './overviewData';
 import { ScoreCards, useScoreSources } from './ScoreCards';
 
 interface Basics {
@@ -45,15 +46,26 @@ function Dashboard({ basics, reload, range, setRange, compare, setCompare }: Das
   const { can, current } = useSession();
   const timeZone = useWorkspaceTimeZone();
   const workspaceId = current?.workspace.id ?? '';
-  const [targets, setTargets] = useState<Targets>(() => loadTargets(workspaceId));
+  // Targets live in the workspace survey settings, so everyone sees the same gap to target.
+  const settings = useLoad((signal) => surveysApi.settings(signal), workspaceId);
+  const [edited, setEdited] = useState<Targets | null>(null);
+  const [targetsError, setTargetsError] = useState<unknown>(null);
+  const targets = edited ?? (settings.status === 'ready' ? targetsOf(settings.data) : DEFAULT_TARGETS);
   const sources = useScoreSources(basics.surveys, range);
   const journey = overviewJourney(basics.journeys);
   const previous = previousRange(range);
 
-  const changeTargets = (next: Targets) => {
-    setTargets(next);
-    saveTargets(workspaceId, next);
-  };
+  const changeTargets =
+    can('surveys.manage') && settings.status === 'ready'
+      ? (next: Targets) => {
+          setEdited(next);
+          setTargetsError(null);
+          surveysApi.updateSettings(withTargets(settings.data, next)).catch((err: unknown) => {
+            setEdited(null);
+            setTargetsError(err);
+          });
+        }
+      : undefined;
 
   const surveysWithAnswers = sources.status === 'ready' ? sources.data.withResponses : [];
 
@@ -102,6 +114,15 @@ function Dashboard({ basics, reload, range, setRange, compare, setCompare }: Das
           targets={targets}
           onTargetsChange={changeTargets}
         />
+        {targetsError !== null && (
+          <Alert
+            type="error"
+            showIcon
+            message={t('overview.targets.saveFailed')}
+            closable
+            onClose={() => setTargetsError(null)}
+          />
+        )}
         <Row gutter={[16, 16]}>
           {can('touchpoints.read') && (
             <Col xs={24} xl={12}>

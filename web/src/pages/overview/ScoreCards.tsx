@@ -376,7 +376,8 @@ export function ScoreCards({
   range: DayRange;
   compare: boolean;
   targets: Targets;
-  onTargetsChange: (targets: Targets) => void;
+  /** Absent when the role may not change the workspace's targets. */
+  onTargetsChange?: (targets: Targets) => void;
 }) {
   const { t } = useTranslation();
   const { can } = useSession();
@@ -387,7 +388,7 @@ export function ScoreCards({
         <Typography.Title level={5} style={{ margin: 0 }}>
           {t('overview.score.section')}
         </Typography.Title>
-        <TargetsEditor targets={targets} onChange={onTargetsChange} />
+        {onTargetsChange && <TargetsEditor targets={targets} onChange={onTargetsChange} />}
       </Space>
       {sources.status === 'loading' ? (
         <Row gutter={[16, 16]}>

@@ -1,5 +1,6 @@
 import type { DayRange } from '../../api/journeys';
 import type { MetricSummary, SurveySummary } from '../../api/overview';
+import type { SurveySettings } from '../../api/surveys';
 import { addDays } from '../journeys/shared';
 
 /** The three headline metrics of the overview. */
@@ -15,32 +16,15 @@ export interface Targets {
 /** Starting targets until someone sets their own: NPS points, CSAT and CES top-2-box %. */
 export const DEFAULT_TARGETS: Targets = { nps: 30, csat: 80, ces: 70 };
 
-const TARGETS_KEY = 'touchpoint.overview.targets';
-
-/** The overview's targets for a workspace, as saved in this browser. */
-export function loadTargets(workspaceId: string): Targets {
-  try {
-    const raw = window.localStorage.getItem(`${TARGETS_KEY}.${workspaceId}`);
-    if (!raw) return DEFAULT_TARGETS;
-    const parsed = JSON.parse(raw) as Partial<Record<ScoreMetric, unknown>>;
-    const pick = (key: ScoreMetric, min: number, max: number) => {
-      const value = parsed[key];
-      return typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max
-        ? value
-        : DEFAULT_TARGETS[key];
-    };
-    return { nps: pick('nps', -100, 100), csat: pick('csat', 0, 100), ces: pick('ces', 0, 100) };
-  } catch {
-    return DEFAULT_TARGETS;
-  }
+/** The overview's targets from the workspace survey settings (defaults until someone sets them). */
+export function targetsOf(settings: SurveySettings): Targets {
+  const t = settings.targets;
+  return t ? { nps: t.nps, csat: t.csatTop2, ces: t.cesTop2 } : DEFAULT_TARGETS;
 }
 
-export function saveTargets(workspaceId: string, targets: Targets): void {
-  try {
-    window.localStorage.setItem(`${TARGETS_KEY}.${workspaceId}`, JSON.stringify(targets));
-  } catch {
-    // storage unavailable: the targets last for this page only
-  }
+/** The survey settings with new targets, everything else as it was. */
+export function withTargets(settings: SurveySettings, targets: Targets): SurveySettings {
+  return { ...settings, targets: { nps: targets.nps, csatTop2: targets.csat, cesTop2: targets.ces } };
 }
 
 /** Minutes east of UTC of a time zone at an instant. */
