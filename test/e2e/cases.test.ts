@@ -1,9 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
-  chromium,
   request,
   type APIRequestContext,
   type Browser,
@@ -12,6 +7,17 @@ import {
   type Page,
 } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  choose as pick,
+  chooseLanguage as switchLanguage,
+  CHROMIUM,
+  hasChromium,
+  launchChromium,
+  pinConsole,
+  screenshot,
+  settled,
+  watchProblems,
+} from '../support/browser.js';
 import { buildApp } from '../../src/app.js';
 import { systemActor } from '../../src/modules/audit/index.js';
 import { seedDemoCases } from '../../src/modules/cases/index.js';
@@ -26,13 +32,10 @@ import { openTestDatabase, type TestDatabase } from '../support/database.js';
  * someone else changed the case meanwhile, the analytics charts and the service settings.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'touchpoint-demo';
 const OWNER = 'demo@touchpoint.dev';
 const TIME_ZONE = 'Asia/Shanghai';
 /** Set to a folder to keep screenshots of the pages the test visits. */
-const SHOTS = process.env.TOUCHPOINT_E2E_SCREENSHOTS;
-const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
 interface CaseRow {
   id: string;
@@ -41,7 +44,6 @@ interface CaseRow {
   version: number;
 }
 
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   console.warn(`cases e2e skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
 }
@@ -59,52 +61,18 @@ describe.skipIf(!hasChromium)('cases in Chromium', { timeout: 120_000 }, () => {
   /** Two demo cases that are still new: one is worked in Chinese, the other in English. */
   let zhCase: CaseRow;
   let enCase: CaseRow;
-  let dist = '';
+  let unpin = (): void => undefined;
 
-  const shot = async (name: string) => {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await settled(page.locator('body'));
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-  };
+  const shot = (name: string) => screenshot(page, name);
 
-  /** Waits until the opening animation of a popup has finished; clicks during it can get lost. */
-  const settled = (locator: Locator) =>
-    locator.evaluate((element) => {
-      interface Animation {
-        finished: Promise<unknown>;
-        effect: { getComputedTiming(): { iterations?: number } } | null;
-      }
-      const animated = element as unknown as { getAnimations(o: { subtree: boolean }): Animation[] };
-      const finite = animated
-        .getAnimations({ subtree: true })
-        .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity);
-      return Promise.all(finite.map((animation) => animation.finished.catch(() => undefined)));
-    });
-
-  const chooseLanguage = async (label: string) => {
-    await page.getByTestId('language-switch').click();
-    const menu = page.locator('.ant-dropdown:not(.ant-dropdown-hidden)');
-    await menu.waitFor();
-    await settled(menu);
-    await menu.getByRole('menuitem', { name: label }).click();
-    await menu.waitFor({ state: 'hidden' });
-  };
+  const chooseLanguage = (label: string) => switchLanguage(page, label);
 
   const openFromMenu = async (label: string) => {
     await page.locator('.tp-sider-menu').getByRole('link', { name: label, exact: true }).click();
   };
 
   /** Picks an option of an Ant Design select by its visible text. */
-  const choose = async (select: Locator, option: string) => {
-    await select.click();
-    const dropdown = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
-    await dropdown.waitFor();
-    await settled(dropdown);
-    await dropdown.getByTitle(option, { exact: true }).click();
-    await dropdown.waitFor({ state: 'hidden' });
-  };
+  const choose = (select: Locator, option: string) => pick(page, select, option);
 
   const getCase = async (id: string) => {
     const response = await api.get(`/api/v1/cases/${id}`);
@@ -230,47 +198,16 @@ describe.skipIf(!hasChromium)('cases in Chromium', { timeout: 120_000 }, () => {
     expect(newCases.length).toBeGreaterThanOrEqual(2);
     [zhCase, enCase] = newCases as [CaseRow, CaseRow];
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({
       locale: 'zh-CN',
       timezoneId: TIME_ZONE,
       viewport: { width: 1440, height: 900 },
     });
-    // Other test runs on this machine may rebuild web/dist while this one runs: the chunks this page loaded its
-    // index from come from a copy taken now, so a rebuild cannot pull them away mid-test.
-    dist = mkdtempSync(path.join(tmpdir(), 'tp-cases-dist-'));
-    cpSync(DIST, dist, { recursive: true });
-    await context.route(`${baseUrl}/assets/**`, async (route) => {
-      const file = path.join(dist, new URL(route.request().url()).pathname);
-      if (file.startsWith(dist) && existsSync(file)) {
-        const type = file.endsWith('.js')
-          ? 'text/javascript'
-          : file.endsWith('.css')
-            ? 'text/css'
-            : undefined;
-        await route.fulfill({ body: readFileSync(file), ...(type && { contentType: type }) });
-      } else await route.continue();
-    });
+    unpin = await pinConsole(context, baseUrl);
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('request', (r) => {
-      if (!r.url().startsWith(baseUrl) && !r.url().startsWith('data:')) {
-        problems.push(`external request: ${r.url()}`);
-      }
-    });
+    watchProblems(page, baseUrl, problems);
   }, 180_000);
 
   afterEach(async (test) => {
@@ -283,7 +220,7 @@ describe.skipIf(!hasChromium)('cases in Chromium', { timeout: 120_000 }, () => {
     await browser?.close();
     await app?.close();
     await db?.close();
-    if (dist) rmSync(dist, { recursive: true, force: true });
+    unpin();
   });
 
   it('shows the inbox with SLA countdowns, views and filters (zh-CN)', async () => {

@@ -1,17 +1,16 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  chromium,
-  request,
-  type APIRequestContext,
-  type Browser,
-  type BrowserContext,
-  type Locator,
-  type Page,
-} from 'playwright-core';
+import { request, type APIRequestContext, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  choose as pick,
+  chooseLanguage as switchLanguage,
+  CHROMIUM,
+  hasChromium,
+  launchChromium,
+  pinConsole,
+  screenshot,
+  settled,
+  watchProblems,
+} from '../support/browser.js';
 import { buildApp } from '../../src/app.js';
 import { systemActor } from '../../src/modules/audit/index.js';
 import { seedDemoWorkspace } from '../../src/modules/workspaces/index.js';
@@ -26,11 +25,9 @@ import { openTestDatabase, type TestDatabase } from '../support/database.js';
  * appears in the inbox, the agent resolves it, and the customer's 360° profile tells the whole story.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const OWNER = 'demo@touchpoint.dev';
 const PASSWORD = 'touchpoint-demo';
 const TIME_ZONE = 'Asia/Shanghai';
-const SHOTS = process.env.TOUCHPOINT_E2E_SCREENSHOTS;
 
 const CUSTOMER = { userId: 'e2e-loop-zhou', name: '周立新', phone: '13712345678' };
 const SCORE = 4;
@@ -38,33 +35,6 @@ const COMMENT = '网速太慢，经常断网，客服态度也很差，非常失
 const SURVEY_KEY = 'closed-loop-nps';
 const ROOT_CAUSE = '小区基站扩容不足';
 
-/** The built console, as the globalSetup left it. */
-const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
-
-/**
- * Serves the console (its page and chunks) to this browser context from a copy of web/dist taken now: other test
- * runs on this machine may rebuild web/dist meanwhile, which must not pull the files away mid-test.
- */
-async function pinConsole(context: BrowserContext, baseUrl: string): Promise<string> {
-  const copy = mkdtempSync(path.join(tmpdir(), 'tp-e2e-dist-'));
-  cpSync(DIST, copy, { recursive: true });
-  await context.route(`${baseUrl}/**`, async (route) => {
-    const request = route.request();
-    const { pathname } = new URL(request.url());
-    const file = path.join(copy, pathname);
-    if (pathname.startsWith('/assets/') && file.startsWith(copy) && existsSync(file)) {
-      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : undefined;
-      await route.fulfill({ body: readFileSync(file), ...(type && { contentType: type }) });
-    } else if (request.resourceType() === 'document' && !/^\/(api|v1|s)\//.test(pathname)) {
-      await route.fulfill({ body: readFileSync(path.join(copy, 'index.html')), contentType: 'text/html' });
-    } else {
-      await route.continue();
-    }
-  });
-  return copy;
-}
-
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`closed-loop e2e skipped: ${CHROMIUM} not found`);
 
 describe.skipIf(!hasChromium)('the closed loop in Chromium', { timeout: 120_000 }, () => {
@@ -76,49 +46,17 @@ describe.skipIf(!hasChromium)('the closed loop in Chromium', { timeout: 120_000 
   let page: Page;
   let api: APIRequestContext;
   const problems: string[] = [];
-  let dist = '';
+  let unpin = (): void => undefined;
   let customerId = '';
   let surveyId = '';
   let linkPath = '';
   let caseRow: { id: string; number: string } | null = null;
 
-  const shot = async (name: string) => {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-  };
+  const shot = (name: string) => screenshot(page, name);
 
-  const settled = (locator: Locator) =>
-    locator.evaluate((element) => {
-      interface Animation {
-        finished: Promise<unknown>;
-        effect: { getComputedTiming(): { iterations?: number } } | null;
-      }
-      const animated = element as unknown as { getAnimations(o: { subtree: boolean }): Animation[] };
-      const finite = animated
-        .getAnimations({ subtree: true })
-        .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity);
-      return Promise.all(finite.map((animation) => animation.finished.catch(() => undefined)));
-    });
+  const chooseLanguage = (label: string) => switchLanguage(page, label);
 
-  const chooseLanguage = async (label: string) => {
-    await page.getByTestId('language-switch').click();
-    const menu = page.locator('.ant-dropdown:not(.ant-dropdown-hidden)');
-    await menu.waitFor();
-    await settled(menu);
-    await menu.getByRole('menuitem', { name: label }).click();
-    await menu.waitFor({ state: 'hidden' });
-  };
-
-  const choose = async (select: Locator, option: string) => {
-    await select.click();
-    const dropdown = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
-    await dropdown.waitFor();
-    await settled(dropdown);
-    await dropdown.getByTitle(option, { exact: true }).click();
-    await dropdown.waitFor({ state: 'hidden' });
-  };
+  const choose = (select: Locator, option: string) => pick(page, select, option);
 
   const openFromMenu = async (label: string) => {
     await page.locator('.tp-sider-menu').getByRole('link', { name: label, exact: true }).click();
@@ -165,31 +103,16 @@ describe.skipIf(!hasChromium)('the closed loop in Chromium', { timeout: 120_000 
     customerId = ((await found.json()) as { id: string }).id;
     expect(customerId).toMatch(/^cus_/);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({
       locale: 'zh-CN',
       timezoneId: TIME_ZONE,
       viewport: { width: 1440, height: 900 },
     });
-    dist = await pinConsole(context, baseUrl);
+    unpin = await pinConsole(context, baseUrl);
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('request', (r) => {
-      if (!r.url().startsWith(baseUrl) && !r.url().startsWith('data:')) {
-        problems.push(`external request: ${r.url()}`);
-      }
-    });
+    watchProblems(page, baseUrl, problems);
   }, 180_000);
 
   afterEach(async (test) => {
@@ -200,7 +123,7 @@ describe.skipIf(!hasChromium)('the closed loop in Chromium', { timeout: 120_000 
   afterAll(async () => {
     await api?.dispose();
     await browser?.close();
-    if (dist) rmSync(dist, { recursive: true, force: true });
+    unpin();
     await runner?.stop();
     await app?.close();
     await db?.close();
@@ -260,7 +183,7 @@ describe.skipIf(!hasChromium)('the closed loop in Chromium', { timeout: 120_000 
     await survey.locator('textarea[name="q.reason"], input[name="q.reason"]').first().fill(COMMENT);
     await survey.locator('#tp-survey button[type="submit"]').click();
     await survey.getByText('感谢您的反馈！').first().waitFor();
-    if (SHOTS) await survey.screenshot({ path: path.join(SHOTS, 'loop-answered-zh.png'), fullPage: true });
+    await screenshot(survey, 'loop-answered-zh');
     await respondent.close();
   }, 90_000);
 

@@ -1,7 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHROMIUM,
+  chooseLanguage as switchLanguage,
+  hasChromium,
+  launchChromium,
+  screenshot,
+} from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 /**
@@ -9,14 +14,11 @@ import { startTestServer } from '../support/server.js';
  * workspace: sign-in, language switch, API key and write key creation, the audit trail of those, sign-out.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const DEMO = { email: 'demo@touchpoint.dev', password: 'touchpoint-demo' };
 /** Set to a folder to keep screenshots of the pages the test visits. */
-const SHOTS = process.env.TOUCHPOINT_E2E_SCREENSHOTS;
 
 /** Newest modification time of the console's sources, to tell whether web/dist is out of date. */
 
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   console.warn(`console e2e skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
 }
@@ -29,38 +31,10 @@ describe.skipIf(!hasChromium)('console in Chromium', { timeout: 120_000 }, () =>
   let page: Page;
   const problems: string[] = [];
 
-  const shot = async (name: string) => {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await settled(page.locator('body'));
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-  };
-
-  /** Waits until the opening animation of a popup has finished; clicks during it can get lost. */
-  const settled = (locator: Locator) =>
-    locator.evaluate((element) => {
-      // The test compiles without the DOM library; this is the part of Element it needs.
-      interface Animation {
-        finished: Promise<unknown>;
-        effect: { getComputedTiming(): { iterations?: number } } | null;
-      }
-      const animated = element as unknown as { getAnimations(o: { subtree: boolean }): Animation[] };
-      const finite = animated
-        .getAnimations({ subtree: true })
-        .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity);
-      // A cancelled animation (its element removed) rejects `finished`; that counts as done too.
-      return Promise.all(finite.map((animation) => animation.finished.catch(() => undefined)));
-    });
+  const shot = (name: string) => screenshot(page, name);
 
   /** Picks a language in the top bar's language menu. */
-  const chooseLanguage = async (label: string) => {
-    await page.getByTestId('language-switch').click();
-    const menu = page.locator('.ant-dropdown:not(.ant-dropdown-hidden)');
-    await menu.waitFor();
-    await settled(menu);
-    await menu.getByRole('menuitem', { name: label }).click();
-    await menu.waitFor({ state: 'hidden' });
-  };
+  const chooseLanguage = (label: string) => switchLanguage(page, label);
 
   /** Opens a page through the sidebar, as a person would. */
   const openFromMenu = async (label: string) => {
@@ -69,19 +43,7 @@ describe.skipIf(!hasChromium)('console in Chromium', { timeout: 120_000 }, () =>
 
   beforeAll(async () => {
     server = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
     page = await context.newPage();
     page.setDefaultTimeout(30_000);

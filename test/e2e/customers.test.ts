@@ -1,7 +1,5 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import {
-  chromium,
   request,
   type APIRequestContext,
   type Browser,
@@ -10,6 +8,16 @@ import {
   type Page,
 } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHROMIUM,
+  choose as pick,
+  chooseLanguage as switchLanguage,
+  hasChromium,
+  launchChromium,
+  screenshot,
+  settled,
+  watchProblems,
+} from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 /**
@@ -18,13 +26,11 @@ import { startTestServer } from '../support/server.js';
  * timeline, merges), English labels, trait editing, erasure, CSV import, and a viewer who sees masked PII only.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'touchpoint-demo';
 const OWNER = 'demo@touchpoint.dev';
 const VIEWER = 'viewer@touchpoint.dev';
 const TIME_ZONE = 'Asia/Shanghai';
 /** Set to a folder to keep screenshots of the pages the test visits. */
-const SHOTS = process.env.TOUCHPOINT_E2E_SCREENSHOTS;
 const DAY_MS = 86_400_000;
 
 /** The customer the test follows; the phone's last 4 digits are what people search by. */
@@ -38,7 +44,6 @@ const LIN = {
 /** A second customer, erased by the test. */
 const GUO = { userId: 'e2e-guo-jianguo', name: '郭建国', phone: '13612348264', suffix: '8264' };
 
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   console.warn(`customers e2e skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
 }
@@ -58,38 +63,9 @@ describe.skipIf(!hasChromium)('customers in Chromium', { timeout: 120_000 }, () 
   let mergedAwayId = '';
   let linId = '';
 
-  const shot = async (name: string) => {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await settled(page.locator('body'));
-    // The top bar and sidebar are sticky: from the top, a full-page shot shows them where people see them.
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-  };
+  const shot = (name: string) => screenshot(page, name);
 
-  /** Waits until the opening animation of a popup has finished; clicks during it can get lost. */
-  const settled = (locator: Locator) =>
-    locator.evaluate((element) => {
-      // The test compiles without the DOM library; this is the part of Element it needs.
-      interface Animation {
-        finished: Promise<unknown>;
-        effect: { getComputedTiming(): { iterations?: number } } | null;
-      }
-      const animated = element as unknown as { getAnimations(o: { subtree: boolean }): Animation[] };
-      const finite = animated
-        .getAnimations({ subtree: true })
-        .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity);
-      return Promise.all(finite.map((animation) => animation.finished.catch(() => undefined)));
-    });
-
-  const chooseLanguage = async (label: string) => {
-    await page.getByTestId('language-switch').click();
-    const menu = page.locator('.ant-dropdown:not(.ant-dropdown-hidden)');
-    await menu.waitFor();
-    await settled(menu);
-    await menu.getByRole('menuitem', { name: label }).click();
-    await menu.waitFor({ state: 'hidden' });
-  };
+  const chooseLanguage = (label: string) => switchLanguage(page, label);
 
   const openFromMenu = async (label: string) => {
     await page.locator('.tp-sider-menu').getByRole('link', { name: label, exact: true }).click();
@@ -102,14 +78,7 @@ describe.skipIf(!hasChromium)('customers in Chromium', { timeout: 120_000 }, () 
   };
 
   /** Picks an option of an Ant Design select by its visible text. */
-  const choose = async (select: Locator, option: string) => {
-    await select.click();
-    const dropdown = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
-    await dropdown.waitFor();
-    await settled(dropdown);
-    await dropdown.getByTitle(option, { exact: true }).click();
-    await dropdown.waitFor({ state: 'hidden' });
-  };
+  const choose = (select: Locator, option: string) => pick(page, select, option);
 
   /** Sends events as an SDK would, with the demo workspace's write key. */
   const send = async (writeKey: string, batch: unknown[]) => {
@@ -215,19 +184,7 @@ describe.skipIf(!hasChromium)('customers in Chromium', { timeout: 120_000 }, () 
     linId = ((await lin.json()) as { id: string }).id;
     expect(linId).not.toBe(mergedAwayId);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({
       locale: 'zh-CN',
       timezoneId: TIME_ZONE,
@@ -235,12 +192,7 @@ describe.skipIf(!hasChromium)('customers in Chromium', { timeout: 120_000 }, () 
     });
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('request', (r) => {
-      if (!r.url().startsWith(server.baseUrl) && !r.url().startsWith('data:')) {
-        problems.push(`external request: ${r.url()}`);
-      }
-    });
+    watchProblems(page, server.baseUrl, problems);
   }, 180_000);
 
   afterEach(async (test) => {

@@ -1,17 +1,16 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  chromium,
-  request,
-  type APIRequestContext,
-  type Browser,
-  type BrowserContext,
-  type Locator,
-  type Page,
-} from 'playwright-core';
+import { request, type APIRequestContext, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHROMIUM,
+  choose as pick,
+  chooseLanguage as switchLanguage,
+  hasChromium,
+  launchChromium,
+  pinConsole,
+  screenshot,
+  settled,
+  watchProblems,
+} from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 /**
@@ -20,11 +19,9 @@ import { startTestServer } from '../support/server.js';
  * and the heat map, in Chinese and in English. The events arrive through the Segment-compatible collection API.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const OWNER = 'demo@touchpoint.dev';
 const PASSWORD = 'touchpoint-demo';
 const TIME_ZONE = 'Asia/Shanghai';
-const SHOTS = process.env.TOUCHPOINT_E2E_SCREENSHOTS;
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
@@ -35,33 +32,6 @@ const VIDEO_TRIALS = 3;
 const SUBSCRIBED = 5;
 const USING = 4;
 
-/** The built console, as the globalSetup left it. */
-const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
-
-/**
- * Serves the console (its page and chunks) to this browser context from a copy of web/dist taken now: other test
- * runs on this machine may rebuild web/dist meanwhile, which must not pull the files away mid-test.
- */
-async function pinConsole(context: BrowserContext, baseUrl: string): Promise<string> {
-  const copy = mkdtempSync(path.join(tmpdir(), 'tp-e2e-dist-'));
-  cpSync(DIST, copy, { recursive: true });
-  await context.route(`${baseUrl}/**`, async (route) => {
-    const request = route.request();
-    const { pathname } = new URL(request.url());
-    const file = path.join(copy, pathname);
-    if (pathname.startsWith('/assets/') && file.startsWith(copy) && existsSync(file)) {
-      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : undefined;
-      await route.fulfill({ body: readFileSync(file), ...(type && { contentType: type }) });
-    } else if (request.resourceType() === 'document' && !/^\/(api|v1|s)\//.test(pathname)) {
-      await route.fulfill({ body: readFileSync(path.join(copy, 'index.html')), contentType: 'text/html' });
-    } else {
-      await route.continue();
-    }
-  });
-  return copy;
-}
-
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`journeys e2e skipped: ${CHROMIUM} not found`);
 
 describe.skipIf(!hasChromium)('touchpoints and journeys in Chromium', { timeout: 120_000 }, () => {
@@ -70,48 +40,15 @@ describe.skipIf(!hasChromium)('touchpoints and journeys in Chromium', { timeout:
   let page: Page;
   let api: APIRequestContext;
   const problems: string[] = [];
-  let dist = '';
+  let unpin = (): void => undefined;
   const now = Date.now();
 
-  const shot = async (name: string) => {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-  };
+  const shot = (name: string) => screenshot(page, name);
 
-  /** Waits until the opening animation of a popup has finished; clicks during it can get lost. */
-  const settled = (locator: Locator) =>
-    locator.evaluate((element) => {
-      interface Animation {
-        finished: Promise<unknown>;
-        effect: { getComputedTiming(): { iterations?: number } } | null;
-      }
-      const animated = element as unknown as { getAnimations(o: { subtree: boolean }): Animation[] };
-      const finite = animated
-        .getAnimations({ subtree: true })
-        .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity);
-      return Promise.all(finite.map((animation) => animation.finished.catch(() => undefined)));
-    });
-
-  const chooseLanguage = async (label: string) => {
-    await page.getByTestId('language-switch').click();
-    const menu = page.locator('.ant-dropdown:not(.ant-dropdown-hidden)');
-    await menu.waitFor();
-    await settled(menu);
-    await menu.getByRole('menuitem', { name: label }).click();
-    await menu.waitFor({ state: 'hidden' });
-  };
+  const chooseLanguage = (label: string) => switchLanguage(page, label);
 
   /** Picks an option of an Ant Design select by its visible text. */
-  const choose = async (select: Locator, option: string) => {
-    await select.click();
-    const dropdown = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
-    await dropdown.waitFor();
-    await settled(dropdown);
-    await dropdown.getByTitle(option, { exact: true }).click();
-    await dropdown.waitFor({ state: 'hidden' });
-  };
+  const choose = (select: Locator, option: string) => pick(page, select, option);
 
   const openTab = async (name: string) => {
     await page.getByRole('tab', { name, exact: true }).click();
@@ -158,31 +95,16 @@ describe.skipIf(!hasChromium)('touchpoints and journeys in Chromium', { timeout:
     const sent = await api.post('/v1/batch', { headers: { 'x-write-key': writeKey }, data: { batch } });
     expect(sent.status(), await sent.text()).toBe(200);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({
       locale: 'zh-CN',
       timezoneId: TIME_ZONE,
       viewport: { width: 1440, height: 900 },
     });
-    dist = await pinConsole(context, server.baseUrl);
+    unpin = await pinConsole(context, server.baseUrl);
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('request', (r) => {
-      if (!r.url().startsWith(server.baseUrl) && !r.url().startsWith('data:')) {
-        problems.push(`external request: ${r.url()}`);
-      }
-    });
+    watchProblems(page, server.baseUrl, problems);
   }, 180_000);
 
   afterEach(async (test) => {
@@ -193,7 +115,7 @@ describe.skipIf(!hasChromium)('touchpoints and journeys in Chromium', { timeout:
   afterAll(async () => {
     await api?.dispose();
     await browser?.close();
-    if (dist) rmSync(dist, { recursive: true, force: true });
+    unpin();
     await server?.close();
   });
 

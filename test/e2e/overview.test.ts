@@ -1,17 +1,15 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  chromium,
-  request,
-  type APIRequestContext,
-  type Browser,
-  type BrowserContext,
-  type Locator,
-  type Page,
-} from 'playwright-core';
+import { request, type APIRequestContext, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHROMIUM,
+  chooseLanguage as switchLanguage,
+  hasChromium,
+  launchChromium,
+  pinConsole,
+  screenshot,
+  settled,
+  watchProblems,
+} from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 /**
@@ -20,11 +18,9 @@ import { startTestServer } from '../support/server.js';
  * state), the journey funnel, the perception heat map, open cases with SLA compliance and the negative topics.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const OWNER = 'demo@touchpoint.dev';
 const PASSWORD = 'touchpoint-demo';
 const TIME_ZONE = 'Asia/Shanghai';
-const SHOTS = process.env.TOUCHPOINT_E2E_SCREENSHOTS;
 const DAY_MS = 86_400_000;
 
 /** NPS answers: 3 promoters, 1 passive, 2 detractors → NPS (3 − 2) / 6 = 16.7. */
@@ -33,33 +29,6 @@ const NPS_SCORES = [10, 9, 9, 8, 6, 3];
 const CSAT_SCORES = [5, 4, 2, 5];
 const COMPLAINT = '网速太慢，经常断网，客服态度也很差，非常失望。';
 
-/** The built console, as the globalSetup left it. */
-const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
-
-/**
- * Serves the console (its page and chunks) to this browser context from a copy of web/dist taken now: other test
- * runs on this machine may rebuild web/dist meanwhile, which must not pull the files away mid-test.
- */
-async function pinConsole(context: BrowserContext, baseUrl: string): Promise<string> {
-  const copy = mkdtempSync(path.join(tmpdir(), 'tp-e2e-dist-'));
-  cpSync(DIST, copy, { recursive: true });
-  await context.route(`${baseUrl}/**`, async (route) => {
-    const request = route.request();
-    const { pathname } = new URL(request.url());
-    const file = path.join(copy, pathname);
-    if (pathname.startsWith('/assets/') && file.startsWith(copy) && existsSync(file)) {
-      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : undefined;
-      await route.fulfill({ body: readFileSync(file), ...(type && { contentType: type }) });
-    } else if (request.resourceType() === 'document' && !/^\/(api|v1|s)\//.test(pathname)) {
-      await route.fulfill({ body: readFileSync(path.join(copy, 'index.html')), contentType: 'text/html' });
-    } else {
-      await route.continue();
-    }
-  });
-  return copy;
-}
-
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`overview e2e skipped: ${CHROMIUM} not found`);
 
 describe.skipIf(!hasChromium)('CX overview in Chromium', { timeout: 120_000 }, () => {
@@ -68,37 +37,12 @@ describe.skipIf(!hasChromium)('CX overview in Chromium', { timeout: 120_000 }, (
   let page: Page;
   let api: APIRequestContext;
   const problems: string[] = [];
-  let dist = '';
+  let unpin = (): void => undefined;
   const now = Date.now();
 
-  const shot = async (name: string) => {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-  };
+  const shot = (name: string) => screenshot(page, name);
 
-  const settled = (locator: Locator) =>
-    locator.evaluate((element) => {
-      interface Animation {
-        finished: Promise<unknown>;
-        effect: { getComputedTiming(): { iterations?: number } } | null;
-      }
-      const animated = element as unknown as { getAnimations(o: { subtree: boolean }): Animation[] };
-      const finite = animated
-        .getAnimations({ subtree: true })
-        .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity);
-      return Promise.all(finite.map((animation) => animation.finished.catch(() => undefined)));
-    });
-
-  const chooseLanguage = async (label: string) => {
-    await page.getByTestId('language-switch').click();
-    const menu = page.locator('.ant-dropdown:not(.ant-dropdown-hidden)');
-    await menu.waitFor();
-    await settled(menu);
-    await menu.getByRole('menuitem', { name: label }).click();
-    await menu.waitFor({ state: 'hidden' });
-  };
+  const chooseLanguage = (label: string) => switchLanguage(page, label);
 
   const json = async <T>(
     response: Awaited<ReturnType<APIRequestContext['get']>>,
@@ -185,31 +129,16 @@ describe.skipIf(!hasChromium)('CX overview in Chromium', { timeout: 120_000 }, (
       201,
     );
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless=new',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({
       locale: 'zh-CN',
       timezoneId: TIME_ZONE,
       viewport: { width: 1440, height: 900 },
     });
-    dist = await pinConsole(context, server.baseUrl);
+    unpin = await pinConsole(context, server.baseUrl);
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('request', (r) => {
-      if (!r.url().startsWith(server.baseUrl) && !r.url().startsWith('data:')) {
-        problems.push(`external request: ${r.url()}`);
-      }
-    });
+    watchProblems(page, server.baseUrl, problems);
   }, 180_000);
 
   afterEach(async (test) => {
@@ -220,7 +149,7 @@ describe.skipIf(!hasChromium)('CX overview in Chromium', { timeout: 120_000 }, (
   afterAll(async () => {
     await api?.dispose();
     await browser?.close();
-    if (dist) rmSync(dist, { recursive: true, force: true });
+    unpin();
     await server?.close();
   });
 

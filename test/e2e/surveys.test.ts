@@ -1,7 +1,14 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  chooseLanguage as switchLanguage,
+  CHROMIUM,
+  hasChromium,
+  launchChromium,
+  screenshot,
+  settled,
+  watchProblems,
+} from '../support/browser.js';
 import { startTestServer } from '../support/server.js';
 
 /**
@@ -11,17 +18,14 @@ import { startTestServer } from '../support/server.js';
  * results (scores, open answers, closed loop) — with the console in Chinese and then in English.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'touchpoint-demo';
 const OWNER = 'demo@touchpoint.dev';
 const TIME_ZONE = 'Asia/Shanghai';
 /** Set to a folder to keep screenshots of the pages the test visits. */
-const SHOTS = process.env.TOUCHPOINT_E2E_SCREENSHOTS;
 const KEY = 'e2e-nps';
 const COMMENT_ZH = '网速太慢，客服一直没有回复';
 const COMMENT_EN = 'Great coverage and friendly staff';
 
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   console.warn(`surveys e2e skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
 }
@@ -35,36 +39,9 @@ describe.skipIf(!hasChromium)('surveys in Chromium', { timeout: 180_000 }, () =>
   let surveyPath = '';
   let publicPath = '';
 
-  /** Waits until the opening animation of a popup has finished; clicks during it can get lost. */
-  const settled = (locator: Locator) =>
-    locator.evaluate((element) => {
-      interface Animation {
-        finished: Promise<unknown>;
-        effect: { getComputedTiming(): { iterations?: number } } | null;
-      }
-      const animated = element as unknown as { getAnimations(o: { subtree: boolean }): Animation[] };
-      const finite = animated
-        .getAnimations({ subtree: true })
-        .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity);
-      return Promise.all(finite.map((animation) => animation.finished.catch(() => undefined)));
-    });
+  const shot = (name: string) => screenshot(page, name);
 
-  const shot = async (name: string) => {
-    if (!SHOTS) return;
-    mkdirSync(SHOTS, { recursive: true });
-    await settled(page.locator('body'));
-    await page.evaluate('window.scrollTo(0, 0)');
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-  };
-
-  const chooseLanguage = async (label: string) => {
-    await page.getByTestId('language-switch').click();
-    const menu = page.locator('.ant-dropdown:not(.ant-dropdown-hidden)');
-    await menu.waitFor();
-    await settled(menu);
-    await menu.getByRole('menuitem', { name: label }).click();
-    await menu.waitFor({ state: 'hidden' });
-  };
+  const chooseLanguage = (label: string) => switchLanguage(page, label);
 
   /** Answers the hosted page as a respondent would, in a separate tab without the console's session. */
   const answerHostedPage = async (language: 'zh-CN' | 'en', score: number, comment: string) => {
@@ -75,8 +52,7 @@ describe.skipIf(!hasChromium)('surveys in Chromium', { timeout: 180_000 }, () =>
     await expect.poll(() => form.locator('html').getAttribute('lang')).toBe(language);
     await form.locator(`input[name="q.nps"][value="${score}"]`).check({ force: true });
     await form.locator('textarea[name="q.reason"], input[name="q.reason"]').first().fill(comment);
-    if (SHOTS)
-      await form.screenshot({ path: path.join(SHOTS, `surveys-hosted-${language}.png`), fullPage: true });
+    await screenshot(form, `surveys-hosted-${language}`);
     await form.locator('#tp-survey button[type="submit"]').click();
     const thanks = language === 'en' ? 'Thank you for your feedback!' : '感谢您的反馈！';
     await form.getByText(thanks).first().waitFor();
@@ -85,17 +61,7 @@ describe.skipIf(!hasChromium)('surveys in Chromium', { timeout: 180_000 }, () =>
 
   beforeAll(async () => {
     server = await startTestServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-dev-shm-usage',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({
       locale: 'zh-CN',
       timezoneId: TIME_ZONE,
@@ -103,12 +69,7 @@ describe.skipIf(!hasChromium)('surveys in Chromium', { timeout: 180_000 }, () =>
     });
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('request', (r) => {
-      if (!r.url().startsWith(server.baseUrl) && !r.url().startsWith('data:')) {
-        problems.push(`external request: ${r.url()}`);
-      }
-    });
+    watchProblems(page, server.baseUrl, problems);
   }, 180_000);
 
   afterEach(async (test) => {
