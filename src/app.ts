@@ -88,6 +88,7 @@ export async function buildApp(options: {
   };
   // Touchpoint health shows survey perception beside the event figures.
   const touchpoints = touchpointsModule(db, { perception: perceptionByTouchpoint });
+  // First of the hooks: it sets each event's touchpointKey, which survey triggers and complaint intake read.
   eventHooks.push(touchpoints.hook);
   Object.assign(jobs, touchpoints.jobs);
   // Surveys: event-triggered invitations (hook + job), case follow-up subscription, public pages and widget.
