@@ -214,8 +214,11 @@ export function localToEpoch(tz: string, year: number, month: number, day: numbe
 // ---------------------------------------------------------------------------------------------------------------
 
 const DAY_MS = 86_400_000;
-/** No calendar search goes further than this (a valid calendar works every week; holidays are finite). */
-const MAX_DAYS = 4000;
+/**
+ * No calendar search goes further than this (a valid calendar works every week; holidays are finite). About 110
+ * years: a calendar may be open only 15 minutes a week, and a 30-day target then spans some 56 years of weeks.
+ */
+const MAX_DAYS = 40_000;
 
 /** A calendar prepared for arithmetic: date sets and a cache of each local day's working intervals. */
 export class CompiledCalendar {
