@@ -229,6 +229,28 @@ describe('business-hours arithmetic', () => {
     expect(shanghai.isWorking(at('2026-11-23T13:00:00+08:00'))).toBe(true);
   });
 
+  it('keeps the counterexamples fast-check found: the repeated autumn hour, a calendar open 15 minutes a week', () => {
+    const autumn: BusinessCalendar = {
+      timeZone: 'America/New_York',
+      weekly: { sun: [{ start: '00:15', end: '01:15' }], wed: [{ start: '00:00', end: '00:15' }] },
+      holidays: [],
+      workdays: [],
+    };
+    // 2026-11-01 01:00–01:15 happens twice in New York; the wall clock shows 75 working minutes that Sunday.
+    expect(new CompiledCalendar(autumn).addBusinessMs(1792627200000, 136 * MIN)).toBe(
+      referenceAdd(autumn, 1792627200000, 136),
+    );
+    const sparse: BusinessCalendar = {
+      timeZone: 'Asia/Shanghai',
+      weekly: { mon: [{ start: '00:00', end: '00:15' }] },
+      holidays: [],
+      workdays: [],
+    };
+    const c = new CompiledCalendar(sparse);
+    const due = c.addBusinessMs(1772755200000, 8566 * MIN);
+    expect(c.businessMsBetween(1772755200000, due)).toBe(8566 * MIN);
+  });
+
   it('agrees with a minute-by-minute reference on random calendars in DST zones', () => {
     fc.assert(
       fc.property(calendarArb, instantArb, fc.integer({ min: 0, max: 2 * 24 * 60 }), (cal, from, minutes) => {

@@ -265,16 +265,44 @@ export class CompiledCalendar {
     if (this.holidays.has(iso)) ranges = [];
     else if (this.workdays.has(iso)) ranges = this.workdayRanges;
     else ranges = this.weekly[date.getUTCDay()] as [number, number][];
-    const [y, m, d] = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
+    // The local day as pieces of constant UTC offset (two pieces on a DST change day). A wall-clock range maps to
+    // the instants of each piece whose local time falls inside it: a time skipped by the spring jump has none, and
+    // an hour repeated in the autumn counts twice, as the clock on the wall shows it.
     const tz = this.calendar.timeZone;
-    const out: [number, number][] = [];
+    const midnight = dayIndex * DAY_MS;
+    const [y, m, d] = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
+    const dayStart = localToEpoch(tz, y, m, d, 0);
+    const next = new Date(midnight + DAY_MS);
+    const dayEnd = localToEpoch(tz, next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), 0);
+    const pieces: [number, number, number][] = [];
+    const startOffset = offsetAt(tz, dayStart);
+    const endOffset = offsetAt(tz, dayEnd - 1);
+    if (startOffset === endOffset) pieces.push([dayStart, dayEnd, startOffset]);
+    else {
+      // The change instant, to the minute (zones change on whole minutes).
+      let lo = dayStart;
+      let hi = dayEnd - 1;
+      while (hi - lo > 60_000) {
+        const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+        if (offsetAt(tz, mid) === startOffset) lo = mid;
+        else hi = mid;
+      }
+      pieces.push([dayStart, hi, startOffset], [hi, dayEnd, endOffset]);
+    }
+    const found: [number, number][] = [];
     for (const [s, e] of ranges) {
-      const start = localToEpoch(tz, y, m, d, s);
-      const end = localToEpoch(tz, y, m, d, e);
-      // A range swallowed by a DST jump has no working time left.
+      for (const [p0, p1, offset] of pieces) {
+        const from = Math.max(p0, midnight + s * 60_000 - offset);
+        const to = Math.min(p1, midnight + e * 60_000 - offset);
+        if (to > from) found.push([from, to]);
+      }
+    }
+    found.sort((a, b) => a[0] - b[0]);
+    const out: [number, number][] = [];
+    for (const [from, to] of found) {
       const last = out[out.length - 1];
-      const from = last ? Math.max(start, last[1]) : start;
-      if (end > from) out.push([from, end]);
+      if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+      else out.push([from, to]);
     }
     if (this.cache.size > 20_000) this.cache.clear();
     this.cache.set(dayIndex, out);
