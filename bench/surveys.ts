@@ -17,7 +17,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import inspector from 'node:inspector';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -30,6 +31,7 @@ import { createSurvey, publishSurvey } from '../src/modules/surveys/survey.servi
 import { SurveyTokens } from '../src/modules/surveys/survey.tokens.js';
 import { createApiKey, createWorkspace } from '../src/modules/workspaces/index.js';
 import { newId, type Db } from '../src/platform/db/index.js';
+import { JobRunner, type JobHandler } from '../src/platform/jobs/index.js';
 import { localDayStart } from '../src/platform/time/index.js';
 import { testConfig } from '../test/support/app.js';
 import { openTestDatabase, testDialect } from '../test/support/database.js';
@@ -225,16 +227,23 @@ async function submissions(): Promise<{ results: BenchResult[]; notes: string[] 
   for (let round = 0; round < 2; round++) {
     const n = await load(noop.port, (i) => ({ path: '/noop', body: body(i) }));
     const base = used;
+    const cpuBefore = processCpuSeconds(server.child.pid ?? 0);
     const s = await load(server.port, (i) => ({
       path: `/api/v1/public/surveys/${tokens.link(ws.id, links[base + i] as string)}/responses`,
       body: body(i),
     }));
     used += s.used;
+    const cpuAfter = processCpuSeconds(server.child.pid ?? 0);
+    const serverCpuMs =
+      cpuBefore !== null && cpuAfter !== null
+        ? ((cpuAfter - cpuBefore) * 1000) / Math.max(1, s.ok + s.other)
+        : NaN;
     noopSum += n.perSecond;
     surveySum += s.perSecond;
     notes.push(
       `round ${round + 1}: no-op ${Math.round(n.perSecond)} req/s (p99 ${n.p99.toFixed(1)} ms); ` +
-        `responses ${Math.round(s.perSecond)} req/s (p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, non-2xx ${s.other})`,
+        `responses ${Math.round(s.perSecond)} req/s (p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, non-2xx ${s.other}; ` +
+        `server process ${serverCpuMs.toFixed(3)} ms CPU per request)`,
     );
   }
   const stored = await db
@@ -251,6 +260,193 @@ async function submissions(): Promise<{ results: BenchResult[]; notes: string[] 
         name: 'POST /api/v1/public/surveys/:token/responses (completed NPS, 1/3 with a comment), 2xx after commit',
         opsPerSec: surveySum / 2,
         ceiling: 'POST no-op route, bare Fastify, own process',
+        ceilingOpsPerSec: noopSum / 2,
+      },
+    ],
+    notes,
+  };
+}
+
+/** An inspector session with the profiler enabled (BENCH_CPU_PROFILE=path: profile the in-process submissions). */
+async function startProfile() {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (err, res) => (err ? reject(err) : resolve(res))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  return { post };
+}
+
+/** CPU seconds (user + system) a process used so far, from /proc (Linux); null elsewhere. */
+function processCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat (1-based), i.e. 11 and 12 after the command name.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * (a') The same submissions in-process: `app.inject` (no sockets) with CONNECTIONS requests in flight, against a
+ * POST no-op route of a bare Fastify instance through inject in the same process. Reports the CPU per request of
+ * the submission path (process.cpuUsage), then runs the post-commit jobs (text analysis, closed loop) the
+ * submissions left and reports their rate and CPU per analysed response.
+ */
+async function inProcessSubmissions(): Promise<{ results: BenchResult[]; notes: string[] }> {
+  const t = await openTestDatabase();
+  const { db } = t.handle;
+  const actor = systemActor('bench');
+  const ws = await createWorkspace(db, actor, {
+    slug: 'bench-surveys-inproc',
+    name: 'Bench',
+    timeZone: TZ,
+    defaultLocale: 'en',
+    ownerUserId: null,
+  });
+  const survey = await createSurvey(db, actor, ws.id, { template: 'nps-relationship' });
+  await publishSurvey(db, actor, ws.id, survey.id);
+  const tokens = new SurveyTokens(testConfig.secretKey);
+  const links = await bulkLinks(db, ws.id, survey.id, 200_000);
+  const jobHandlers: Record<string, JobHandler> = {};
+  const app = await buildApp({ config: testConfig, database: t.handle, logger: false, jobHandlers });
+  await app.ready();
+  const noop = Fastify({ logger: false, bodyLimit: 512_000 });
+  noop.post('/noop', async () => ({
+    responseId: 'rsp_x',
+    responseToken: 'x',
+    status: 'completed',
+    created: true,
+  }));
+  await noop.ready();
+  const body = (i: number) =>
+    JSON.stringify({
+      answers: { nps: i % 11, ...(i % 3 === 0 ? { reason: COMMENTS[i % COMMENTS.length] } : {}) },
+      complete: true,
+      language: 'zh-CN',
+    });
+  let used = 0;
+  const run = async (
+    target: 'noop' | 'survey',
+    seconds: number,
+  ): Promise<{ perSecond: number; cpuMsPerRequest: number; other: number; n: number }> => {
+    let ok = 0;
+    let other = 0;
+    const cpu0 = process.cpuUsage();
+    const start = performance.now();
+    const until = start + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (performance.now() < until) {
+          const i = used++;
+          const res =
+            target === 'noop'
+              ? await noop.inject({
+                  method: 'POST',
+                  url: '/noop',
+                  payload: body(i),
+                  headers: { 'content-type': 'application/json' },
+                })
+              : await app.inject({
+                  method: 'POST',
+                  url: `/api/v1/public/surveys/${tokens.link(ws.id, links[i] as string)}/responses`,
+                  payload: body(i),
+                  headers: { 'content-type': 'application/json' },
+                });
+          if (res.statusCode >= 200 && res.statusCode < 300) ok++;
+          else other++;
+        }
+      }),
+    );
+    const elapsed = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      perSecond: ok / elapsed,
+      cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(1, ok + other),
+      other,
+      n: ok,
+    };
+  };
+  await run('survey', 1); // warm-up
+  await run('noop', 1);
+  const notes: string[] = [];
+  let noopSum = 0;
+  let surveySum = 0;
+  let cpuSurvey = 0;
+  let cpuNoop = 0;
+  const profile = process.env.BENCH_CPU_PROFILE ? await startProfile() : null;
+  for (let round = 0; round < 2; round++) {
+    const n = await run('noop', SECONDS);
+    if (profile) await profile.post('Profiler.start');
+    const s = await run('survey', SECONDS);
+    if (profile)
+      await profile.post('Profiler.stop').then((r) => {
+        writeFileSync(
+          `${process.env.BENCH_CPU_PROFILE}.${round}.cpuprofile`,
+          JSON.stringify((r as { profile: unknown }).profile),
+        );
+      });
+    noopSum += n.perSecond;
+    surveySum += s.perSecond;
+    cpuSurvey += s.cpuMsPerRequest / 2;
+    cpuNoop += n.cpuMsPerRequest / 2;
+    notes.push(
+      `in-process round ${round + 1}: no-op ${Math.round(n.perSecond)} req/s (${n.cpuMsPerRequest.toFixed(3)} ms CPU/req); ` +
+        `responses ${Math.round(s.perSecond)} req/s (${s.cpuMsPerRequest.toFixed(3)} ms CPU/req, non-2xx ${s.other})`,
+    );
+  }
+  notes.push(
+    `in-process CPU per request: responses ${cpuSurvey.toFixed(3)} ms, no-op ${cpuNoop.toFixed(3)} ms`,
+  );
+  // The post-commit work the submissions left behind (open-text analysis, closed loop, events): run it now.
+  const pending = await db
+    .selectFrom('jobs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  const completed = await db
+    .selectFrom('survey_responses')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'completed')
+    .executeTakeFirstOrThrow();
+  const runner = new JobRunner({ db, handlers: jobHandlers, concurrency: 4 });
+  const cpu0 = process.cpuUsage();
+  const j0 = performance.now();
+  let jobs = 0;
+  for (let k = await runner.runDue(); k > 0; k = await runner.runDue()) jobs += k;
+  const jobSeconds = (performance.now() - j0) / 1000;
+  const jobCpu = process.cpuUsage(cpu0);
+  const texts = await db
+    .selectFrom('survey_answer_texts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const cases = await db
+    .selectFrom('domain_events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('type', '=', 'survey.response.flagged')
+    .executeTakeFirstOrThrow();
+  const nCompleted = Number(completed.n);
+  notes.push(
+    `after the submissions: ${nCompleted.toLocaleString('en')} completed responses, ${Number(pending.n).toLocaleString('en')} pending jobs; ` +
+      `running them (${jobs.toLocaleString('en')} jobs incl. event deliveries) took ${jobSeconds.toFixed(1)} s = ` +
+      `${Math.round(nCompleted / jobSeconds).toLocaleString('en')} responses/s, ` +
+      `${((jobCpu.user + jobCpu.system) / 1000 / Math.max(1, nCompleted)).toFixed(3)} ms CPU per response; ` +
+      `${Number(texts.n).toLocaleString('en')} comments analysed, ${Number(cases.n).toLocaleString('en')} flagged events`,
+  );
+  await app.close();
+  await noop.close();
+  await t.close();
+  return {
+    results: [
+      {
+        name: 'POST …/responses in-process (app.inject), same bodies, 2xx after commit',
+        opsPerSec: surveySum / 2,
+        ceiling: 'POST no-op route, bare Fastify, inject, same process',
         ceilingOpsPerSec: noopSum / 2,
       },
     ],
@@ -482,6 +678,11 @@ async function main(): Promise<void> {
     `# surveys benchmark — ${new Date().toISOString().slice(0, 10)}, ${cpu}, ${cpus().length} cores, ` +
       `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ${testDialect}\n`,
   );
+  if (process.env.BENCH_SKIP_INPROCESS !== '1') {
+    const a = await inProcessSubmissions();
+    console.log(report(a.results));
+    console.log(`\n${a.notes.map((n) => `- ${n}`).join('\n')}\n`);
+  }
   if (process.env.BENCH_SKIP_SUBMIT !== '1') {
     const a = await submissions();
     console.log(report(a.results));

@@ -41,6 +41,8 @@ describe('surveys tenant isolation', () => {
       payload: { answers: { nps: 2, reason: 'B 的秘密评论' }, complete: true },
     });
     expect(res.statusCode).toBe(201);
+    // The comment's analysis and the closed-loop event come from the post-commit job.
+    await h.runJobs();
   });
   afterAll(() => h.close());
 

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import {
   fromJson,
   inTransaction,
@@ -7,10 +7,8 @@ import {
   toJson,
   type Db,
 } from '../../platform/db/index.js';
-import { localDayStart } from '../../platform/time/index.js';
-import { recordProfileEvent } from '../profiles/index.js';
-import { analyzeForWorkspace, type Analysis } from '../text/index.js';
-import { evaluateClosedLoop, publishFlagged } from './closed-loop.js';
+import { enqueueAfterResponses, finishResponses, type AfterResponseRef } from './response.after-commit.js';
+import { cachedLocalDayStart, cachedSurvey } from './response.cache.js';
 import { checkAnswers, type Answers } from './survey.answers.js';
 import { markAnswered } from './survey.contacts.js';
 import type { SurveyDefinition } from './survey.definition.js';
@@ -22,8 +20,8 @@ import {
   responseTokenInvalid,
   surveyClosed,
 } from './survey.errors.js';
-import { getDefinitionCached, getSettings, type SurveyRow } from './survey.repository.js';
-import type { SubmitBody, SurveySettings } from './survey.schema.js';
+import { getDefinitionCached, type SurveyRow } from './survey.repository.js';
+import type { SubmitBody } from './survey.schema.js';
 import {
   applyRollupDeltas,
   primaryScoreOf,
@@ -33,7 +31,7 @@ import {
   type RollupDelta,
   type RollupValue,
 } from './survey.scoring.js';
-import type { SurveyAnswerTextsTable, SurveyLinksTable, SurveyResponsesTable } from './surveys.tables.js';
+import type { SurveyLinksTable, SurveyResponsesTable } from './surveys.tables.js';
 import { workspaceTimeZone, type SurveysContext } from './surveys.context.js';
 
 export type LinkRow = Selectable<SurveyLinksTable>;
@@ -43,32 +41,9 @@ export type ResponseRow = Selectable<SurveyResponsesTable>;
 export interface Target {
   workspaceId: string;
   survey: SurveyRow;
+  /** The survey's languages (parsed once per cached row). */
+  languages: readonly string[];
   link: LinkRow | null;
-}
-
-const surveyCache = new Map<string, { row: SurveyRow | null; until: number }>();
-const SURVEY_CACHE_MS = 2000;
-
-/** Forgets cached survey rows of a workspace (called when its surveys change). */
-export function forgetSurveys(workspaceId: string): void {
-  for (const k of surveyCache.keys()) if (k.startsWith(`${workspaceId}\u0000`)) surveyCache.delete(k);
-}
-
-async function surveyRow(db: Db, workspaceId: string, id: string): Promise<SurveyRow | null> {
-  const key = `${workspaceId}\u0000${id}`;
-  const now = Date.now();
-  const hit = surveyCache.get(key);
-  if (hit && hit.until > now) return hit.row;
-  const row =
-    (await db
-      .selectFrom('surveys')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', id)
-      .executeTakeFirst()) ?? null;
-  if (surveyCache.size > 10_000) surveyCache.clear();
-  surveyCache.set(key, { row, until: now + SURVEY_CACHE_MS });
-  return row;
 }
 
 /** Resolves a token from a URL to its survey and link; 404 for anything forged or unknown, 410 when expired. */
@@ -89,9 +64,9 @@ export async function resolveToken(ctx: SurveysContext, token: string, now = Dat
     if (link.expires_at !== null && link.expires_at <= now) throw linkExpired();
     surveyId = link.survey_id;
   }
-  const survey = await surveyRow(ctx.db, parsed.workspaceId, surveyId);
+  const survey = await cachedSurvey(ctx.db, parsed.workspaceId, surveyId);
   if (!survey) throw linkInvalid();
-  return { workspaceId: parsed.workspaceId, survey, link };
+  return { workspaceId: parsed.workspaceId, survey: survey.row, languages: survey.languages, link };
 }
 
 const MAX_START_SKEW = 86_400_000;
@@ -116,12 +91,14 @@ export interface Plan {
   def: SurveyDefinition;
   link: LinkRow | null;
   existing: ResponseRow | undefined;
+  /** The answers the existing response had (parsed once), to take a corrected response out of the rollups. */
+  existingAnswers: Answers | null;
   row: ResponseRow;
+  /** The row's answers as objects (the row holds them serialised once). */
+  answers: Answers;
   complete: boolean;
   wasCompleted: boolean;
-  texts: { questionId: string; text: string }[];
   primary: PrimaryScore;
-  settings: SurveySettings | null;
   meta: SubmitMeta;
   now: number;
 }
@@ -138,7 +115,7 @@ export async function prepareSubmission(
   meta: SubmitMeta,
   now = Date.now(),
 ): Promise<Plan> {
-  const { workspaceId, survey, link } = await resolveToken(ctx, token, now);
+  const { workspaceId, survey, languages, link } = await resolveToken(ctx, token, now);
   if (survey.status !== 'live') throw surveyClosed(survey.status);
   const { db } = ctx;
 
@@ -188,7 +165,8 @@ export async function prepareSubmission(
   // Check what was sent, then the whole response when completing.
   const sent = checkAnswers(def, body.answers, hidden, false);
   if (sent.problems.length) throw responseInvalid(sent.problems);
-  const merged: Answers = { ...(existing ? fromJson<Answers>(existing.answers) : {}) };
+  const existingAnswers = existing ? fromJson<Answers>(existing.answers) : null;
+  const merged: Answers = { ...existingAnswers };
   if (body.answers !== null && typeof body.answers === 'object')
     for (const k of Object.keys(body.answers as object)) delete merged[k];
   Object.assign(merged, sent.answers);
@@ -197,7 +175,6 @@ export async function prepareSubmission(
   if (final.problems.length) throw responseInvalid(final.problems);
   const answers = final.answers;
 
-  const languages = fromJson<string[]>(survey.languages);
   const language =
     body.language && languages.includes(body.language)
       ? body.language
@@ -214,7 +191,6 @@ export async function prepareSubmission(
     ? primaryScoreOf(def, answers)
     : { metric: null, score: null, score100: null };
   const tz = complete ? await workspaceTimeZone(db, workspaceId) : 'UTC';
-  const settings = complete ? await cachedSettings(db, workspaceId) : null;
 
   const id = existing?.id ?? newId('rsp');
   const wasCompleted = existing?.status === 'completed';
@@ -237,12 +213,12 @@ export async function prepareSubmission(
     score: primary.score,
     score100: primary.score100,
     last_question_id: final.lastQuestionId,
-    // Flags need the comment's sentiment: set when the batch is written (see writePlans).
+    // Flags need the comment's sentiment: set after the commit, by the post-commit job (finishResponses).
     flags: existing?.flags ?? null,
     started_at: startedAt,
     updated_at: now,
     completed_at: completedAt,
-    rollup_day: completedAt !== null ? localDayStart(tz, completedAt) : null,
+    rollup_day: completedAt !== null ? cachedLocalDayStart(tz, completedAt) : null,
     duration_ms: completedAt !== null ? Math.max(0, completedAt - startedAt) : null,
   };
   return {
@@ -251,33 +227,15 @@ export async function prepareSubmission(
     def,
     link,
     existing,
+    existingAnswers,
     row,
+    answers,
     complete,
     wasCompleted,
-    texts: complete ? openTexts(def, answers) : [],
     primary,
-    settings,
     meta,
     now,
   };
-}
-
-const settingsCache = new Map<string, { value: SurveySettings; until: number }>();
-
-/** Workspace settings for the response path, cached for a few seconds (forgotten on change in this process). */
-async function cachedSettings(db: Db, workspaceId: string): Promise<SurveySettings> {
-  const now = Date.now();
-  const hit = settingsCache.get(workspaceId);
-  if (hit && hit.until > now) return hit.value;
-  const value = await getSettings(db, workspaceId);
-  if (settingsCache.size > 10_000) settingsCache.clear();
-  settingsCache.set(workspaceId, { value, until: now + 5000 });
-  return value;
-}
-
-/** Forgets cached settings of a workspace. */
-export function forgetSettings(workspaceId: string): void {
-  settingsCache.delete(workspaceId);
 }
 
 /** The update of a response changed under it (another submission won): prepare again. */
@@ -285,29 +243,28 @@ class StaleResponse extends Error {}
 
 /**
  * Writes prepared submissions in the caller's transaction: new responses in multi-row inserts, the rollup deltas
- * of the whole batch summed per cell, open texts with their analysis (one analysis call per workspace), links,
- * contacts, timeline events and closed-loop events. An update whose response changed since it was prepared throws
- * StaleResponse.
+ * of the whole batch summed per cell, the links in one statement per workspace, the contact history, and one
+ * post-commit job per workspace for the completed responses (text analysis, closed loop, timeline). An update whose
+ * response changed since it was prepared throws StaleResponse. Returns the completed responses per workspace.
  */
 async function writePlans(
-  ctx: SurveysContext,
   trx: Db,
   plans: readonly Plan[],
-  analyses: Map<Plan, Analysis[]>,
-): Promise<void> {
+  enqueue: boolean,
+): Promise<Map<string, AfterResponseRef[]>> {
   const inserts: ResponseRow[] = [];
   const rollup = new RollupBatch();
-  const textRows: Insertable<SurveyAnswerTextsTable>[] = [];
+  const links = new Map<string, { id: string; usedAt: number | null; responseId: string }[]>();
+  const finished = new Map<string, AfterResponseRef[]>();
+  const push = <T>(m: Map<string, T[]>, k: string, v: T) => {
+    const list = m.get(k);
+    if (list) list.push(v);
+    else m.set(k, [v]);
+  };
   for (const plan of plans) {
-    const { row, existing, workspaceId } = plan;
-    const analysed = analyses.get(plan) ?? [];
-    if (plan.complete && plan.settings) {
-      const negative = analysed.some((a) => a.sentiment.label === 'negative');
-      const flags = evaluateClosedLoop(plan.settings.closedLoop, plan.primary, negative);
-      row.flags = flags.length ? toJson(flags) : null;
-    }
+    const { row, existing, workspaceId, link } = plan;
     if (existing) {
-      if (plan.wasCompleted && existing.rollup_day !== null)
+      if (plan.wasCompleted && existing.rollup_day !== null && plan.existingAnswers)
         rollup.add(
           {
             workspaceId,
@@ -318,7 +275,7 @@ async function writePlans(
           },
           rollupValuesOf(
             plan.def,
-            fromJson<Answers>(existing.answers),
+            plan.existingAnswers,
             {
               metric: existing.metric as PrimaryScore['metric'],
               score: existing.score,
@@ -337,6 +294,7 @@ async function writePlans(
         .where('updated_at', '=', existing.updated_at)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) throw new StaleResponse();
+      // The analysis of the answers it replaces goes; the post-commit job analyses the new ones.
       if (plan.wasCompleted)
         await trx
           .deleteFrom('survey_answer_texts')
@@ -344,6 +302,13 @@ async function writePlans(
           .where('response_id', '=', row.id)
           .execute();
     } else inserts.push(row);
+    if (link) {
+      // A completed response uses up its link; a partial one makes the link name its response.
+      if (plan.complete && !plan.wasCompleted)
+        push(links, workspaceId, { id: link.id, usedAt: plan.now, responseId: row.id });
+      else if (!plan.complete && link.response_id === null && !existing)
+        push(links, workspaceId, { id: link.id, usedAt: null, responseId: row.id });
+    }
     if (!plan.complete || row.rollup_day === null) continue;
     rollup.add(
       {
@@ -353,118 +318,60 @@ async function writePlans(
         touchpointKey: row.touchpoint_key,
         channel: row.channel,
       },
-      rollupValuesOf(plan.def, fromJson<Answers>(row.answers), plan.primary, row.duration_ms),
+      rollupValuesOf(plan.def, plan.answers, plan.primary, row.duration_ms),
       1,
     );
-    plan.texts.forEach((t, i) => {
-      const a = analysed[i];
-      textRows.push({
-        workspace_id: workspaceId,
-        response_id: row.id,
-        question_id: t.questionId,
-        survey_id: row.survey_id,
-        text: t.text,
-        language: a?.language ?? 'zh',
-        sentiment: a?.sentiment.label ?? 'neutral',
-        sentiment_score: a?.sentiment.score ?? 0.5,
-        topics: toJson(a?.topics.map((x) => x.key) ?? []),
-        touchpoint_key: row.touchpoint_key,
-        channel: row.channel,
-        completed_at: row.completed_at ?? plan.now,
-      });
-    });
+    if (row.profile_id) await markAnswered(trx, workspaceId, row.profile_id, row.survey_id, plan.now);
+    push(finished, workspaceId, { id: row.id, u: row.updated_at, source: plan.meta.source });
   }
   for (let i = 0; i < inserts.length; i += 100)
     await trx
       .insertInto('survey_responses')
       .values(inserts.slice(i, i + 100))
       .execute();
-  for (let i = 0; i < textRows.length; i += 200)
-    await trx
-      .insertInto('survey_answer_texts')
-      .values(textRows.slice(i, i + 200))
-      .execute();
   await rollup.write(trx);
-
-  for (const plan of plans) {
-    if (!plan.complete) {
-      if (plan.link && plan.link.response_id === null && !plan.existing)
-        await trx
-          .updateTable('survey_links')
-          .set({ response_id: plan.row.id })
-          .where('workspace_id', '=', plan.workspaceId)
-          .where('id', '=', plan.link.id)
-          .execute();
-      continue;
-    }
-    const { row, link, workspaceId, now } = plan;
-    if (link && !plan.wasCompleted)
-      await trx
-        .updateTable('survey_links')
-        .set({ used_at: now, response_id: row.id })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', link.id)
-        .execute();
-    if (row.profile_id) {
-      await markAnswered(trx, workspaceId, row.profile_id, row.survey_id, now);
-      if (!plan.wasCompleted)
-        await recordProfileEvent(trx, ctx.profiles, workspaceId, row.profile_id, {
-          messageId: `survey-response-${row.id}`,
-          name: 'Survey Responded',
-          channel: row.channel,
-          timestamp: row.completed_at ?? now,
-          properties: {
-            surveyId: row.survey_id,
-            surveyKey: plan.survey.key,
-            responseId: row.id,
-            version: row.version,
-            metric: row.metric,
-            score: row.score,
-            touchpointKey: row.touchpoint_key,
-            source: plan.meta.source,
-          },
-        });
-    }
-    const flags = row.flags === null ? [] : fromJson<string[]>(row.flags);
-    const previouslyFlagged = plan.existing?.flags !== null && plan.existing?.flags !== undefined;
-    if (flags.length && !previouslyFlagged) {
-      const metric = plan.primary.metric;
-      await publishFlagged(ctx.events, trx, workspaceId, {
-        surveyId: row.survey_id,
-        responseId: row.id,
-        profileId: row.profile_id,
-        touchpointKey: row.touchpoint_key,
-        channel: row.channel,
-        reasons: flags,
-        score: plan.primary.score,
-        metric: metric === 'nps' || metric === 'csat' || metric === 'ces' ? metric : null,
-        comment: plan.texts[0]?.text ?? null,
-        language: row.language,
-        hidden: fromJson<Record<string, string>>(row.hidden),
-      });
-    }
-  }
+  for (const [workspaceId, list] of links)
+    for (let i = 0; i < list.length; i += 200) await useLinks(trx, workspaceId, list.slice(i, i + 200));
+  if (enqueue)
+    for (const [workspaceId, refs] of finished) await enqueueAfterResponses(trx, workspaceId, refs);
+  return finished;
 }
 
-/** Analyses the open texts of prepared submissions: one call per workspace (vocabulary loaded once). */
-async function analysePlans(db: Db, plans: readonly Plan[]): Promise<Map<Plan, Analysis[]>> {
-  const out = new Map<Plan, Analysis[]>();
-  const byWorkspace = new Map<string, Plan[]>();
-  for (const p of plans)
-    if (p.texts.length) byWorkspace.set(p.workspaceId, [...(byWorkspace.get(p.workspaceId) ?? []), p]);
-  for (const [workspaceId, list] of byWorkspace) {
-    const all = await analyzeForWorkspace(
-      db,
-      workspaceId,
-      list.flatMap((p) => p.texts.map((t) => t.text)),
-    );
-    let k = 0;
-    for (const p of list) {
-      out.set(p, all.slice(k, k + p.texts.length));
-      k += p.texts.length;
-    }
-  }
-  return out;
+/** Marks links used (when `usedAt` is set) and points them at their responses: one statement for the list. */
+async function useLinks(
+  trx: Db,
+  workspaceId: string,
+  list: readonly { id: string; usedAt: number | null; responseId: string }[],
+): Promise<void> {
+  if (list.length === 0) return;
+  const used = list.filter((l) => l.usedAt !== null);
+  const responseId = sql<string>`case id ${sql.join(
+    list.map((l) => sql`when ${l.id} then ${l.responseId}`),
+    sql` `,
+  )} else response_id end`;
+  const usedAt = used.length
+    ? sql<number>`case id ${sql.join(
+        used.map((l) => sql`when ${l.id} then ${l.usedAt}`),
+        sql` `,
+      )} else used_at end`
+    : undefined;
+  await trx
+    .updateTable('survey_links')
+    .set(usedAt ? { response_id: responseId, used_at: usedAt } : { response_id: responseId })
+    .where('workspace_id', '=', workspaceId)
+    .where(
+      'id',
+      'in',
+      list.map((l) => l.id),
+    )
+    .execute();
+}
+
+/** Writes plans in one transaction; without the job runner's help (demo data) finishes them right after. */
+async function writeAndFinish(ctx: SurveysContext, plans: readonly Plan[]): Promise<void> {
+  const inline = ctx.finishInline === true;
+  const finished = await inTransaction(ctx.db, (trx) => writePlans(trx, plans, !inline));
+  if (inline) for (const [workspaceId, refs] of finished) await finishResponses(ctx, workspaceId, refs);
 }
 
 function resultOf(ctx: SurveysContext, plan: Plan): SubmitResult {
@@ -526,19 +433,10 @@ export class ResponseCommitter {
   }
 
   private async write(batch: Pending[]): Promise<void> {
-    const { db } = this.ctx;
     try {
-      const analyses = await analysePlans(
-        db,
+      await writeAndFinish(
+        this.ctx,
         batch.map((p) => p.plan),
-      );
-      await inTransaction(db, (trx) =>
-        writePlans(
-          this.ctx,
-          trx,
-          batch.map((p) => p.plan),
-          analyses,
-        ),
       );
       for (const p of batch) p.resolve(resultOf(this.ctx, p.plan));
       return;
@@ -547,8 +445,7 @@ export class ResponseCommitter {
     }
     for (const p of batch) {
       try {
-        const analyses = await analysePlans(db, [p.plan]);
-        await inTransaction(db, (trx) => writePlans(this.ctx, trx, [p.plan], analyses));
+        await writeAndFinish(this.ctx, [p.plan]);
         p.resolve(resultOf(this.ctx, p.plan));
       } catch (err) {
         await this.single(p, err);
@@ -572,9 +469,10 @@ export class ResponseCommitter {
 
 /**
  * Saves answers to a survey through a public token: starts a response, adds to a partial one, completes it, or
- * updates a completed one — never a duplicate. On completion the rollups are updated, open-text answers analysed,
- * the closed-loop rule evaluated and a `Survey Responded` event added to the customer's timeline, in the same
- * transaction. With a committer in the context, concurrent submissions share transactions (group commit).
+ * updates a completed one — never a duplicate. On completion the rollups, the link and the contact history are
+ * updated and a post-commit job enqueued, in the same transaction; the job analyses the open-text answers,
+ * evaluates the closed-loop rule and adds `Survey Responded` to the customer's timeline (finishResponses). With a
+ * committer in the context, concurrent submissions share transactions (group commit).
  */
 export async function submitResponse(
   ctx: SurveysContext,
@@ -592,8 +490,7 @@ export async function submitResponse(
   // Retries write on their own: they run while the committer is busy with the batch that failed them.
   if (ctx.committer && attempt === 1) return ctx.committer.submit(plan, retry);
   try {
-    const analyses = await analysePlans(ctx.db, [plan]);
-    await inTransaction(ctx.db, (trx) => writePlans(ctx, trx, [plan], analyses));
+    await writeAndFinish(ctx, [plan]);
     return resultOf(ctx, plan);
   } catch (err) {
     if (err instanceof StaleResponse || isUniqueViolation(err)) return retry();
@@ -627,14 +524,4 @@ class RollupBatch {
     );
     for (let i = 0; i < rows.length; i += 200) await applyRollupDeltas(db, rows.slice(i, i + 200));
   }
-}
-
-/** The open-text answers of a response (text questions and "other" texts), in question order. */
-export function openTexts(def: SurveyDefinition, answers: Answers): { questionId: string; text: string }[] {
-  const out: { questionId: string; text: string }[] = [];
-  for (const q of def.questions) {
-    const a = answers[q.id];
-    if (q.type === 'text' && typeof a === 'string' && a.trim()) out.push({ questionId: q.id, text: a });
-  }
-  return out;
 }

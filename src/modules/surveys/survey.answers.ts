@@ -216,20 +216,48 @@ export function holds(c: Condition, answers: Answers, hidden: Record<string, str
   }
 }
 
+/** Lookups of a definition, built once per definition object (definitions are cached per frozen version). */
+interface Compiled {
+  byId: Map<string, Question>;
+  position: Map<string, number>;
+  /** Logic rules by the question they follow, in order. */
+  rulesFrom: Map<string, SurveyDefinition['logic']>;
+}
+
+const compiled = new WeakMap<SurveyDefinition, Compiled>();
+
+function compile(def: SurveyDefinition): Compiled {
+  let c = compiled.get(def);
+  if (c) return c;
+  const rulesFrom = new Map<string, SurveyDefinition['logic']>();
+  for (const rule of def.logic) {
+    const list = rulesFrom.get(rule.from);
+    if (list) list.push(rule);
+    else rulesFrom.set(rule.from, [rule]);
+  }
+  c = {
+    byId: new Map(def.questions.map((q) => [q.id, q])),
+    position: new Map(def.questions.map((q, i) => [q.id, i])),
+    rulesFrom,
+  };
+  compiled.set(def, c);
+  return c;
+}
+
 /**
  * The questions a respondent is shown, in order, given their answers and hidden fields: each rule on a question is
  * tried in order after it; the first that holds jumps forward or ends the survey.
  */
 export function pathOf(def: SurveyDefinition, answers: Answers, hidden: Record<string, string>): Question[] {
   const out: Question[] = [];
-  const position = new Map(def.questions.map((q, i) => [q.id, i]));
+  const { position, rulesFrom } = compile(def);
   let i = 0;
   while (i < def.questions.length) {
     const q = def.questions[i] as Question;
     out.push(q);
     let next = i + 1;
-    for (const rule of def.logic) {
-      if (rule.from !== q.id || !holds(rule.when, answers, hidden)) continue;
+    for (const rule of rulesFrom.get(q.id) ?? []) {
+      if (!holds(rule.when, answers, hidden)) continue;
       next = rule.then.type === 'end' ? def.questions.length : (position.get(rule.then.to) as number);
       break;
     }
@@ -258,7 +286,7 @@ export function checkAnswers(
 ): CheckedAnswers {
   const problems: AnswerProblem[] = [];
   const answers: Answers = {};
-  const byId = new Map(def.questions.map((q) => [q.id, q]));
+  const { byId } = compile(def);
   if (raw !== undefined && !isObject(raw)) {
     return {
       answers,

@@ -88,6 +88,8 @@ export async function seedDemoSurveys(
     profiles: options.profiles,
     tokens: new SurveyTokens(randomBytes(32)),
     publicUrl: 'http://localhost',
+    // Demo data is complete when this returns: comments analysed and detractors flagged without a job runner.
+    finishInline: true,
   };
   await putSettings(db, workspaceId, DEFAULT_SETTINGS);
   const customers = await someProfileIds(db, workspaceId, 5000);

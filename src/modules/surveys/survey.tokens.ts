@@ -7,6 +7,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export class SurveyTokens {
   private readonly key: Buffer;
+  /** Tokens already verified (a token's meaning never changes): an HMAC per new token, not per request. */
+  private readonly verified = new Map<string, { kind: 'survey' | 'link'; workspaceId: string; id: string }>();
+  private readonly verifiedResponses = new Map<string, string>();
 
   constructor(secretKey: Buffer) {
     this.key = createHmac('sha256', secretKey).update('touchpoint:surveys:tokens').digest();
@@ -36,21 +39,42 @@ export class SurveyTokens {
 
   /** Parses a survey or link token; null when malformed or forged. */
   parse(token: string): { kind: 'survey' | 'link'; workspaceId: string; id: string } | null {
+    const hit = this.verified.get(token);
+    if (hit) return hit;
     const parts = token.split('.');
     if (parts.length !== 3) return null;
     const [workspaceId, id, mac] = parts as [string, string, string];
-    const kind = id.startsWith('srv_') ? 'survey' : id.startsWith('sl_') ? 'link' : null;
+    const kind: 'survey' | 'link' | null = id.startsWith('srv_')
+      ? 'survey'
+      : id.startsWith('sl_')
+        ? 'link'
+        : null;
     if (!kind || !equal(mac, this.mac(kind, workspaceId, id))) return null;
-    return { kind, workspaceId, id };
+    const parsed = { kind, workspaceId, id };
+    remember(this.verified, token, parsed);
+    return parsed;
   }
 
   /** The response id a response token stands for, or null. */
   parseResponse(workspaceId: string, token: string): string | null {
+    const key = `${workspaceId}\u0000${token}`;
+    const hit = this.verifiedResponses.get(key);
+    if (hit) return hit;
     const dot = token.lastIndexOf('.');
     if (dot <= 0) return null;
     const id = token.slice(0, dot);
-    return equal(token.slice(dot + 1), this.mac('response', workspaceId, id)) ? id : null;
+    if (!equal(token.slice(dot + 1), this.mac('response', workspaceId, id))) return null;
+    remember(this.verifiedResponses, key, id);
+    return id;
   }
+}
+
+const REMEMBERED = 20_000;
+
+/** Keeps at most REMEMBERED entries: the oldest goes first (a Map iterates in insertion order). */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= REMEMBERED) map.delete(map.keys().next().value as string);
+  map.set(key, value);
 }
 
 function equal(a: string, b: string): boolean {

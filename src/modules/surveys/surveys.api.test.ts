@@ -274,11 +274,19 @@ describe('surveys API', () => {
         status: 'completed',
         created: false,
       });
-      const list = await api('GET', `/surveys/${surveyId}/responses`);
-      const rows = list.json().data.filter((r: { id: string }) => r.id === first.json().responseId);
+      const listed = async () =>
+        (await api('GET', `/surveys/${surveyId}/responses`))
+          .json()
+          .data.filter((r: { id: string }) => r.id === first.json().responseId);
+      const rows = await listed();
       expect(rows).toHaveLength(1);
       expect(rows[0].answers).toEqual({ nps: 3, reason: script });
-      expect(rows[0].flags).toEqual(expect.arrayContaining(['nps_detractor', 'negative_comment']));
+      // The comment is analysed and the closed-loop rule applied after the commit, by the post-commit job.
+      expect(rows[0].flags).toBeNull();
+      await h.runJobs();
+      expect((await listed())[0].flags).toEqual(
+        expect.arrayContaining(['nps_detractor', 'negative_comment']),
+      );
       const forged = await submit(publicToken, {
         answers: { nps: 3 },
         responseToken: `${first.json().responseId}.AAAA`,
@@ -302,6 +310,7 @@ describe('surveys API', () => {
       expect(again.json().error.code).toBe('SURVEY_LINK_USED');
       const page = await h.app.inject({ method: 'GET', url: `/s/${link.token}` });
       expect(page.statusCode).toBe(409);
+      await h.runJobs();
 
       const timeline = await api('GET', `/customers/${profileId}/timeline`);
       const ev = timeline.json().data.find((e: { name: string }) => e.name === 'Survey Responded');

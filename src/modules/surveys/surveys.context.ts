@@ -15,6 +15,11 @@ export interface SurveysContext {
   publicUrl: string;
   /** Group commit of public submissions (the server); without it each submission has its own transaction. */
   committer?: ResponseCommitter;
+  /**
+   * Finish completed responses (text analysis, closed loop, timeline) right after their commit instead of in the
+   * post-commit job: for demo data written without a job runner. The server leaves it unset.
+   */
+  finishInline?: boolean;
 }
 
 /** The hosted page URL of a token. */

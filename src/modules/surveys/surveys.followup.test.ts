@@ -86,6 +86,7 @@ describe('case follow-up, the 360° view and the hosted page of every question t
       payload: { answers: { csat: 1, comment: '问题处理太慢了，等了一个星期' }, complete: true },
     });
     expect(res.statusCode, res.body).toBe(201);
+    await h.runJobs();
     const loop = (await api('GET', '/surveys/closed-loop-events')).json().data;
     expect(loop).toHaveLength(1);
     expect(loop[0].payload).toMatchObject({

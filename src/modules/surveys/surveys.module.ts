@@ -6,7 +6,9 @@ import type { ProfilesContext, RecordedEventsHook } from '../profiles/index.js';
 import { analyticsRoutes } from './analytics.routes.js';
 import { caseFollowUp, surveyJobs, surveyTriggerHook, TriggerCache } from './distribution.service.js';
 import { publicSurveyRoutes, type PublicRouteOptions } from './public.routes.js';
-import { forgetSettings, forgetSurveys, ResponseCommitter } from './response.service.js';
+import { AFTER_RESPONSE_JOB, afterResponseJob } from './response.after-commit.js';
+import { forgetSettings, forgetSurveys } from './response.cache.js';
+import { ResponseCommitter } from './response.service.js';
 import { surveyRoutes } from './survey.routes.js';
 import { onSurveysChanged } from './survey.service.js';
 import { SurveyTokens } from './survey.tokens.js';
@@ -22,7 +24,7 @@ export interface SurveysModule {
   publicRoutes: FastifyPluginAsyncTypebox;
   /** The recorded-event hook that schedules event-triggered surveys. */
   eventHook: RecordedEventsHook;
-  /** Durable job handlers (triggered deliveries). */
+  /** Durable job handlers (triggered deliveries; the post-commit work of completed responses). */
   jobs: Record<string, JobHandler>;
 }
 
@@ -61,6 +63,6 @@ export function createSurveysModule(options: {
     },
     publicRoutes: publicSurveyRoutes(ctx, options.publicLimits),
     eventHook: surveyTriggerHook(triggers),
-    jobs: surveyJobs(ctx),
+    jobs: { ...surveyJobs(ctx), [AFTER_RESPONSE_JOB]: afterResponseJob(ctx) },
   };
 }
