@@ -4,7 +4,7 @@ import { AppError } from '../../platform/http/index.js';
 import { applyEvent } from './event-effects.js';
 import type { IncomingEvent } from './incoming-event.js';
 import { lookupProfileId } from './profile.service.js';
-import { fromRow, toRow, type ProfilesContext, type RecordedEvent } from './record-events.js';
+import { fromRow, writeProfileChanges, type ProfilesContext, type RecordedEvent } from './record-events.js';
 
 /**
  * Small read and write helpers for other modules (surveys first) that hold a customer's profile id: resolve it to
@@ -136,13 +136,7 @@ export async function recordProfileEvent(
   };
   const state = fromRow(row, ctx.cipher);
   applyEvent(state, event, ctx.phoneRegion);
-  const { workspace_id: _w, id: _i, created_at: _c, ...set } = toRow(state, workspaceId, ctx.cipher, now);
-  await db
-    .updateTable('profiles')
-    .set(set)
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', live)
-    .execute();
+  await writeProfileChanges(db, workspaceId, state, ctx.cipher, now);
   const recorded: RecordedEvent = {
     id: newId('evt'),
     messageId: input.messageId,

@@ -1,3 +1,5 @@
+import type { ProfilesTable } from './profiles.tables.js';
+
 /** What a profile accumulates from events, kept as JSON in `profiles.stats`. */
 export interface ProfileStats {
   /** When each trait (and `pii.<name>`) was last set, by event time: the newest value wins, also across merges. */
@@ -45,6 +47,8 @@ export interface ProfileState {
   firstSeenAt: number;
   lastSeenAt: number;
   createdAt: number;
+  /** The stored columns as read (PII as its decrypted JSON), so a write-back sets only what changed. */
+  stored?: { row: ProfilesTable; piiJson: string };
 }
 
 function addCounts(into: Record<string, number>, from: Record<string, number>): void {

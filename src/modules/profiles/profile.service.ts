@@ -5,7 +5,7 @@ import { AppError } from '../../platform/http/index.js';
 import { recordAudit, type ActorContext } from '../audit/index.js';
 import { PII_TRAITS } from './event-effects.js';
 import { normalizeIdentifier, normalizeType, PII_TYPES } from './identifiers.js';
-import { fromRow, normalizeName, toRow } from './record-events.js';
+import { fromRow, normalizeName, writeProfileChanges } from './record-events.js';
 import type { ProfileState } from './profile-state.js';
 import type { EventsTable } from './profiles.tables.js';
 
@@ -293,13 +293,7 @@ export async function updateTraits(
       else bucket[name] = value;
       state.stats.traitTimes[piiKey ? `pii.${piiKey}` : key] = now;
     }
-    const { workspace_id: _w, id: _i, created_at: _c, ...set } = toRow(state, workspaceId, cipher, now);
-    await trx
-      .updateTable('profiles')
-      .set(set)
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', live)
-      .execute();
+    await writeProfileChanges(trx, workspaceId, state, cipher, now);
     await recordAudit(trx, ctx, {
       workspaceId,
       action: 'customer.updated',

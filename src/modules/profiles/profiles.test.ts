@@ -44,6 +44,48 @@ describe('identity resolution and customer profiles', () => {
   const lookup = async (type: string, value: string, role: keyof TestWorkspace['keys'] = 'admin') =>
     api(`/customers/lookup?type=${type}&value=${encodeURIComponent(value)}`, role);
 
+  it('writes back only what an event changed: counters move, the sealed PII and its indexes stay as stored', async () => {
+    await batch({
+      type: 'identify',
+      userId: 'u-writeback',
+      traits: { name: '王芳', phone: '13911112222', city: '杭州' },
+      timestamp: '2026-11-02T08:00:00Z',
+    });
+    const id = (await lookup('user_id', 'u-writeback')).json().id as string;
+    const row = () =>
+      h.t.handle.db
+        .selectFrom('profiles')
+        .selectAll()
+        .where('workspace_id', '=', ws.id)
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+    const before = await row();
+    await batch({
+      type: 'track',
+      userId: 'u-writeback',
+      event: 'Plan Viewed',
+      properties: { category: '宽带' },
+      timestamp: '2026-11-03T08:00:00Z',
+    });
+    const after = await row();
+    expect(after.event_count).toBe(before.event_count + 1);
+    expect(after.last_seen_at).toBeGreaterThan(before.last_seen_at);
+    expect(after.pii).toBe(before.pii);
+    expect(after.name_index).toBe(before.name_index);
+    await batch({
+      type: 'identify',
+      userId: 'u-writeback',
+      traits: { name: '王小芳' },
+      timestamp: '2026-11-04T08:00:00Z',
+    });
+    const renamed = await row();
+    expect(renamed.pii).not.toBe(before.pii);
+    expect(renamed.name_index).not.toBe(before.name_index);
+    expect(renamed.phone_suffix_index).toBe(before.phone_suffix_index);
+    const found = await api(`/customers?q=${encodeURIComponent('王小芳')}`);
+    expect(found.json().data.map((c: { id: string }) => c.id)).toEqual([id]);
+  });
+
   it('joins anonymous browsing to the person who signs in', async () => {
     await batch(
       {

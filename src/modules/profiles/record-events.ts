@@ -1,5 +1,5 @@
 import type { FieldCipher } from '../../platform/crypto/index.js';
-import { fromJson, newId, toJson, type Db } from '../../platform/db/index.js';
+import { fromJson, insertRows, newId, toJson, type Db } from '../../platform/db/index.js';
 import { applyEvent } from './event-effects.js';
 import {
   LIMITS,
@@ -143,7 +143,17 @@ export async function recordEvents(
   // 2. Load every identity the batch mentions, and the profiles they belong to.
   const idsOf = events.map((e) => identifiersOf(e, ctx.phoneRegion));
   const identities = new Map<string, IdentityState>();
-  const hashOf = (id: Identifier) => ctx.cipher.blindIndex(`identity:${id.type}`, id.value);
+  // An identifier recurs across a batch's events (and is looked up several times per event): hash it once.
+  const hashes0 = new Map<string, string>();
+  const hashOf = (id: Identifier) => {
+    const key = `${id.type}\u0000${id.value}`;
+    let hash = hashes0.get(key);
+    if (hash === undefined) {
+      hash = ctx.cipher.blindIndex(`identity:${id.type}`, id.value);
+      hashes0.set(key, hash);
+    }
+    return hash;
+  };
   const hashes = [...new Set(idsOf.flat().map(hashOf))];
   for (const part of chunks(hashes)) {
     const rows = await db
@@ -276,40 +286,29 @@ export async function recordEvents(
   // 4. Write back: profiles, identities, merges, events.
   const now = Date.now();
   const newProfiles = [...profiles.values()].filter((p) => p.isNew && !p.mergedInto);
-  for (const part of chunks(newProfiles, 200))
-    await db
-      .insertInto('profiles')
-      .values(part.map((p) => toRow(p, workspaceId, ctx.cipher, now)))
-      .execute();
+  await insertRows(
+    db,
+    'profiles',
+    newProfiles.map((p) => toRow(p, workspaceId, ctx.cipher, now)),
+  );
   for (const p of profiles.values()) {
     if (p.isNew && p.mergedInto) continue; // created and merged away within this batch: never stored
-    if (!p.isNew && p.dirty) {
-      const { workspace_id: _w, id: _i, created_at: _c, ...set } = toRow(p, workspaceId, ctx.cipher, now);
-      await db
-        .updateTable('profiles')
-        .set(set)
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', p.id)
-        .execute();
-    }
+    if (!p.isNew && p.dirty) await writeProfileChanges(db, workspaceId, p, ctx.cipher, now);
   }
   const newIdentities = [...identities.values()].filter((i) => i.isNew);
-  for (const part of chunks(newIdentities, 200)) {
-    await db
-      .insertInto('identities')
-      .values(
-        part.map((i) => ({
-          workspace_id: workspaceId,
-          type: i.type,
-          value_hash: i.hash,
-          value: i.value,
-          profile_id: live(i.profileId),
-          first_seen_at: now,
-          last_seen_at: now,
-        })),
-      )
-      .execute();
-  }
+  await insertRows(
+    db,
+    'identities',
+    newIdentities.map((i) => ({
+      workspace_id: workspaceId,
+      type: i.type,
+      value_hash: i.hash,
+      value: i.value,
+      profile_id: live(i.profileId),
+      first_seen_at: now,
+      last_seen_at: now,
+    })),
+  );
   for (const m of merges) {
     const from = profiles.get(m.from) as ProfileState;
     if (from.isNew) continue;
@@ -362,35 +361,29 @@ export async function recordEvents(
     timestamp: e.timestamp,
     touchpointKey: null,
   }));
-  for (const part of chunks(
-    rows.map((r, i) => ({ ...r, id: (recorded[i] as RecordedEvent).id })),
-    200,
-  )) {
-    await db
-      .insertInto('events')
-      .values(
-        part.map(({ event: e, profileId, id }) => ({
-          workspace_id: workspaceId,
-          id,
-          message_id: e.messageId,
-          type: e.type,
-          name: e.name,
-          profile_id: live(profileId),
-          user_id: e.userId,
-          anonymous_id: e.anonymousId,
-          channel: e.channel,
-          properties: toJson(e.properties),
-          context: toJson(e.context),
-          source_id: e.sourceId,
-          received_at: e.receivedAt,
-          sent_at: e.sentAt,
-          original_timestamp: e.originalTimestamp,
-          timestamp: e.timestamp,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['workspace_id', 'message_id']).doNothing())
-      .execute();
-  }
+  await insertRows(
+    db,
+    'events',
+    rows.map(({ event: e, profileId }, i) => ({
+      workspace_id: workspaceId,
+      id: (recorded[i] as RecordedEvent).id,
+      message_id: e.messageId,
+      type: e.type,
+      name: e.name,
+      profile_id: live(profileId),
+      user_id: e.userId,
+      anonymous_id: e.anonymousId,
+      channel: e.channel,
+      properties: toJson(e.properties),
+      context: toJson(e.context),
+      source_id: e.sourceId,
+      received_at: e.receivedAt,
+      sent_at: e.sentAt,
+      original_timestamp: e.originalTimestamp,
+      timestamp: e.timestamp,
+    })),
+    { onConflictIgnore: ['workspace_id', 'message_id'] },
+  );
   const merged: RecordedMerge[] = storedMerges.map((m) => ({ from: m.from, into: live(m.into) }));
   for (const hook of ctx.hooks ?? []) await hook(db, workspaceId, recorded, merged);
   return { stored: rows.length, duplicates: incoming.length - rows.length };
@@ -416,18 +409,75 @@ function createProfile(profiles: Map<string, ProfileState>, at: number): string 
 
 /** Reads a stored profile into its in-memory state (PII unsealed). */
 export function fromRow(r: ProfilesTable, cipher: FieldCipher): ProfileState {
+  const piiJson = r.pii ? cipher.decrypt(r.pii) : '{}';
   return {
     id: r.id,
     isNew: false,
     dirty: false,
     mergedInto: r.merged_into,
     traits: fromJson<Record<string, unknown>>(r.traits),
-    pii: r.pii ? fromJson<Record<string, unknown>>(cipher.decrypt(r.pii)) : {},
+    pii: fromJson<Record<string, unknown>>(piiJson),
     stats: { ...emptyStats(), ...fromJson<ProfileStats>(r.stats) },
     eventCount: r.event_count,
     firstSeenAt: r.first_seen_at,
     lastSeenAt: r.last_seen_at,
     createdAt: r.created_at,
+    stored: { row: r, piiJson },
+  };
+}
+
+/**
+ * Writes a stored profile's changes: only the columns whose value changed (and `updated_at`), so an event that
+ * bumps counters neither re-seals the PII nor rewrites the name, phone and merge indexes.
+ */
+export async function writeProfileChanges(
+  db: Db,
+  workspaceId: string,
+  p: ProfileState,
+  cipher: FieldCipher,
+  now: number,
+): Promise<void> {
+  const before = p.stored?.row;
+  const set: Partial<ProfilesTable> = {};
+  const traits = toJson(p.traits);
+  if (traits !== before?.traits) set.traits = traits;
+  const stats = toJson(p.stats);
+  if (stats !== before?.stats) set.stats = stats;
+  if (p.mergedInto !== before?.merged_into) set.merged_into = p.mergedInto;
+  if (p.eventCount !== before?.event_count) set.event_count = p.eventCount;
+  if (p.firstSeenAt !== before?.first_seen_at) set.first_seen_at = p.firstSeenAt;
+  if (p.lastSeenAt !== before?.last_seen_at) set.last_seen_at = p.lastSeenAt;
+  if (JSON.stringify(p.pii) !== p.stored?.piiJson) {
+    const sealed = sealPii(p, cipher);
+    set.pii = sealed.pii;
+    if (sealed.name_index !== before?.name_index) set.name_index = sealed.name_index;
+    if (sealed.phone_suffix_index !== before?.phone_suffix_index)
+      set.phone_suffix_index = sealed.phone_suffix_index;
+  }
+  set.updated_at = now;
+  await db
+    .updateTable('profiles')
+    .set(set)
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', p.id)
+    .execute();
+}
+
+/** The sealed PII of a profile and its blind indexes (name, last four digits of the phone). */
+function sealPii(
+  p: ProfileState,
+  cipher: FieldCipher,
+): Pick<ProfilesTable, 'pii' | 'name_index' | 'phone_suffix_index'> {
+  const hasPii = Object.keys(p.pii).length > 0;
+  const name =
+    typeof p.pii.name === 'string'
+      ? p.pii.name
+      : [p.pii.lastName, p.pii.firstName].filter((x) => typeof x === 'string').join('');
+  const phone = typeof p.pii.phone === 'string' ? p.pii.phone.replace(/\D/g, '') : '';
+  return {
+    pii: hasPii ? cipher.encrypt(JSON.stringify(p.pii)) : null,
+    name_index: name ? cipher.blindIndex('name', normalizeName(name)) : null,
+    phone_suffix_index: phone.length >= 4 ? cipher.blindIndex('phone_suffix', phone.slice(-4)) : null,
   };
 }
 
@@ -438,20 +488,12 @@ export function normalizeName(name: string): string {
 
 /** The stored row of a profile state: PII sealed, name and phone suffix blind-indexed for search. */
 export function toRow(p: ProfileState, workspaceId: string, cipher: FieldCipher, now: number): ProfilesTable {
-  const hasPii = Object.keys(p.pii).length > 0;
-  const name =
-    typeof p.pii.name === 'string'
-      ? p.pii.name
-      : [p.pii.lastName, p.pii.firstName].filter((x) => typeof x === 'string').join('');
-  const phone = typeof p.pii.phone === 'string' ? p.pii.phone.replace(/\D/g, '') : '';
   return {
     workspace_id: workspaceId,
     id: p.id,
     merged_into: p.mergedInto,
     traits: toJson(p.traits),
-    pii: hasPii ? cipher.encrypt(JSON.stringify(p.pii)) : null,
-    name_index: name ? cipher.blindIndex('name', normalizeName(name)) : null,
-    phone_suffix_index: phone.length >= 4 ? cipher.blindIndex('phone_suffix', phone.slice(-4)) : null,
+    ...sealPii(p, cipher),
     stats: toJson(p.stats),
     event_count: p.eventCount,
     first_seen_at: p.firstSeenAt,

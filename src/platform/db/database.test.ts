@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, testDialect, type TestDatabase } from '../../../test/support/database.js';
-import { fromJson, inTransaction, newId, pendingMigrations, toJson } from './index.js';
+import { fromJson, inTransaction, insertRows, newId, pendingMigrations, toJson } from './index.js';
 import { allMigrations } from '../../migrations/index.js';
 
 describe(`database (${testDialect})`, () => {
@@ -59,5 +59,42 @@ describe(`database (${testDialect})`, () => {
     const ids = Array.from({ length: 1000 }, () => newId('cus'));
     expect(ids.every((id) => /^cus_[0-9a-z]{26}$/.test(id))).toBe(true);
     expect([...ids].sort()).toEqual(ids);
+  });
+
+  it('inserts any number of rows in fixed-size statements and skips duplicates of the conflict key', async () => {
+    const row = (n: number) => ({
+      id: `job_bulk_${n}`,
+      type: 'bulk',
+      payload: toJson({ n }),
+      status: 'done',
+      run_at: n,
+      attempts: 0,
+      max_attempts: 1,
+      created_at: n,
+      updated_at: n,
+    });
+    const stored = async () =>
+      (
+        await sql<{
+          id: string;
+          run_at: number;
+        }>`select id, run_at from jobs where type = 'bulk' order by run_at`.execute(t.handle.db)
+      ).rows;
+    await insertRows(t.handle.db, 'jobs', []);
+    // 301 = 2 × 128 + 32 + 8 + 4 + 1: every piece of the power-of-two split is used.
+    await inTransaction(t.handle.db, (trx) =>
+      insertRows(
+        trx,
+        'jobs',
+        Array.from({ length: 301 }, (_, i) => row(i)),
+      ),
+    );
+    expect((await stored()).map((r) => r.run_at)).toEqual(Array.from({ length: 301 }, (_, i) => i));
+    await insertRows(t.handle.db, 'jobs', [row(5), row(301), { ...row(7), run_at: 9999 }], {
+      onConflictIgnore: ['id'],
+    });
+    const after = await stored();
+    expect(after).toHaveLength(302);
+    expect(after.find((r) => r.id === 'job_bulk_7')?.run_at).toBe(7);
   });
 });

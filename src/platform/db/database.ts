@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
@@ -58,6 +60,36 @@ function cachingStatements(conn: SqliteDatabase.Database): SqliteDialectConfig['
   };
 }
 
+/**
+ * The WAL checkpointer of a SQLite file, on a thread of its own with its own connection. SQLite's automatic
+ * checkpoint runs inside the commit that crosses the threshold, so one unlucky write pays for copying the whole
+ * WAL back into the database file (and its fsync). Here the writer only appends to the WAL, and a PASSIVE checkpoint
+ * (which never blocks the writer or readers) copies committed pages back every `intervalMs` on another core.
+ */
+const CHECKPOINTER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('busy_timeout = 0');
+const checkpoint = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy: next tick */ } };
+const timer = setInterval(checkpoint, workerData.intervalMs);
+parentPort.on('message', () => { clearInterval(timer); checkpoint(); db.close(); parentPort.close(); });
+`;
+
+function startCheckpointer(file: string, intervalMs = 250): () => Promise<void> {
+  const worker = new Worker(CHECKPOINTER, {
+    eval: true,
+    workerData: { file, intervalMs, driver: createRequire(import.meta.url).resolve('better-sqlite3') },
+  });
+  worker.unref();
+  let stopped: Promise<void> | null = null;
+  return () =>
+    (stopped ??= new Promise<void>((resolve) => {
+      worker.once('exit', () => resolve());
+      worker.postMessage('stop');
+    }));
+}
+
 /** Opens the database named by a `sqlite:<file>` or `postgres://` URL. */
 export function openDatabase(url: string, options: { poolSize?: number } = {}): DatabaseHandle {
   if (url.startsWith('sqlite:')) {
@@ -72,9 +104,18 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     // 64 MiB of page cache (the default is 2 MiB): ingestion writes indexes in random order, and hitting the OS
     // cache for every page costs more than the memory.
     conn.pragma('cache_size = -65536');
+    const stopCheckpointer =
+      file === ':memory:' ? null : (conn.pragma('wal_autocheckpoint = 0'), startCheckpointer(file));
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(conn) }) });
     kinds.set(db, 'sqlite');
-    return { db, kind: 'sqlite', close: () => db.destroy() };
+    return {
+      db,
+      kind: 'sqlite',
+      close: async () => {
+        await stopCheckpointer?.();
+        await db.destroy();
+      },
+    };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle client losing its server must not crash the process; the next query reconnects.
