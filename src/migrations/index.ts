@@ -7,6 +7,7 @@ import { touchpoints } from './0005-touchpoints.js';
 import { surveys } from './0006-surveys.js';
 import { cases } from './0007-cases.js';
 import { textReanalysis } from './0008-text-reanalysis.js';
+import { caseSearch } from './0009-case-search.js';
 
 /**
  * Every migration of the application, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -22,5 +23,6 @@ export function allMigrations(kind: DatabaseKind): Migrations {
     '0006_surveys': surveys(kind),
     '0007_cases': cases(kind),
     '0008_text_reanalysis': textReanalysis(kind),
+    '0009_case_search': caseSearch(kind),
   };
 }

@@ -1,9 +1,13 @@
 /**
- * The SLA and escalation engine. Each active case carries `next_check_at`, the next instant at which one of its
- * targets falls due or an escalation rule reaches its trigger time. A sweep takes every case of a workspace whose
- * check is due, in pages, evaluates it at the sweep's instant (breaches, escalation actions), writes only the cases
- * that changed, and schedules the workspace's next check on the durable job runner — so timers survive restarts
- * and many cases falling due together are handled in bulk.
+ * The SLA and escalation engine. Each active case carries `next_check_at`, the earliest instant at which one of its
+ * targets falls due or an escalation rule reaches its trigger time, kept up to date by every write of the case. A
+ * sweep is one range scan of the `(workspace_id, next_check_at)` index up to its instant, reading only the columns
+ * deciding needs; it decides in memory and writes in bulk, in short transactions of SWEEP_CHUNK cases: one
+ * set-based update per chunk for every case whose state changes (breaches, rules fired, priority raised, next
+ * check), multi-row inserts of the timeline entries, the breach events, and a full per-case evaluation only for the
+ * few cases whose escalation reassigns or notifies. Every write is a compare-and-swap on the case's version, so a
+ * concurrent sweep or an agent's change is never overwritten and no rule fires twice. The workspace's next sweep is a
+ * durable job, so timers survive restarts.
  */
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
@@ -41,17 +45,18 @@ import {
   type RuleRow,
   type WorkspaceCaseConfig,
 } from './case.settings.js';
-import { breachesAt, nextCheckAt, triggerStateOf } from './case.sla.js';
+import { breachesAt, nextCheckAt, summarize, triggerStateOf } from './case.sla.js';
 import type { CaseEntriesTable, CasesTable } from './cases.tables.js';
 
-const PAGE = 5000;
+/** Cases per sweep transaction: short write transactions, bounded statement parameters. */
+const SWEEP_CHUNK = 5000;
 
-/** Timeline entries of a sweep page, written with multi-row inserts at the end of the page. */
+/** Timeline entries of a sweep chunk, written with one multi-row insert per chunk. */
 type EntrySink = CaseEntriesTable[];
 
 function sinkEntry(
   sink: EntrySink,
-  row: CasesTable,
+  row: Pick<CasesTable, 'workspace_id' | 'id'>,
   e: { kind: string; data: Record<string, unknown>; at: number },
 ): void {
   sink.push({
@@ -68,36 +73,56 @@ function sinkEntry(
   });
 }
 
+/**
+ * Rows as one JSON parameter, unpacked by the database (`json_each` on SQLite, `jsonb_to_recordset` on PostgreSQL):
+ * one statement however many rows, so no per-row round trip or per-row query building.
+ */
+function rowsParam(rows: readonly object[]): string {
+  return JSON.stringify(rows);
+}
+
+/** Multi-row insert of timeline entries: one statement per chunk. */
 async function flushEntries(db: Db, sink: EntrySink): Promise<void> {
-  for (let i = 0; i < sink.length; i += 300)
-    await db
-      .insertInto('case_entries')
-      .values(sink.slice(i, i + 300))
-      .execute();
+  if (!sink.length) return;
+  const rows = rowsParam(
+    sink.map((e) => ({ w: e.workspace_id, i: e.id, c: e.case_id, k: e.kind, d: e.data, t: e.created_at })),
+  );
+  if (dialectOf(db) === 'sqlite')
+    await sql`insert into case_entries (workspace_id, id, case_id, kind, direction, actor_type, actor_id, body, data, created_at)
+      select j.value ->> 'w', j.value ->> 'i', j.value ->> 'c', j.value ->> 'k', null, 'system', null, null,
+        j.value ->> 'd', j.value ->> 't'
+      from json_each(${rows}) as j`.execute(db);
+  else
+    await sql`insert into case_entries (workspace_id, id, case_id, kind, direction, actor_type, actor_id, body, data, created_at)
+      select j.w, j.i, j.c, j.k, null, 'system', null, null, cast(j.d as jsonb), j.t
+      from jsonb_to_recordset(cast(${rows} as jsonb)) as j(w text, i text, c text, k text, d text, t bigint)`.execute(
+      db,
+    );
   sink.length = 0;
 }
-const MOVE_CHUNK = 500;
 
 /** What deciding whether anything happens to a case needs. */
 const CHECK_COLUMNS = [
+  'workspace_id',
   'id',
   'version',
   'status',
+  'priority',
   'assignee_id',
   'fr_status',
   'fr_due_at',
   'res_status',
   'res_due_at',
+  'res_breached_at',
   'created_at',
   'last_activity_at',
   'escalations',
   'next_check_at',
 ] as const;
-/** What rule conditions look at (read only when some escalation rule has conditions). */
+/** What rule conditions look at (read by the scan only when some escalation rule has conditions). */
 const FACT_COLUMNS = [
   'category',
   'subcategory',
-  'priority',
   'channel',
   'source',
   'touchpoint_key',
@@ -107,8 +132,19 @@ const FACT_COLUMNS = [
   'sentiment_label',
   'profile_id',
 ] as const;
+/** What a breach event carries besides the decided columns (read only for the cases that breach). */
+const PAYLOAD_COLUMNS = [
+  'id',
+  'number',
+  'profile_id',
+  'category',
+  'subcategory',
+  'channel',
+  'touchpoint_key',
+  'team_id',
+] as const;
 
-/** Columns the engine reads: everything but the long texts (description, search text, analysis, resolution). */
+/** Columns the per-case evaluation reads: everything but the long texts (description, search text, resolution). */
 const ENGINE_COLUMNS = [
   'workspace_id',
   'id',
@@ -149,19 +185,21 @@ const ENGINE_COLUMNS = [
   'last_activity_at',
 ] as const;
 
-/** What evaluating the cases of one sweep page shares: its transaction, configuration, clock and batches. */
+/** What evaluating the cases of one sweep chunk shares: its transaction, configuration, clock and batches. */
 interface SweepPage {
   trx: Db;
   options: EngineOptions;
   config: WorkspaceCaseConfig;
   at: number;
   result: SweepResult;
-  moves: NextCheckMove[];
   sink: EntrySink;
+  /** Next checks to move (cases where, on fresh data, nothing happens). */
+  moves: NextCheckMove[];
   /** The workspace's webhook endpoints, read once per sweep. */
   endpoints: WebhookEndpointsTable[];
 }
 
+/** A case whose check was due but where nothing happens: only its next check moves (no version bump). */
 interface NextCheckMove {
   id: string;
   version: number;
@@ -169,42 +207,84 @@ interface NextCheckMove {
 }
 
 /**
- * Moves the next check of many cases in a few statements (one per MOVE_CHUNK cases); a case whose version changed
- * meanwhile keeps its own value (its writer recomputed it).
+ * Moves the next check of many cases with one statement; a case whose version changed meanwhile keeps its own value
+ * (its writer recomputed it).
  */
 async function moveNextChecks(db: Db, workspaceId: string, moves: readonly NextCheckMove[]): Promise<void> {
   if (!moves.length) return;
-  if (dialectOf(db) === 'sqlite') {
-    // SQLite: a keyed temporary table, then one update by primary key (the fastest way measured).
-    await sql`create temp table if not exists case_check_moves (id text primary key, version integer, next integer)`.execute(
+  // Arrays [id, version, next]: cheaper to parse than objects.
+  const rows = rowsParam(moves.map((m) => [m.id, m.version, m.next]));
+  if (dialectOf(db) === 'sqlite')
+    await sql`update cases set next_check_at = j.value ->> 2
+      from json_each(${rows}) as j
+      where cases.workspace_id = ${workspaceId} and cases.id = j.value ->> 0 and cases.version = j.value ->> 1`.execute(
       db,
     );
-    for (let i = 0; i < moves.length; i += MOVE_CHUNK) {
-      const values = sql.join(
-        moves.slice(i, i + MOVE_CHUNK).map((m) => sql`(${m.id}, ${m.version}, ${m.next})`),
-      );
-      await sql`insert into case_check_moves (id, version, next) values ${values}`.execute(db);
-    }
-    await sql`update cases set next_check_at = (select m.next from case_check_moves m where m.id = cases.id)
-      where workspace_id = ${workspaceId} and id in (select id from case_check_moves)
-        and version = (select m.version from case_check_moves m where m.id = cases.id)`.execute(db);
-    await sql`delete from case_check_moves`.execute(db);
-    return;
-  }
-  for (let i = 0; i < moves.length; i += MOVE_CHUNK) {
-    const chunk = moves.slice(i, i + MOVE_CHUNK);
-    // PostgreSQL: a join with a VALUES list (hash join); casts give the parameter types.
-    const values = sql.join(
-      chunk.map(
-        (m) => sql`(cast(${m.id} as text), cast(${m.version} as integer), cast(${m.next} as bigint))`,
-      ),
-    );
-    await sql`update cases set next_check_at = v.column3
-      from (values ${values}) as v
-      where cases.workspace_id = ${workspaceId} and cases.id = v.column1 and cases.version = v.column2`.execute(
-      db,
-    );
-  }
+  else
+    await sql`update cases set next_check_at = cast(j.value ->> 2 as bigint)
+      from jsonb_array_elements(cast(${rows} as jsonb)) as j(value)
+      where cases.workspace_id = ${workspaceId} and cases.id = j.value ->> 0
+        and cases.version = cast(j.value ->> 1 as integer)`.execute(db);
+}
+
+/** The columns a sweep changes on a case where something happens without reassigning or notifying. */
+interface BulkChange {
+  id: string;
+  version: number;
+  priority: string;
+  fr_status: string | null;
+  res_status: string | null;
+  res_breached_at: number | null;
+  sla_state: string | null;
+  sla_due_at: number | null;
+  due_sort: number;
+  next_check_at: number | null;
+  escalations: string;
+}
+
+/**
+ * Applies many cases' changes with one statement (compare-and-swap on each version, which goes up by one) and
+ * returns the ids actually changed: the others were changed concurrently and are left to their writer.
+ */
+async function applyChanges(
+  db: Db,
+  workspaceId: string,
+  at: number,
+  changes: readonly BulkChange[],
+): Promise<Set<string>> {
+  if (!changes.length) return new Set();
+  const rows = rowsParam(
+    changes.map((c) => ({
+      i: c.id,
+      v: c.version,
+      p: c.priority,
+      fs: c.fr_status,
+      rs: c.res_status,
+      rb: c.res_breached_at,
+      ss: c.sla_state,
+      sd: c.sla_due_at,
+      ds: c.due_sort,
+      n: c.next_check_at,
+      e: c.escalations,
+    })),
+  );
+  const updated =
+    dialectOf(db) === 'sqlite'
+      ? await sql<{ id: string }>`update cases set priority = j.value ->> 'p', fr_status = j.value ->> 'fs',
+          res_status = j.value ->> 'rs', res_breached_at = j.value ->> 'rb', sla_state = j.value ->> 'ss',
+          sla_due_at = j.value ->> 'sd', due_sort = j.value ->> 'ds', next_check_at = j.value ->> 'n',
+          escalations = j.value ->> 'e', version = cases.version + 1, updated_at = ${at}
+        from json_each(${rows}) as j
+        where cases.workspace_id = ${workspaceId} and cases.id = j.value ->> 'i' and cases.version = j.value ->> 'v'
+        returning cases.id`.execute(db)
+      : await sql<{ id: string }>`update cases set priority = j.p, fr_status = j.fs, res_status = j.rs,
+          res_breached_at = j.rb, sla_state = j.ss, sla_due_at = j.sd, due_sort = j.ds, next_check_at = j.n,
+          escalations = j.e, version = cases.version + 1, updated_at = ${at}
+        from jsonb_to_recordset(cast(${rows} as jsonb)) as j(i text, v integer, p text, fs text, rs text, rb bigint,
+          ss text, sd bigint, ds bigint, n bigint, e text)
+        where cases.workspace_id = ${workspaceId} and cases.id = j.i and cases.version = j.v
+        returning cases.id`.execute(db);
+  return new Set(updated.rows.map((r) => r.id));
 }
 
 export interface SweepResult {
@@ -366,6 +446,8 @@ async function runAction(
 export interface EngineOptions {
   events: EventBus;
   publicUrl?: string;
+  /** Receives the time spent in each phase of a sweep (the benchmark prints it). */
+  trace?: (phase: string, ms: number) => void;
 }
 
 /** Escalation rules due for a case at `at` (enabled, not fired yet, matching, trigger time reached). */
@@ -383,10 +465,116 @@ function dueRulesOf(
   });
 }
 
-/** Whether anything happens to a case at `at`: a breach or an escalation. */
-function hasEvents(config: WorkspaceCaseConfig, row: CasesTable, f: CaseFacts | null, at: number): boolean {
+/** What happens to a due case, decided from the columns the sweep's scan read. */
+type Decision =
+  | { kind: 'none' }
+  | { kind: 'move'; move: NextCheckMove }
+  | {
+      kind: 'bulk';
+      change: BulkChange;
+      targets: ('first_response' | 'resolution')[];
+      rules: RuleRow<EscalationConfig>[];
+      raises: { rule: RuleRow<EscalationConfig>; from: string; to: Priority }[];
+      /** The case as the breach event describes it (breaches marked, before the escalation actions). */
+      breached: CasesTable;
+    }
+  /** Reassigns or notifies: evaluated one case at a time on fresh data (round-robin, contacts, e-mails). */
+  | { kind: 'full' };
+
+/**
+ * Decides at `at` what happens to a due case: nothing but a later check, or breaches and escalation rules whose
+ * actions only raise the priority (applied in bulk), or rules that reassign or notify (evaluated one by one).
+ */
+function decide(config: WorkspaceCaseConfig, row: CasesTable, f: CaseFacts | null, at: number): Decision {
+  // Allocation-light for the common case where nothing happens: one trigger state, no copies of the row.
+  const frDue = row.fr_status === 'active' && row.fr_due_at !== null && row.fr_due_at <= at;
+  const resDue = row.res_status === 'active' && row.res_due_at !== null && row.res_due_at <= at;
+  const state = triggerStateOf(row);
+  if (frDue) state.frStatus = 'breached';
+  if (resDue) state.resStatus = 'breached';
+  const rules = config.escalation.filter((r) => {
+    if (!r.enabled || row.escalations.includes(`,${r.id},`) || (f && !matches(r.conditions, f))) return false;
+    const t = triggerTime(r.config.trigger, state);
+    return t !== null && t <= at;
+  });
+  if (!frDue && !resDue && rules.length === 0) {
+    const next = nextCheckAt(row, f, config.escalation);
+    return next === row.next_check_at
+      ? { kind: 'none' }
+      : { kind: 'move', move: { id: row.id, version: row.version, next } };
+  }
+  if (!rules.every((r) => r.config.actions.every((a) => a.type === 'raise_priority')))
+    return { kind: 'full' };
   const { changes, targets } = breachesAt(row, at);
-  return targets.length > 0 || dueRulesOf(config, row, f, at, changes).length > 0;
+  const fired = rules.map((r) => r.id);
+  const breached: CasesTable = {
+    ...row,
+    ...changes,
+    escalations: fired.length ? `${row.escalations}${fired.join(',')},` : row.escalations,
+  };
+  let priority = row.priority as Priority;
+  const raises: { rule: RuleRow<EscalationConfig>; from: string; to: Priority }[] = [];
+  for (const rule of rules)
+    for (const action of rule.config.actions) {
+      if (action.type !== 'raise_priority') continue;
+      const to = action.to ?? raisedPriority(priority);
+      if (priorityRank(to) <= priorityRank(priority)) continue;
+      raises.push({ rule, from: priority, to });
+      priority = to;
+    }
+  const next: CasesTable = { ...breached, priority };
+  Object.assign(next, summarize(next));
+  next.next_check_at = nextCheckAt(
+    next,
+    f && f.priority !== priority ? { ...f, priority } : f,
+    config.escalation,
+  );
+  return {
+    kind: 'bulk',
+    change: {
+      id: row.id,
+      version: row.version,
+      priority,
+      fr_status: next.fr_status,
+      res_status: next.res_status,
+      res_breached_at: next.res_breached_at,
+      sla_state: next.sla_state,
+      sla_due_at: next.sla_due_at,
+      due_sort: next.due_sort,
+      next_check_at: next.next_check_at,
+      escalations: next.escalations,
+    },
+    targets,
+    rules,
+    raises,
+    breached,
+  };
+}
+
+/** Timeline entries, breach events and webhooks of a case changed in bulk. */
+async function recordBulk(page: SweepPage, d: Extract<Decision, { kind: 'bulk' }>): Promise<void> {
+  const { trx, options, at, result, sink } = page;
+  const row = d.breached;
+  for (const target of d.targets) {
+    result.breaches++;
+    const dueAt = target === 'first_response' ? row.fr_due_at : row.res_due_at;
+    sinkEntry(sink, row, { kind: 'sla', data: { target, event: 'breached', dueAt }, at });
+    const payload = { ...presentEventPayload(row), target, dueAt };
+    await options.events.publish(trx, {
+      type: 'case.sla.breached',
+      workspaceId: row.workspace_id,
+      payload,
+      occurredAt: at,
+    });
+    await enqueueWebhooks(trx, row.workspace_id, 'case.sla.breached', payload, { endpoints: page.endpoints });
+  }
+  result.escalations += d.rules.length;
+  for (const r of d.raises)
+    sinkEntry(sink, row, {
+      kind: 'escalation',
+      data: { ruleId: r.rule.id, rule: r.rule.name, action: 'raise_priority', from: r.from, to: r.to },
+      at,
+    });
 }
 
 /**
@@ -401,7 +589,7 @@ async function evaluate(page: SweepPage, row: CasesTable, f: CaseFacts): Promise
   const dueRules = dueRulesOf(config, row, f, at, changes);
   if (targets.length === 0 && dueRules.length === 0) {
     // Changed since it was read: only the next check moves.
-    const next = nextCheckAt(row, f, config.escalation, at);
+    const next = nextCheckAt(row, f, config.escalation);
     if (next !== row.next_check_at) moves.push({ id: row.id, version: row.version, next });
     return;
   }
@@ -437,9 +625,10 @@ async function evaluate(page: SweepPage, row: CasesTable, f: CaseFacts): Promise
 }
 
 /**
- * Processes every case of a workspace whose check is due at `now`, in pages. Each page is one transaction; a case
- * changed concurrently by someone else is skipped (its own change rescheduled it). Schedules the workspace's next
- * check. Returns counts.
+ * Processes every case of a workspace whose check is due at `now`: one range scan of the check index, decisions in
+ * memory, then per chunk of SWEEP_CHUNK cases one short transaction with set-based writes. A case changed
+ * concurrently by someone else is skipped (its writer recomputed its next check; the next sweep sees it). Schedules
+ * the workspace's next sweep. Returns counts.
  */
 export async function sweepWorkspace(
   db: Db,
@@ -448,12 +637,16 @@ export async function sweepWorkspace(
   now: number,
 ): Promise<SweepResult> {
   const result: SweepResult = { examined: 0, breaches: 0, escalations: 0, conflicts: 0 };
+  let clock = performance.now();
+  const lap = (phase: string) => {
+    const t = performance.now();
+    options.trace?.(phase, t - clock);
+    clock = t;
+  };
   const config = await loadConfig(db, workspaceId, true);
   const needFacts = config.escalation.some((r) => r.enabled && r.conditions.conditions.length > 0);
   const needTraits = usesCustomerFacts(config.escalation);
   const endpoints = await listEndpoints(db, workspaceId);
-  // One range scan of the check index reading only what deciding needs; the few cases where something happens are
-  // then read in full and changed, in transactions of PAGE cases; the rest only get their next check moved.
   const due = (await db
     .selectFrom('cases')
     .select(needFacts ? [...CHECK_COLUMNS, ...FACT_COLUMNS] : CHECK_COLUMNS)
@@ -462,8 +655,11 @@ export async function sweepWorkspace(
     .where('next_check_at', '>=', 0)
     .where('next_check_at', '<=', now)
     .execute()) as CasesTable[];
-  for (let i = 0; i < due.length; i += PAGE) {
-    const rows = due.slice(i, i + PAGE);
+  lap('scan');
+  // PostgreSQL: rows are locked in id order, so two overlapping sweeps wait for each other instead of deadlocking.
+  if (dialectOf(db) === 'postgres') due.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (let i = 0; i < due.length; i += SWEEP_CHUNK) {
+    const rows = due.slice(i, i + SWEEP_CHUNK);
     const traits = needTraits
       ? await profileTraits(
           db,
@@ -471,50 +667,84 @@ export async function sweepWorkspace(
           rows.map((r) => r.profile_id).filter((p): p is string => p !== null),
         )
       : new Map<string, Record<string, unknown>>();
-    const factsOfRow = (row: CasesTable) =>
-      needFacts ? facts(row, row.profile_id ? (traits.get(row.profile_id) ?? null) : null) : null;
+    const factsOf = (row: CasesTable) =>
+      facts(row, row.profile_id ? (traits.get(row.profile_id) ?? null) : null);
     const moves: NextCheckMove[] = [];
-    const eventful: string[] = [];
+    const bulk: Extract<Decision, { kind: 'bulk' }>[] = [];
+    const full: string[] = [];
     for (const row of rows) {
       result.examined++;
-      const f = factsOfRow(row);
-      if (hasEvents(config, row, f, now)) eventful.push(row.id);
-      else {
-        // Nothing happens; only the next check moves (no version bump: nothing a person sees changed).
-        const next = nextCheckAt(row, f, config.escalation, now);
-        if (next !== row.next_check_at) moves.push({ id: row.id, version: row.version, next });
-      }
+      const d = decide(config, row, needFacts ? factsOf(row) : null, now);
+      if (d.kind === 'move') moves.push(d.move);
+      else if (d.kind === 'bulk') bulk.push(d);
+      else if (d.kind === 'full') full.push(row.id);
     }
+    lap('decide');
     await inTransaction(db, async (trx) => {
       const page: SweepPage = { trx, options, config, at: now, result, moves, sink: [], endpoints };
-      for (let j = 0; j < eventful.length; j += 500) {
-        const full = (await trx
+      const changed = await applyChanges(
+        trx,
+        workspaceId,
+        now,
+        bulk.map((d) => d.change),
+      );
+      lap('bulk update');
+      const done = bulk.filter((d) => changed.has(d.change.id));
+      result.conflicts += bulk.length - done.length;
+      // Breach events describe the case: the columns the scan did not read, for the breaching cases only.
+      const breaching = done.filter((d) => d.targets.length > 0);
+      for (let j = 0; j < breaching.length; j += 500) {
+        const part = breaching.slice(j, j + 500);
+        const extra = await trx
+          .selectFrom('cases')
+          .select(PAYLOAD_COLUMNS)
+          .where('workspace_id', '=', workspaceId)
+          .where(
+            'id',
+            'in',
+            part.map((d) => d.change.id),
+          )
+          .execute();
+        const byId = new Map(extra.map((r) => [r.id, r]));
+        for (const d of part) Object.assign(d.breached, byId.get(d.change.id));
+      }
+      for (const d of done) await recordBulk(page, d);
+      lap('breach events');
+      for (let j = 0; j < full.length; j += 500) {
+        const fresh = (await trx
           .selectFrom('cases')
           .select(ENGINE_COLUMNS)
           .where('workspace_id', '=', workspaceId)
-          .where('id', 'in', eventful.slice(j, j + 500))
+          .where('id', 'in', full.slice(j, j + 500))
           .execute()) as CasesTable[];
-        for (const row of full) {
-          const f = facts(row, row.profile_id ? (traits.get(row.profile_id) ?? null) : null);
+        for (const row of fresh) {
           try {
-            await evaluate(page, row, f);
+            await evaluate(page, row, factsOf(row));
           } catch (err) {
             if ((err as { code?: string }).code !== 'CASE_VERSION_CONFLICT') throw err;
             result.conflicts++;
           }
         }
       }
+      lap('per-case evaluation');
       await flushEntries(trx, page.sink);
+      lap('timeline entries');
       await moveNextChecks(trx, workspaceId, page.moves);
+      lap('next-check moves');
     });
+    lap('commit');
   }
+  // The next sweep: at the earliest pending check; a check still due (a case changed concurrently, or an
+  // escalation that made another rule apply) gets a sweep in a second.
   const next = await db
     .selectFrom('cases')
     .select((eb) => eb.fn.min('next_check_at').as('t'))
     .where('workspace_id', '=', workspaceId)
-    .where('next_check_at', '>', now)
+    .where('next_check_at', '>=', 0)
     .executeTakeFirst();
-  if (next?.t !== null && next?.t !== undefined) await scheduleCheck(db, workspaceId, Number(next.t));
+  if (next?.t !== null && next?.t !== undefined)
+    await scheduleCheck(db, workspaceId, Math.max(Number(next.t), now + 1000));
+  lap('schedule');
   return result;
 }
 

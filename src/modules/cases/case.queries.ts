@@ -5,9 +5,10 @@
  * due_sort`), so a page costs the same whatever the number of cases.
  */
 import { sql } from 'kysely';
-import type { Db } from '../../platform/db/index.js';
+import { dialectOf, type Db } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
 import { parseCaseNumber, type CaseStatus } from './case.model.js';
+import { ftsQuery, queryTokens } from './case.search.js';
 import type { CasesTable } from './cases.tables.js';
 
 export interface CaseListFilters {
@@ -34,6 +35,28 @@ const badFilter = (reason: string) =>
 /** LIKE pattern for a literal substring (escapes % _ and the escape character itself). */
 function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Above this many cases containing a query's tokens (in every workspace on SQLite, in this one on PostgreSQL), the
+ * term is common: walking the cases in scope in queue order finds a page of matches sooner than reading every
+ * candidate and sorting them.
+ */
+const FEW_CANDIDATES = 5_000;
+
+/** Whether the token index narrows a query down to a few candidates. */
+async function fewCandidates(db: Db, workspaceId: string, tokens: readonly string[]): Promise<boolean> {
+  const row =
+    dialectOf(db) === 'sqlite'
+      ? await sql<{ n: number }>`select count(*) as n from (select rowid from cases_fts
+          where cases_fts match ${ftsQuery(tokens)} limit ${FEW_CANDIDATES + 1})`.execute(db)
+      : await sql<{
+          n: number;
+        }>`select count(*) as n from (select 1 from cases where workspace_id = ${workspaceId}
+          and string_to_array(search_tokens, ' ') @> cast(${tokens} as text[]) limit ${FEW_CANDIDATES + 1}) as c`.execute(
+          db,
+        );
+  return Number(row.rows[0]?.n ?? 0) <= FEW_CANDIDATES;
 }
 
 /**
@@ -88,7 +111,18 @@ export async function listCases(
     const text = filters.q.trim().toLowerCase();
     const number = parseCaseNumber(text);
     if (number !== null) q = q.where('number', '=', number);
-    else if (text) q = q.where(sql<boolean>`search_text like ${likePattern(text)} escape '\\'`);
+    else if (text) {
+      // The substring match decides; the token index (when the query has tokens and they are rare) only narrows the
+      // cases it looks at.
+      q = q.where(sql<boolean>`search_text like ${likePattern(text)} escape '\\'`);
+      const tokens = queryTokens(text);
+      if (tokens.length && (await fewCandidates(db, workspaceId, tokens)))
+        q = q.where(
+          dialectOf(db) === 'sqlite'
+            ? sql<boolean>`cases.rowid in (select rowid from cases_fts where cases_fts match ${ftsQuery(tokens)})`
+            : sql<boolean>`string_to_array(search_tokens, ' ') @> cast(${tokens} as text[])`,
+        );
+    }
   }
   if (after) {
     const i = after.indexOf(':');

@@ -48,6 +48,7 @@ import {
   summarize,
   type SlaColumns,
 } from './case.sla.js';
+import { searchTokens } from './case.search.js';
 import type { CasesTable } from './cases.tables.js';
 
 /** What the case use cases need besides the database. */
@@ -173,7 +174,7 @@ export async function writeCase(
   const next: CasesTable = { ...row, ...set, version: row.version + 1, updated_at: at };
   Object.assign(next, summarize(next));
   const f = facts ?? (await factsOf(db, row.workspace_id, next));
-  next.next_check_at = nextCheckAt(next, f, config.escalation, at);
+  next.next_check_at = nextCheckAt(next, f, config.escalation);
   // Only the columns that changed are written (the sweep works on rows without their long texts).
   const columns: Partial<CasesTable> = {};
   for (const key of Object.keys(next) as (keyof CasesTable)[])
@@ -569,6 +570,7 @@ export async function createCase(
     if (teamId && !assigneeId) assigneeId = await pickTeamMember(trx, workspaceId, teamId);
 
     const id = newId('case');
+    const text = searchText(number, subject, input.description);
     const row: CasesTable = {
       workspace_id: workspaceId,
       id,
@@ -582,7 +584,8 @@ export async function createCase(
       urgency_reasons: toJson(analysis?.urgencyReasons ?? []),
       assignee_id: assigneeId,
       team_id: teamId,
-      search_text: searchText(number, subject, input.description),
+      search_text: text,
+      search_tokens: searchTokens(text),
       version: 1,
       parent_case_id: input.parentCaseId ?? null,
       duplicate_count: 0,
@@ -607,7 +610,7 @@ export async function createCase(
       closed_at: null,
     };
     Object.assign(row, summarize(row));
-    row.next_check_at = nextCheckAt(row, facts, config.escalation, at);
+    row.next_check_at = nextCheckAt(row, facts, config.escalation);
     await trx.insertInto('cases').values(row).execute();
     if (row.next_check_at !== null) await scheduleCheck(trx, workspaceId, row.next_check_at);
     if (input.sourceRef)
@@ -753,7 +756,10 @@ export async function updateCase(
     }
     if (!changes.length) return row;
     const at = Date.now();
-    if (set.subject !== undefined) set.search_text = searchText(row.number, set.subject, row.description);
+    if (set.subject !== undefined) {
+      set.search_text = searchText(row.number, set.subject, row.description);
+      set.search_tokens = searchTokens(set.search_text);
+    }
     set.last_activity_at = at;
     const updated = await writeCase(trx, config, row, set, at);
     for (const c of changes) await addEntry(trx, workspaceId, row.id, { kind: 'field', actor, data: c, at });

@@ -172,28 +172,28 @@ export interface EngineCase extends SlaColumns {
 }
 
 /**
- * The next instant after `at` at which something can happen to the case: a running target falls due, or an
- * unfired escalation rule that matches it reaches its trigger time. Null when nothing is pending.
+ * The next instant at which something can happen to the case: a running target falls due, or an unfired escalation
+ * rule that matches it reaches its trigger time. Null when nothing is pending. An instant at or before `at` is kept
+ * (not skipped): a target or rule that fell due while someone else was writing the case — before the sweep got to
+ * it — is then picked up by the next sweep instead of being lost. After a sweep has evaluated the case at `at`,
+ * everything due at `at` has been marked or fired, so the result is later than `at` unless an escalation made
+ * another rule apply (which the next sweep fires).
  */
 export function nextCheckAt(
   c: EngineCase,
   facts: CaseFacts | null,
   rules: readonly RuleRow<EscalationConfig>[],
-  at: number,
 ): number | null {
   if (c.status === 'resolved' || c.status === 'closed') return null;
   let next = Infinity;
-  if (c.fr_status === 'active' && c.fr_due_at !== null && c.fr_due_at > at)
-    next = Math.min(next, c.fr_due_at);
-  if (c.res_status === 'active' && c.res_due_at !== null && c.res_due_at > at)
-    next = Math.min(next, c.res_due_at);
+  if (c.fr_status === 'active' && c.fr_due_at !== null) next = Math.min(next, c.fr_due_at);
+  if (c.res_status === 'active' && c.res_due_at !== null) next = Math.min(next, c.res_due_at);
   const state = triggerStateOf(c);
   for (const r of rules) {
     if (!r.enabled || c.escalations.includes(`,${r.id},`)) continue;
     if (facts && !matches(r.conditions, facts)) continue;
     const t = triggerTime(r.config.trigger, state);
-    // Rules due at or before `at` were fired (or did not match) when the case was evaluated at `at`.
-    if (t !== null && t > at) next = Math.min(next, t);
+    if (t !== null) next = Math.min(next, t);
   }
   return Number.isFinite(next) ? next : null;
 }

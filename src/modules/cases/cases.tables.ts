@@ -41,6 +41,8 @@ export interface CasesTable {
   tags: string;
   /** Lower-cased subject + description + number, for text search. */
   search_text: string;
+  /** Index tokens of search_text (CJK bigrams, trigrams of other runs; case.search.ts), space-separated. */
+  search_tokens: string;
   version: number;
   parent_case_id: string | null;
   duplicate_count: number;

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze, correctionHash, MAX_TEXT_LENGTH, type Analysis } from './text.analyze.js';
-import { FeatureExtractor, normalizeText } from './text.features.js';
-import { loadSentimentModel, modelDirectory } from './text.model.js';
+import { FeatureExtractor, normalizeText, SentimentLexicon, wordHash } from './text.features.js';
+import { HALF, loadSentimentModel, modelDirectory, toHalf } from './text.model.js';
 import { detectLanguage, sentimentFromProbability } from './text.sentiment.js';
 import { compileTaxonomy, isMatchableKeyword, matchTopics } from './text.taxonomy.js';
 import { urgencyReasons } from './text.urgency.js';
@@ -262,5 +262,65 @@ describe('model files', () => {
     const b = new FeatureExtractor(model.header.hashBits).extract('服务很好', { maxN: 3, negation: false });
     expect([...a]).toEqual([...b]);
     expect(new Set(a).size).toBe(a.length);
+    expect(model.header.lexicon.entries).toBeGreaterThan(1000);
+  });
+
+  it('de-duplicates features per text, and one text does not leak into the next', () => {
+    const extractor = new FeatureExtractor(20);
+    const config = { maxN: 3, negation: true, subwords: true };
+    const first = [...extractor.extract('good good good movie', config)];
+    expect(new Set(first).size).toBe(first.length);
+    extractor.extract('a completely different text with many words', config);
+    expect([...extractor.extract('good good good movie', config)]).toEqual(first);
+    // A text repeating itself has exactly the features of one copy.
+    const once = new Set(extractor.extract('信号很差', { maxN: 3, negation: false }));
+    const twice = new Set(extractor.extract('信号很差信号很差', { maxN: 3, negation: false }));
+    for (const f of once) expect(twice.has(f)).toBe(true);
+  });
+
+  it('stores weights as float16: exact for representable values, nearest otherwise', () => {
+    for (const x of [0, 1, -1, 0.5, -2.25, 1024, 2 ** -24, 65504]) expect(HALF[toHalf(x)]).toBe(x);
+    expect(HALF[toHalf(1e6)]).toBe(Infinity);
+    fc.assert(
+      fc.property(fc.double({ min: -60000, max: 60000, noNaN: true }), (x) => {
+        const y = HALF[toHalf(x)] as number;
+        // Half precision keeps 11 significant bits; below 2^-14 the step is 2^-24.
+        expect(Math.abs(y - x)).toBeLessThanOrEqual(Math.max(Math.abs(x) * 2 ** -11, 2 ** -25));
+      }),
+    );
+  });
+});
+
+describe('sentiment lexicon features', () => {
+  const lexicon = new SentimentLexicon(
+    Int32Array.from(['good', 'bad', 'great'].map(wordHash)),
+    Int8Array.from([19, -25, 31]),
+  );
+  const config = { maxN: 1, negation: true, lexicon: true };
+
+  it('looks words up by hash', () => {
+    expect(lexicon.valence(wordHash('good'))).toBeCloseTo(1.9);
+    expect(lexicon.valence(wordHash('bad'))).toBeCloseTo(-2.5);
+    expect(lexicon.valence(wordHash('table'))).toBeNaN();
+  });
+
+  it('adds features that depend on negation and on the valence sum', () => {
+    const extractor = new FeatureExtractor(20, lexicon);
+    const plain = new FeatureExtractor(20);
+    const extra = (text: string) => {
+      const withLexicon = new Set(extractor.extract(normalizeText(text), config));
+      const without = new Set(plain.extract(normalizeText(text), config));
+      return [...withLexicon].filter((f) => !without.has(f)).sort((x, y) => x - y);
+    };
+    // Word bucket + sum bucket + sign for a lexicon word; sum and sign only for a text without one.
+    expect(extra('good')).toHaveLength(3);
+    expect(extra('table')).toHaveLength(2);
+    // "not good" gets the negated bucket and a negative sum, so its features differ from "good".
+    expect(extra("isn't good")).not.toEqual(extra('good'));
+    expect(extra('good')).toEqual(extra('good'));
+    // Without lexicon in the config, the lexicon changes nothing.
+    expect([...extractor.extract('good', { maxN: 1, negation: true })]).toEqual([
+      ...plain.extract('good', { maxN: 1, negation: true }),
+    ]);
   });
 });

@@ -46,9 +46,14 @@ export function extractKeywords(
   if (!normalized) return [];
   const counts = new Map<string, { n: number; first: number }>();
   let i = 0;
-  for (const s of SEGMENTER.segment(normalized)) {
-    if (!s.isWordLike) continue;
+  // containing() walks the same segments as for…of without the iterator's extra copy of ICU's break iterator.
+  const segments = SEGMENTER.segment(normalized);
+  for (let at = 0; at < normalized.length;) {
+    const s = segments.containing(at);
+    if (s === undefined) break;
     const w = s.segment;
+    at = s.index + w.length;
+    if (!s.isWordLike) continue;
     i++;
     // Digits say nothing by themselves; very long "words" are runs of noise (URLs, keyboard mashing).
     if (DIGITS.test(w) || w.length > 24) continue;

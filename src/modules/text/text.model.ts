@@ -1,20 +1,23 @@
 /**
- * The shipped sentiment model: a JSON header (`model/sentiment.json`) and one little-endian Float32 weight per hash
- * bucket and language (`model/sentiment.bin`), written by scripts/text-model/train.ts. Scoring is a sparse dot
- * product: logit = bias + Σ w[feature] / √(number of features), then Platt scaling to a calibrated probability.
+ * The shipped sentiment model: a JSON header (`model/sentiment.json`) and a binary file (`model/sentiment.bin`),
+ * written by scripts/text-model/train.ts: one little-endian IEEE half-precision (float16) weight per hash bucket and
+ * language, then the English sentiment lexicon (Int32 word hashes, then Int8 valences in tenths). Scoring is a
+ * sparse dot product: logit = bias + Σ w[feature] / √(number of features), then Platt scaling to a calibrated
+ * probability. The weights stay half floats in memory (2 bytes a bucket) and are widened through a 65,536-entry
+ * table when read.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { FeatureExtractor, type FeatureConfig, type Language } from './text.features.js';
+import { FeatureExtractor, SentimentLexicon, type FeatureConfig, type Language } from './text.features.js';
 
 export const MODEL_FORMAT = 'touchpoint-text-sentiment';
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
 export const HEADER_FILE = 'sentiment.json';
 export const WEIGHTS_FILE = 'sentiment.bin';
 
 export interface LanguageModelHeader {
-  /** Index of this language's first weight in the weights file (in floats). */
+  /** Index of this language's first weight in the weights file (in weights, not bytes). */
   offset: number;
   features: FeatureConfig;
   bias: number;
@@ -28,16 +31,66 @@ export interface ModelHeader {
   hashBits: number;
   /** Half-width of the neutral band around p = 0.5 (see neutralShare in text.sentiment.ts). */
   neutralBand: number;
+  /** SHA-256 of the whole binary file. */
   weightsSha256: string;
   method: string;
   languages: Record<Language, LanguageModelHeader>;
+  /** The lexicon after the weights: its number of words, and where it came from (shown in the report). */
+  lexicon: { entries: number; source: string };
 }
 
 export interface SentimentModel {
   readonly header: ModelHeader;
-  /** One weight vector (a view into the weights file) per language. */
-  readonly weights: Record<Language, Float32Array>;
+  /** One weight vector per language: float16 bit patterns (a view into the model file), read through HALF. */
+  readonly weights: Record<Language, Uint16Array>;
   readonly extractor: FeatureExtractor;
+}
+
+/** Every float16 bit pattern widened to a float: HALF[bits]. */
+export const HALF = (() => {
+  const table = new Float32Array(65536);
+  for (let bits = 0; bits < 65536; bits++) {
+    const sign = bits & 0x8000 ? -1 : 1;
+    const exponent = (bits >>> 10) & 0x1f;
+    const fraction = bits & 0x3ff;
+    table[bits] =
+      exponent === 0
+        ? sign * fraction * 2 ** -24
+        : exponent === 31
+          ? fraction
+            ? NaN
+            : sign * Infinity
+          : sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+  }
+  return table;
+})();
+
+/** The float16 bit pattern nearest to a number (round half to even; overflow → ±Infinity). Used by training. */
+export function toHalf(value: number): number {
+  if (Number.isNaN(value)) return 0x7e00;
+  const sign = value < 0 || Object.is(value, -0) ? 0x8000 : 0;
+  const a = Math.abs(value);
+  if (a >= 65520) return sign | 0x7c00;
+  if (a < 2 ** -14) {
+    // Subnormal: units of 2^-24.
+    return sign | roundHalfEven(a * 2 ** 24);
+  }
+  let exponent = Math.floor(Math.log2(a));
+  if (2 ** exponent > a) exponent--;
+  else if (2 ** (exponent + 1) <= a) exponent++;
+  let mantissa = roundHalfEven((a / 2 ** exponent - 1) * 1024);
+  if (mantissa === 1024) {
+    mantissa = 0;
+    exponent++;
+  }
+  if (exponent > 15) return sign | 0x7c00;
+  return sign | ((exponent + 15) << 10) | mantissa;
+}
+
+function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  return d > 0.5 || (d === 0.5 && f % 2 === 1) ? f + 1 : f;
 }
 
 /**
@@ -68,6 +121,7 @@ function isHeader(value: unknown): value is ModelHeader {
     h.version === MODEL_VERSION &&
     typeof h.hashBits === 'number' &&
     typeof h.neutralBand === 'number' &&
+    typeof h.lexicon?.entries === 'number' &&
     typeof h.languages === 'object' &&
     h.languages !== null &&
     typeof h.languages.zh?.offset === 'number' &&
@@ -76,28 +130,53 @@ function isHeader(value: unknown): value is ModelHeader {
 }
 
 /** Reads and checks the model files of a directory (default: modelDirectory()). */
+/** Reads a whole file into a fresh (so 8-byte aligned) ArrayBuffer, without an intermediate Buffer copy. */
+function readAligned(file: string): Uint8Array {
+  const fd = openSync(file, 'r');
+  try {
+    const bytes = new Uint8Array(fstatSync(fd).size);
+    let read = 0;
+    while (read < bytes.length) {
+      const n = readSync(fd, bytes, read, bytes.length - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    if (read !== bytes.length) throw new Error(`${file}: short read`);
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads and checks the model files of a directory (default: modelDirectory()). */
 export function loadSentimentModel(dir: string = modelDirectory()): SentimentModel {
-  const header: unknown = JSON.parse(readFileSync(dir + HEADER_FILE, 'utf8'));
+  const text = readAligned(dir + HEADER_FILE);
+  const header: unknown = JSON.parse(new TextDecoder().decode(text));
   if (!isHeader(header))
     throw new Error(`${dir}${HEADER_FILE} is not a ${MODEL_FORMAT} v${MODEL_VERSION} header`);
-  const bytes = readFileSync(dir + WEIGHTS_FILE);
+  const bytes = readAligned(dir + WEIGHTS_FILE);
   const digest = createHash('sha256').update(bytes).digest('hex');
   if (digest !== header.weightsSha256)
     throw new Error(`${dir}${WEIGHTS_FILE} does not match its header (sha256)`);
-  // Copy into an aligned buffer: a Buffer from readFileSync may start at any byte offset of a shared pool.
-  const all = new Float32Array(bytes.byteLength / 4);
-  new Uint8Array(all.buffer).set(bytes);
   if (!littleEndian()) throw new Error('the text model needs a little-endian CPU');
   const size = 1 << header.hashBits;
+  const weightCount = Math.max(header.languages.zh.offset, header.languages.en.offset) + size;
+  const entries = header.lexicon.entries;
+  if (bytes.byteLength !== weightCount * 2 + entries * 5)
+    throw new Error(`${dir}${WEIGHTS_FILE} has ${bytes.byteLength} bytes, not the size its header gives`);
+  const all = new Uint16Array(bytes.buffer, 0, weightCount);
   const slice = (lang: Language) => {
     const offset = header.languages[lang].offset;
-    if (offset + size > all.length) throw new Error(`${dir}${WEIGHTS_FILE} is too short for ${lang}`);
     return all.subarray(offset, offset + size);
   };
+  const lexiconAt = weightCount * 2;
+  // Int32 keys need 4-byte alignment: copy them out (entries × 4 bytes, a few KB) when the weights end unaligned.
+  const hashes = new Int32Array(bytes.buffer.slice(lexiconAt, lexiconAt + entries * 4));
+  const tenths = new Int8Array(bytes.buffer, lexiconAt + entries * 4, entries);
   return {
     header,
     weights: { zh: slice('zh'), en: slice('en') },
-    extractor: new FeatureExtractor(header.hashBits),
+    extractor: new FeatureExtractor(header.hashBits, new SentimentLexicon(hashes, tenths)),
   };
 }
 
@@ -119,7 +198,7 @@ export function logitOf(model: SentimentModel, normalized: string, lang: Languag
   const features = model.extractor.extract(normalized, spec.features);
   const w = model.weights[lang];
   let z = 0;
-  for (let i = 0; i < features.length; i++) z += w[features[i] as number] as number;
+  for (let i = 0; i < features.length; i++) z += HALF[w[features[i] as number] as number] as number;
   return spec.bias + (features.length ? z / Math.sqrt(features.length) : 0);
 }
 
