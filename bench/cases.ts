@@ -228,6 +228,7 @@ async function main(): Promise<void> {
     const plans = {
       mine: sql`explain query plan select * from cases where workspace_id = ${ws.id} and assignee_id = ${agents[3]} and is_active = 1 order by due_sort, id limit 51`,
       text: sql`explain query plan select * from cases where workspace_id = ${ws.id} and is_active = 1 and search_text like ${'%x%'} escape '\\' order by due_sort, id limit 51`,
+      fts: sql`explain query plan select * from cases where workspace_id = ${ws.id} and is_active = 1 and search_text like ${'%999999%'} escape '\\' and cases.rowid in (select rowid from cases_fts where cases_fts match ${'"999" AND "999999"'}) order by due_sort, id limit 51`,
       team: sql`explain query plan select * from cases where workspace_id = ${ws.id} and team_id = ${'team_b'} and is_active = 1 and status = ${'open'} order by due_sort, id limit 51`,
     };
     for (const [name, q] of Object.entries(plans))
