@@ -18,54 +18,71 @@ interface Entrant {
   times: (number | null)[];
 }
 
-function stepSql(
-  alias: string,
-  workspaceId: string,
-  step: Step,
-): { table: RawBuilder<unknown>; match: RawBuilder<unknown> } {
-  if (!('touchpoint' in step)) return eventStepSql(alias, workspaceId, step.event);
-  const a = sql.ref(alias);
-  return {
-    table: sql`touchpoint_events as ${a}`,
-    match: sql`${sql.ref(`${alias}.workspace_id`)} = ${workspaceId} and ${sql.ref(`${alias}.touchpoint_key`)} = ${step.touchpoint}`,
-  };
+/** Where a step's arrivals are read: a table with the customer, the arrival time and its channel. */
+interface StepSource {
+  table: RawBuilder<unknown>;
+  match: RawBuilder<unknown>;
+  time: string;
+  channel: string;
 }
 
 /**
- * Ordered funnel: customers who did step 1 in the period enter (at their first such event); each later step counts
- * when done after the previous one and within the window from entry (as Amplitude and Mixpanel define it). One SQL
- * statement per period: each step is one index seek per customer still in the funnel (the earliest qualifying
- * event), so the cost follows the customers, not the events; the per-customer step times are summarised here.
+ * Every event counts: a step's arrivals are its stored events (by name) or its mapped touchpoint events. First
+ * arrival: a step's only arrival is the customer's first-ever one at that touchpoint (the per-customer rollup).
+ */
+function stepSource(alias: string, workspaceId: string, step: Step, firstArrival: boolean): StepSource {
+  if (!('touchpoint' in step))
+    return { ...eventStepSql(alias, workspaceId, step.event), time: 'timestamp', channel: 'channel' };
+  const a = sql.ref(alias);
+  const match = sql`${sql.ref(`${alias}.workspace_id`)} = ${workspaceId} and ${sql.ref(`${alias}.touchpoint_key`)} = ${step.touchpoint}`;
+  return firstArrival
+    ? { table: sql`touchpoint_profiles as ${a}`, match, time: 'first_at', channel: 'first_channel' }
+    : { table: sql`touchpoint_events as ${a}`, match, time: 'timestamp', channel: 'channel' };
+}
+
+/**
+ * Ordered funnel: customers whose arrival at step 1 falls in the period enter (at their first such arrival); each
+ * later step counts at the earliest arrival after the previous step's and within the window from entry (as
+ * Amplitude and Mixpanel define it). One SQL statement per period: entrants come from a range scan of step 1's
+ * time index, then each step is one index seek per customer still in the funnel, so the cost follows the customers
+ * who enter, not the events or the whole customer base; the per-customer step times are summarised here.
  */
 async function entrants(
   db: Db,
   workspaceId: string,
   steps: Step[],
+  firstArrival: boolean,
   range: LocalRange,
   windowMs: number,
   breakdown: FunnelInput['breakdown'],
 ): Promise<Entrant[]> {
-  const entry = stepSql('x', workspaceId, steps[0] as Step);
+  const source = (i: number, alias = 'x') => stepSource(alias, workspaceId, steps[i] as Step, firstArrival);
+  const entry = source(0);
+  const t = (x: StepSource) => sql.ref(`x.${x.time}`);
+  // Every CTE is materialised: inlined, each step's correlated seek would be copied into every later step that
+  // reads its time, doubling the seeks per step. s0 reads step 1's arrivals of the period by their time index
+  // (grouping them in the same statement lets the planner walk the whole per-customer index instead).
   const ctes: RawBuilder<unknown>[] = [
-    sql`s1 as (select x.profile_id as p, min(x.timestamp) as t1 from ${entry.table} where ${entry.match} and x.timestamp >= ${range.start} and x.timestamp < ${range.end} group by x.profile_id)`,
+    sql`s0 as materialized (select x.profile_id as p, ${t(entry)} as t from ${entry.table} where ${entry.match} and ${t(entry)} >= ${range.start} and ${t(entry)} < ${range.end})`,
+    sql`s1 as materialized (select p, min(t) as t1 from s0 group by p)`,
   ];
   for (let i = 1; i < steps.length; i++) {
     const prev = sql.raw(`s${i}`);
     const carried = sql.raw(Array.from({ length: i }, (_, k) => `t${k + 1}`).join(', '));
-    const before = sql.raw(`${`s${i}`}.t${i}`);
-    const x = stepSql('x', workspaceId, steps[i] as Step);
+    const before = sql.raw(`s${i}.t${i}`);
+    const x = source(i);
     ctes.push(
-      sql`${sql.raw(`s${i + 1}`)} as (select p, ${carried}, case when ${before} is null then null else (select min(x.timestamp) from ${x.table} where ${x.match} and x.profile_id = ${prev}.p and x.timestamp >= ${before} and x.timestamp <= ${prev}.t1 + ${windowMs}) end as ${sql.raw(`t${i + 1}`)} from ${prev})`,
+      sql`${sql.raw(`s${i + 1}`)} as materialized (select p, ${carried}, case when ${before} is null then null else (select min(${t(x)}) from ${x.table} where ${x.match} and x.profile_id = ${prev}.p and ${t(x)} >= ${before} and ${t(x)} <= ${prev}.t1 + ${windowMs}) end as ${sql.raw(`t${i + 1}`)} from ${prev})`,
     );
   }
   const last = sql.raw(`s${steps.length}`);
   const columns = sql.raw(steps.map((_, i) => `t${i + 1}`).join(', '));
-  const first = stepSql('e', workspaceId, steps[0] as Step);
+  const first = source(0, 'e');
   const by =
     breakdown?.by === 'trait'
       ? sql`${profileTraitSql(db, workspaceId, `s${steps.length}.p`, breakdown.trait)} as b`
       : breakdown?.by === 'channel'
-        ? sql`(select e.channel from ${first.table} where ${first.match} and e.profile_id = ${last}.p and e.timestamp = ${last}.t1 limit 1) as b`
+        ? sql`(select ${sql.ref(`e.${first.channel}`)} from ${first.table} where ${first.match} and e.profile_id = ${last}.p and ${sql.ref(`e.${first.time}`)} = ${last}.t1 limit 1) as b`
         : sql`null as b`;
   const { rows } = await sql<
     Record<string, number | string | null>
@@ -77,53 +94,6 @@ async function entrants(
       return v === null || v === undefined ? null : Number(v);
     }),
   }));
-}
-
-/**
- * First-arrival funnel: from each customer's first-ever arrival at each step's touchpoint (the per-customer
- * rollup), in one grouped pass over the workspace's rows for those touchpoints — no per-customer seeks. A customer
- * enters when their first arrival at step 1 falls in the period; a later step counts when its first arrival comes
- * after the previous step's and within the window from entry.
- */
-async function firstArrivalEntrants(
-  db: Db,
-  workspaceId: string,
-  keys: string[],
-  range: LocalRange,
-  windowMs: number,
-  breakdown: FunnelInput['breakdown'],
-): Promise<Entrant[]> {
-  const entry = sql`max(case when touchpoint_key = ${keys[0]} then first_at end)`;
-  const columns = keys.map(
-    (k, i) => sql`max(case when touchpoint_key = ${k} then first_at end) as ${sql.raw(`t${i + 1}`)}`,
-  );
-  const channel =
-    breakdown?.by === 'channel'
-      ? sql`, max(case when touchpoint_key = ${keys[0]} then first_channel end) as b`
-      : sql``;
-  const grouped = sql`select profile_id as p, ${sql.join(columns, sql`, `)}${channel} from touchpoint_profiles where workspace_id = ${workspaceId} and touchpoint_key in (${sql.join([...new Set(keys)])}) group by profile_id having ${entry} >= ${range.start} and ${entry} < ${range.end}`;
-  const query =
-    breakdown?.by === 'trait'
-      ? sql<
-          Record<string, number | string | null>
-        >`select q.*, ${profileTraitSql(db, workspaceId, 'q.p', breakdown.trait)} as b from (${grouped}) q`
-      : sql<Record<string, number | string | null>>`${grouped}`;
-  const { rows } = await query.execute(db);
-  return rows.map((r) => {
-    const first = Number(r.t1);
-    const times: (number | null)[] = [first];
-    for (let i = 1; i < keys.length; i++) {
-      const previous = times[i - 1];
-      const v = r[`t${i + 1}`];
-      const t = v === null || v === undefined ? null : Number(v);
-      times.push(
-        previous !== null && previous !== undefined && t !== null && t >= previous && t <= first + windowMs
-          ? t
-          : null,
-      );
-    }
-    return { breakdown: r.b === null || r.b === undefined ? null : String(r.b), times };
-  });
 }
 
 function summarise(list: Entrant[], labels: string[]): StepView[] {
@@ -164,13 +134,10 @@ export async function funnel(
   const labels = input.steps.map((s) => ('touchpoint' in s ? s.touchpoint : s.event));
   const range = await localRange(db, workspaceId, input.from, input.to);
   const firstArrival = input.counting === 'first_arrival';
-  const keys = input.steps.map((s) => ('touchpoint' in s ? s.touchpoint : null));
-  if (firstArrival && keys.some((k) => k === null))
+  if (firstArrival && input.steps.some((s) => !('touchpoint' in s)))
     throw analyticsLimit('counting', 'first_arrival takes touchpoint steps only');
   const run = (period: LocalRange, breakdown: FunnelInput['breakdown']) =>
-    firstArrival
-      ? firstArrivalEntrants(db, workspaceId, keys as string[], period, windowMs, breakdown)
-      : entrants(db, workspaceId, input.steps, period, windowMs, breakdown);
+    entrants(db, workspaceId, input.steps, firstArrival, period, windowMs, breakdown);
   const current = await run(range, input.breakdown);
   const currentSteps = summarise(current, labels);
 

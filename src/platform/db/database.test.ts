@@ -66,7 +66,7 @@ describe(`database (${testDialect})`, () => {
       id: `job_bulk_${n}`,
       type: 'bulk',
       payload: toJson({ n }),
-      status: 'done',
+      status: 'done' as const,
       run_at: n,
       attempts: 0,
       max_attempts: 1,
