@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestWorkspace } from '../../../test/support/app.js';
+import { fromJson } from '../../platform/db/index.js';
 import { enqueueJob } from '../../platform/jobs/index.js';
 import { analyzeForWorkspace } from '../text/index.js';
 import { AFTER_RESPONSE_JOB, finishResponses, type AfterResponseRef } from './response.after-commit.js';
@@ -110,7 +111,7 @@ describe('survey responses: post-commit analysis and closed loop', () => {
       .execute();
     expect(jobs).toHaveLength(1);
     expect(jobs[0]?.workspace_id).toBe(ws.id);
-    expect(JSON.parse(jobs[0]?.payload ?? '{}').responses).toEqual([
+    expect(fromJson<{ responses: unknown }>(jobs[0]?.payload ?? '{}').responses).toEqual([
       { id: responseId, u: stored.updated_at, source: 'page' },
     ]);
 
@@ -127,10 +128,10 @@ describe('survey responses: post-commit analysis and closed loop', () => {
       sentiment: 'negative',
       sentiment_score: expected?.sentiment.score,
       language: expected?.language,
-      topics: JSON.stringify(expected?.topics.map((t) => t.key)),
       completed_at: stored.completed_at,
     });
-    expect(JSON.parse((await response(responseId)).flags ?? 'null')).toEqual([
+    expect(fromJson(rows[0]?.topics ?? '[]')).toEqual(expected?.topics.map((t) => t.key));
+    expect(fromJson((await response(responseId)).flags ?? 'null')).toEqual([
       'nps_detractor',
       'negative_comment',
     ]);
