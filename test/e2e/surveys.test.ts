@@ -60,7 +60,8 @@ describe.skipIf(!hasChromium)('surveys in Chromium', { timeout: 180_000 }, () =>
   };
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // With its job runner: comments are analysed and detractors flagged after the commit, as on the real server.
+    server = await startTestServer({ jobs: true });
     browser = await launchChromium();
     context = await browser.newContext({
       locale: 'zh-CN',

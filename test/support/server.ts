@@ -1,25 +1,36 @@
 import { buildApp } from '../../src/app.js';
 import { systemActor } from '../../src/modules/audit/index.js';
 import { seedDemoWorkspace } from '../../src/modules/workspaces/index.js';
+import { JobRunner, type JobHandler } from '../../src/platform/jobs/index.js';
 import { testConfig } from './app.js';
 import { openTestDatabase } from './database.js';
 
 /**
  * The full application listening on a free loopback port, on a fresh database with the demo workspace seeded and
- * the built console (web/dist) served — for end-to-end tests in a real browser.
+ * the built console (web/dist) served — for end-to-end tests in a real browser. With `jobs`, a job runner polls
+ * every 200 ms as the real server's does (post-commit work, event deliveries).
  */
-export async function startTestServer(): Promise<{ baseUrl: string; close(): Promise<void> }> {
+export async function startTestServer(
+  options: { jobs?: boolean } = {},
+): Promise<{ baseUrl: string; close(): Promise<void> }> {
   const t = await openTestDatabase();
   await seedDemoWorkspace(t.handle.db, systemActor('demo-seed'), 'Asia/Shanghai');
+  const jobHandlers: Record<string, JobHandler> = {};
   const app = await buildApp({
     config: { ...testConfig, loginRateLimit: 100 },
     database: t.handle,
     logger: false,
+    jobHandlers,
   });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const runner = options.jobs
+    ? new JobRunner({ db: t.handle.db, handlers: jobHandlers, pollIntervalMs: 200 })
+    : null;
+  runner?.start();
   return {
     baseUrl: address,
     async close() {
+      await runner?.stop();
       await app.close();
       await t.close();
     },
