@@ -38,24 +38,15 @@ function likePattern(q: string): string {
 }
 
 /**
- * Above this many cases containing a query's tokens (in every workspace on SQLite, in this one on PostgreSQL), the
- * term is common: walking the cases in scope in queue order finds a page of matches sooner than reading every
- * candidate and sorting them.
+ * SQLite: above this many cases containing a query's tokens (in any workspace), the term is common: walking the
+ * cases in scope in queue order finds a page of matches sooner than reading every candidate and sorting them.
  */
 const FEW_CANDIDATES = 5_000;
 
-/** Whether the token index narrows a query down to a few candidates. */
-async function fewCandidates(db: Db, workspaceId: string, tokens: readonly string[]): Promise<boolean> {
-  const row =
-    dialectOf(db) === 'sqlite'
-      ? await sql<{ n: number }>`select count(*) as n from (select rowid from cases_fts
-          where cases_fts match ${ftsQuery(tokens)} limit ${FEW_CANDIDATES + 1})`.execute(db)
-      : await sql<{
-          n: number;
-        }>`select count(*) as n from (select 1 from cases where workspace_id = ${workspaceId}
-          and string_to_array(search_tokens, ' ') @> cast(${tokens} as text[]) limit ${FEW_CANDIDATES + 1}) as c`.execute(
-          db,
-        );
+/** Whether FTS5 narrows a query down to a few candidates (SQLite). */
+async function fewCandidates(db: Db, tokens: readonly string[]): Promise<boolean> {
+  const row = await sql<{ n: number }>`select count(*) as n from (select rowid from cases_fts
+    where cases_fts match ${ftsQuery(tokens)} limit ${FEW_CANDIDATES + 1})`.execute(db);
   return Number(row.rows[0]?.n ?? 0) <= FEW_CANDIDATES;
 }
 
@@ -116,11 +107,13 @@ export async function listCases(
       // cases it looks at.
       q = q.where(sql<boolean>`search_text like ${likePattern(text)} escape '\\'`);
       const tokens = queryTokens(text);
-      if (tokens.length && (await fewCandidates(db, workspaceId, tokens)))
+      // PostgreSQL's planner weighs the GIN index against the ordered scan itself (it keeps statistics of the
+      // token array); SQLite's does not know how many rows an FTS5 match returns, so the choice is made here.
+      if (tokens.length && dialectOf(db) === 'postgres')
+        q = q.where(sql<boolean>`string_to_array(search_tokens, ' ') @> cast(${tokens} as text[])`);
+      else if (tokens.length && (await fewCandidates(db, tokens)))
         q = q.where(
-          dialectOf(db) === 'sqlite'
-            ? sql<boolean>`cases.rowid in (select rowid from cases_fts where cases_fts match ${ftsQuery(tokens)})`
-            : sql<boolean>`string_to_array(search_tokens, ' ') @> cast(${tokens} as text[])`,
+          sql<boolean>`cases.rowid in (select rowid from cases_fts where cases_fts match ${ftsQuery(tokens)})`,
         );
     }
   }
