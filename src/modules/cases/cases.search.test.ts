@@ -1,5 +1,10 @@
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestWorkspace } from '../../../test/support/app.js';
+import { openTestDatabase } from '../../../test/support/database.js';
+import { allMigrations } from '../../migrations/index.js';
+import { migrateToLatest } from '../../platform/db/index.js';
+import { listCases } from './case.queries.js';
 
 /** Case text search through the API: the token index narrows, the substring match decides, scopes stay as they were. */
 describe('case search', () => {
@@ -90,5 +95,103 @@ describe('case search', () => {
     expect(await search('abroad')).toEqual([]);
     expect(await search('漫游')).toEqual([c.id]);
     expect(await search('roaming')).toEqual([c.id]);
+  });
+});
+
+describe('migration 0009 (case search tokens)', () => {
+  it('gives the cases that exist before it their tokens and indexes them', async () => {
+    const t = await openTestDatabase({ migrate: false });
+    try {
+      const db = t.handle.db;
+      const all = allMigrations(t.handle.kind);
+      const before = Object.fromEntries(Object.entries(all).filter(([name]) => name < '0009'));
+      await migrateToLatest(db, before);
+      await db
+        .insertInto('workspaces')
+        .values({
+          id: 'ws_mig',
+          slug: 'mig',
+          name: 'Mig',
+          time_zone: 'UTC',
+          default_locale: 'en',
+          created_at: 0,
+          updated_at: 0,
+        })
+        .execute();
+      const base = {
+        workspace_id: 'ws_mig',
+        profile_id: null,
+        channel: 'app',
+        touchpoint_key: null,
+        category: 'other',
+        subcategory: null,
+        priority: 'normal',
+        source: 'api',
+        status: 'open',
+        language: 'zh',
+        sentiment_label: null,
+        sentiment_score: null,
+        topics: '[]',
+        urgent: 0,
+        urgency_reasons: '[]',
+        assignee_id: null,
+        team_id: null,
+        tags: '[]',
+        version: 1,
+        parent_case_id: null,
+        duplicate_count: 0,
+        reopen_count: 0,
+        agent_replies: 0,
+        sla_policy_id: null,
+        fr_status: null,
+        fr_due_at: null,
+        fr_remaining_ms: null,
+        fr_at: null,
+        res_status: null,
+        res_due_at: null,
+        res_remaining_ms: null,
+        res_breached_at: null,
+        sla_state: null,
+        sla_due_at: null,
+        due_sort: 8_000_000_000_000,
+        is_active: 1,
+        next_check_at: null,
+        escalations: ',',
+        resolution: null,
+        follow_up_score: null,
+        follow_up_metric: null,
+        created_by: null,
+        created_at: 0,
+        updated_at: 0,
+        last_activity_at: 0,
+        first_resolved_at: null,
+        resolved_at: null,
+        closed_at: null,
+      };
+      const texts = ['宽带经常断网', 'Refund not received', '营业厅服务态度差'];
+      for (const [i, text] of texts.entries())
+        await (db as unknown as Kysely<Record<string, Record<string, unknown>>>)
+          .insertInto('cases')
+          .values({
+            ...base,
+            id: `case_${i}`,
+            number: i + 1,
+            subject: text,
+            description: text,
+            search_text: `c-00000${i + 1} ${text} ${text}`.toLowerCase(),
+          })
+          .execute();
+      await migrateToLatest(db, all);
+      const rows = await db.selectFrom('cases').select(['id', 'search_tokens']).orderBy('id').execute();
+      expect(
+        rows.map((r) =>
+          r.search_tokens.split(' ').includes(['断网', 'fun', '态度'][Number(r.id.slice(5))] as string),
+        ),
+      ).toEqual([true, true, true]);
+      expect((await listCases(db, 'ws_mig', null, { q: '断网' }, 10)).map((r) => r.id)).toEqual(['case_0']);
+      expect((await listCases(db, 'ws_mig', null, { q: 'refund' }, 10)).map((r) => r.id)).toEqual(['case_1']);
+    } finally {
+      await t.close();
+    }
   });
 });
