@@ -239,7 +239,13 @@ async function submissions(): Promise<{ results: BenchResult[]; notes: string[] 
   let noopSum = 0;
   let surveySum = 0;
   for (let round = 0; round < 2; round++) {
+    const noopCpuBefore = processCpuSeconds(noop.child.pid ?? 0);
     const n = await load(noop.port, (i) => ({ path: '/noop', body: body(i) }));
+    const noopCpuAfter = processCpuSeconds(noop.child.pid ?? 0);
+    const noopCpuMs =
+      noopCpuBefore !== null && noopCpuAfter !== null
+        ? ((noopCpuAfter - noopCpuBefore) * 1000) / Math.max(1, n.ok + n.other)
+        : NaN;
     const base = used;
     const cpuBefore = processCpuSeconds(server.child.pid ?? 0);
     const s = await load(server.port, (i) => ({
@@ -255,7 +261,7 @@ async function submissions(): Promise<{ results: BenchResult[]; notes: string[] 
     noopSum += n.perSecond;
     surveySum += s.perSecond;
     notes.push(
-      `round ${round + 1}: no-op ${Math.round(n.perSecond)} req/s (p99 ${n.p99.toFixed(1)} ms); ` +
+      `round ${round + 1}: no-op ${Math.round(n.perSecond)} req/s (p99 ${n.p99.toFixed(1)} ms, ${noopCpuMs.toFixed(3)} ms CPU per request); ` +
         `responses ${Math.round(s.perSecond)} req/s (p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, non-2xx ${s.other}; ` +
         `server process ${serverCpuMs.toFixed(3)} ms CPU per request)`,
     );
