@@ -16,7 +16,11 @@ export interface GroupCommitOptions {
   logger?: Logger | false;
   /** Most events written by one transaction. */
   maxBatchEvents?: number;
-  /** How long the first request of a batch waits for company. */
+  /**
+   * How long the first request of a batch waits for company. 0 (the default) flushes at the end of the current
+   * event-loop turn: the requests already read join it, and those arriving while a transaction runs (the SQLite
+   * driver blocks the loop) queue up for the next one, so batches grow with the load without an idle wait.
+   */
   maxDelayMs?: number;
   /** Events waiting beyond this are refused with 429 instead of queued without bound. */
   maxPendingEvents?: number;
@@ -32,14 +36,14 @@ export class GroupCommitter {
   private queue: Pending[] = [];
   private pendingEvents = 0;
   private flushing: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private scheduled: (() => void) | null = null;
   private readonly maxBatchEvents: number;
   private readonly maxDelayMs: number;
   private readonly maxPendingEvents: number;
 
   constructor(private readonly options: GroupCommitOptions) {
     this.maxBatchEvents = options.maxBatchEvents ?? 5000;
-    this.maxDelayMs = options.maxDelayMs ?? 2;
+    this.maxDelayMs = options.maxDelayMs ?? 0;
     this.maxPendingEvents = options.maxPendingEvents ?? 50_000;
   }
 
@@ -60,7 +64,7 @@ export class GroupCommitter {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ workspaceId, events, resolve, reject });
       this.pendingEvents += events.length;
-      if (!this.flushing && !this.timer) this.timer = setTimeout(() => this.startFlush(), this.maxDelayMs);
+      if (!this.flushing && !this.scheduled) this.schedule();
     });
   }
 
@@ -72,16 +76,26 @@ export class GroupCommitter {
     }
   }
 
+  private schedule(): void {
+    if (this.maxDelayMs > 0) {
+      const timeout = setTimeout(() => this.startFlush(), this.maxDelayMs);
+      this.scheduled = () => clearTimeout(timeout);
+    } else {
+      const immediate = setImmediate(() => this.startFlush());
+      this.scheduled = () => clearImmediate(immediate);
+    }
+  }
+
   private startFlush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.scheduled?.();
+    this.scheduled = null;
     if (this.flushing) return;
     const run = this.flushLoop();
     this.flushing = run;
     void run.then(() => {
       this.flushing = null;
       // A request may have been queued after the loop saw an empty queue but before this callback: flush it too.
-      if (this.queue.length && !this.timer) this.startFlush();
+      if (this.queue.length && !this.scheduled) this.startFlush();
     });
   }
 

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -10,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance } from 'fastify';
+import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { newId } from '../db/index.js';
 import { pickLocale, type Locale } from '../i18n/index.js';
@@ -95,7 +95,8 @@ export async function createHttpServer(options: HttpServerOptions) {
   registerErrorHandlers(app as unknown as FastifyInstance);
   registerJsonParser(app as unknown as FastifyInstance, options.jsonMaxDepth);
 
-  await app.register(fastifyHelmet, {
+  // Security headers, built once: @fastify/helmet rebuilds helmet's middleware (and re-parses the CSP) per request.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -110,6 +111,9 @@ export async function createHttpServer(options: HttpServerOptions) {
       },
     },
     crossOriginEmbedderPolicy: false,
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, (err) => done(err as Error | undefined));
   });
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
