@@ -351,6 +351,7 @@ async function inProcessSubmissions(): Promise<{ results: BenchResult[]; notes: 
       language: 'zh-CN',
     });
   let used = 0;
+  let noopSent = 0;
   const run = async (
     target: 'noop' | 'survey',
     seconds: number,
@@ -363,7 +364,8 @@ async function inProcessSubmissions(): Promise<{ results: BenchResult[]; notes: 
     await Promise.all(
       Array.from({ length: CONNECTIONS }, async () => {
         while (performance.now() < until) {
-          const i = used++;
+          // Each submission takes the next unused link; the no-op requests use no link.
+          const i = target === 'survey' ? used++ : noopSent++;
           const res =
             target === 'noop'
               ? await noop.inject({
