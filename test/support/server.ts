@@ -8,10 +8,10 @@ import { openTestDatabase } from './database.js';
 /**
  * The full application listening on a free loopback port, on a fresh database with the demo workspace seeded and
  * the built console (web/dist) served — for end-to-end tests in a real browser. With `jobs`, a job runner polls
- * every 200 ms as the real server's does (post-commit work, event deliveries).
+ * every 200 ms as the real server's does (post-commit work, event deliveries); a list of job types runs only those.
  */
 export async function startTestServer(
-  options: { jobs?: boolean } = {},
+  options: { jobs?: boolean | readonly string[] } = {},
 ): Promise<{ baseUrl: string; close(): Promise<void> }> {
   const t = await openTestDatabase();
   await seedDemoWorkspace(t.handle.db, systemActor('demo-seed'), 'Asia/Shanghai');
@@ -23,9 +23,11 @@ export async function startTestServer(
     jobHandlers,
   });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  const runner = options.jobs
-    ? new JobRunner({ db: t.handle.db, handlers: jobHandlers, pollIntervalMs: 200 })
-    : null;
+  const only = Array.isArray(options.jobs) ? new Set(options.jobs) : null;
+  const handlers = only
+    ? Object.fromEntries(Object.entries(jobHandlers).filter(([type]) => only.has(type)))
+    : jobHandlers;
+  const runner = options.jobs ? new JobRunner({ db: t.handle.db, handlers, pollIntervalMs: 200 }) : null;
   runner?.start();
   return {
     baseUrl: address,

@@ -11,3 +11,4 @@ export { seedDemoSurveys, type DemoSurveyOptions } from './survey.demo.js';
 export { TEMPLATES, templateOf, type SurveyTemplate } from './survey.templates.js';
 export { parseDefinition, type SurveyDefinition, type Question } from './survey.definition.js';
 export { surveyAnswerTexts } from './survey.text-source.js';
+export { AFTER_RESPONSE_JOB as SURVEY_AFTER_RESPONSE_JOB } from './response.after-commit.js';
