@@ -1,9 +1,9 @@
 import type { Static } from '@sinclair/typebox';
 import { sql, type RawBuilder } from 'kysely';
-import type { Db } from '../../platform/db/index.js';
+import { dialectOf, type Db } from '../../platform/db/index.js';
 import { eventStepSql, profileTraitSql } from '../profiles/index.js';
 import { twoProportionZTest } from '../surveys/metrics/index.js';
-import { ANALYTICS_LIMITS, DAY, localRange, quantile, type LocalRange } from './analytics.range.js';
+import { ANALYTICS_LIMITS, DAY, localRange, type LocalRange } from './analytics.range.js';
 import { analyticsLimit } from './touchpoints.errors.js';
 import type { FunnelInput, FunnelResponse, FunnelStepView } from './touchpoints.schema.js';
 
@@ -12,11 +12,6 @@ type StepView = Static<typeof FunnelStepView>;
 
 /** The most breakdown values reported; the rest are summed under null ("other"). */
 const MAX_BREAKDOWN_VALUES = 20;
-
-interface Entrant {
-  breakdown: string | null;
-  times: (number | null)[];
-}
 
 /** Where a step's arrivals are read: a table with the customer, the arrival time and its channel. */
 interface StepSource {
@@ -45,9 +40,9 @@ function stepSource(alias: string, workspaceId: string, step: Step, firstArrival
  * later step counts at the earliest arrival after the previous step's and within the window from entry (as
  * Amplitude and Mixpanel define it). One SQL statement per period: entrants come from a range scan of step 1's
  * time index, then each step is one index seek per customer still in the funnel, so the cost follows the customers
- * who enter, not the events or the whole customer base; the per-customer step times are summarised here.
+ * who enter, not the events or the whole customer base.
  */
-async function entrants(
+async function summaries(
   db: Db,
   workspaceId: string,
   steps: Step[],
@@ -55,7 +50,7 @@ async function entrants(
   range: LocalRange,
   windowMs: number,
   breakdown: FunnelInput['breakdown'],
-): Promise<Entrant[]> {
+): Promise<{ all: Summary; groups: { value: string | null; summary: Summary }[] }> {
   const source = (i: number, alias = 'x') => stepSource(alias, workspaceId, steps[i] as Step, firstArrival);
   const entry = source(0);
   const t = (x: StepSource) => sql.ref(`x.${x.time}`);
@@ -76,47 +71,96 @@ async function entrants(
     );
   }
   const last = sql.raw(`s${steps.length}`);
-  const columns = sql.raw(steps.map((_, i) => `t${i + 1}`).join(', '));
   const first = source(0, 'e');
   const by =
     breakdown?.by === 'trait'
-      ? sql`${profileTraitSql(db, workspaceId, `s${steps.length}.p`, breakdown.trait)} as b`
+      ? profileTraitSql(db, workspaceId, `s${steps.length}.p`, breakdown.trait)
       : breakdown?.by === 'channel'
-        ? sql`(select ${sql.ref(`e.${first.channel}`)} from ${first.table} where ${first.match} and e.profile_id = ${last}.p and ${sql.ref(`e.${first.time}`)} = ${last}.t1 limit 1) as b`
-        : sql`null as b`;
+        ? sql`(select ${sql.ref(`e.${first.channel}`)} from ${first.table} where ${first.match} and e.profile_id = ${last}.p and ${sql.ref(`e.${first.time}`)} = ${last}.t1 limit 1)`
+        : sql`null`;
+  const times = sql.raw(steps.map((_, i) => `t${i + 1}`).join(', '));
+  ctes.push(sql`f as materialized (select ${by} as b, ${times} from ${last})`);
+  // Breakdown values ranked by entrants; 'n' + … keys keep a null value apart from any text.
+  const key = sql`case when b is null then 'n' else 'v' || b end`;
+  if (breakdown)
+    ctes.push(
+      sql`g as (select ${key} as k, count(*) as n from f group by ${key})`,
+      sql`r as (select k, row_number() over (order by n desc, k) as rk from g)`,
+      // The top values keep their key; the rest share a null one and are summarised together.
+      sql`fr as (select f.*, case when r.rk <= ${sql.lit(MAX_BREAKDOWN_VALUES)} then r.k end as gk from f join r on r.k = ${key})`,
+    );
+
+  // Summarised in SQL: per step, the customers who reached it and the median and p90 of the time from the previous
+  // step, so a few rows leave the database whatever the number of entrants.
+  const quantile = (i: number, q: number) => {
+    const d = sql.raw(`t${i + 1} - t${i}`);
+    return dialectOf(db) === 'postgres'
+      ? sql`percentile_cont(${sql.lit(q)}) within group (order by ${d})`
+      : sql`percentile_cont(${d}, ${sql.lit(q)})`;
+  };
+  const aggregates = sql.join([
+    sql`count(*) as n`,
+    ...steps
+      .slice(1)
+      .flatMap((_, k) => [
+        sql`count(${sql.raw(`t${k + 2}`)}) as ${sql.raw(`c${k + 2}`)}`,
+        sql`${quantile(k + 1, 0.5)} as ${sql.raw(`m${k + 2}`)}`,
+        sql`${quantile(k + 1, 0.9)} as ${sql.raw(`q${k + 2}`)}`,
+      ]),
+  ]);
+  const groups = breakdown
+    ? sql` union all select case when gk is null then 'rest' else 'top' end as kind, max(b) as b, ${aggregates} from fr group by gk`
+    : sql``;
   const { rows } = await sql<
     Record<string, number | string | null>
-  >`with ${sql.join(ctes, sql`, `)} select ${by}, ${columns} from ${last}`.execute(db);
-  return rows.map((r) => ({
-    breakdown: r.b === null || r.b === undefined ? null : String(r.b),
-    times: steps.map((_, i) => {
-      const v = r[`t${i + 1}`];
-      return v === null || v === undefined ? null : Number(v);
-    }),
-  }));
+  >`with ${sql.join(ctes, sql`, `)} select 'all' as kind, null as b, ${aggregates} from f${groups}`.execute(
+    db,
+  );
+
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  const summaryOf = (r: Record<string, number | string | null>): Summary => {
+    const n = Number(r.n);
+    return {
+      n,
+      counts: steps.map((_, i) => (i === 0 ? n : Number(r[`c${i + 1}`]))),
+      medians: steps.map((_, i) => (i === 0 ? null : num(r[`m${i + 1}`]))),
+      p90s: steps.map((_, i) => (i === 0 ? null : num(r[`q${i + 1}`]))),
+    };
+  };
+  const ranked = rows
+    .filter((r) => r.kind === 'top')
+    .map((r) => ({ value: r.b === null ? null : String(r.b), summary: summaryOf(r) }))
+    .sort((a, b) => b.summary.n - a.summary.n);
+  const rest = rows.find((r) => r.kind === 'rest');
+  return {
+    all: summaryOf(rows.find((r) => r.kind === 'all') as Record<string, number | string | null>),
+    groups: rest ? [...ranked, { value: null, summary: summaryOf(rest) }] : ranked,
+  };
 }
 
-function summarise(list: Entrant[], labels: string[]): StepView[] {
-  const n = list.length;
-  let previousCount = n;
+/** Per step: customers who reached it, and the median and p90 of the time from the previous step. */
+interface Summary {
+  n: number;
+  counts: number[];
+  medians: (number | null)[];
+  p90s: (number | null)[];
+}
+
+function stepViews(summary: Summary, labels: string[]): StepView[] {
+  const { n } = summary;
   return labels.map((label, i) => {
-    const reached = list.filter((e) => e.times[i] !== null);
-    const durations =
-      i === 0
-        ? []
-        : reached.map((e) => (e.times[i] as number) - (e.times[i - 1] as number)).sort((a, b) => a - b);
-    const view: StepView = {
+    const customers = summary.counts[i] as number;
+    const previousCount = i === 0 ? n : (summary.counts[i - 1] as number);
+    return {
       step: i + 1,
       label,
-      customers: reached.length,
-      conversionFromStart: n ? reached.length / n : 0,
-      conversionFromPrevious: previousCount ? reached.length / previousCount : 0,
-      dropOff: i === 0 ? 0 : previousCount - reached.length,
-      medianMsFromPrevious: i === 0 ? null : quantile(durations, 0.5),
-      p90MsFromPrevious: i === 0 ? null : quantile(durations, 0.9),
+      customers,
+      conversionFromStart: n ? customers / n : 0,
+      conversionFromPrevious: previousCount ? customers / previousCount : 0,
+      dropOff: i === 0 ? 0 : previousCount - customers,
+      medianMsFromPrevious: summary.medians[i] ?? null,
+      p90MsFromPrevious: summary.p90s[i] ?? null,
     };
-    previousCount = reached.length;
-    return view;
   });
 }
 
@@ -137,37 +181,27 @@ export async function funnel(
   if (firstArrival && input.steps.some((s) => !('touchpoint' in s)))
     throw analyticsLimit('counting', 'first_arrival takes touchpoint steps only');
   const run = (period: LocalRange, breakdown: FunnelInput['breakdown']) =>
-    entrants(db, workspaceId, input.steps, firstArrival, period, windowMs, breakdown);
+    summaries(db, workspaceId, input.steps, firstArrival, period, windowMs, breakdown);
   const current = await run(range, input.breakdown);
-  const currentSteps = summarise(current, labels);
-
-  const groups = new Map<string | null, Entrant[]>();
-  if (input.breakdown) {
-    for (const e of current) {
-      const list = groups.get(e.breakdown) ?? [];
-      list.push(e);
-      groups.set(e.breakdown, list);
-    }
-  }
-  const ranked = [...groups.entries()].sort((a, b) => b[1].length - a[1].length);
-  const top = ranked.slice(0, MAX_BREAKDOWN_VALUES);
-  const rest = ranked.slice(MAX_BREAKDOWN_VALUES).flatMap(([, list]) => list);
-  const breakdown = top.map(([value, list]) => ({ value, steps: summarise(list, labels) }));
-  if (rest.length) breakdown.push({ value: null, steps: summarise(rest, labels) });
+  const currentSteps = stepViews(current.all, labels);
+  const breakdown = current.groups.map(({ value, summary }) => ({
+    value,
+    steps: stepViews(summary, labels),
+  }));
 
   let previous: Static<typeof FunnelResponse>['previous'] = null;
   const changes: Static<typeof FunnelResponse>['changes'] = [];
   if (input.compare) {
     const other = await localRange(db, workspaceId, input.compare.from, input.compare.to);
-    const before = await run(other, undefined);
-    const previousSteps = summarise(before, labels);
+    const before = (await run(other, undefined)).all;
+    const previousSteps = stepViews(before, labels);
     previous = { from: other.from, to: other.to, steps: previousSteps };
     for (let i = 1; i < labels.length; i++) {
       const now = currentSteps[i] as StepView;
       const then = previousSteps[i] as StepView;
       const test = twoProportionZTest(
-        { count: then.customers, n: before.length },
-        { count: now.customers, n: current.length },
+        { count: then.customers, n: before.n },
+        { count: now.customers, n: current.all.n },
       );
       changes.push({
         step: i + 1,

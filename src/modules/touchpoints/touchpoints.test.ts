@@ -599,4 +599,121 @@ describe('touchpoints and journeys', () => {
     });
     expect(res.json().current.steps.map((s: { customers: number }) => s.customers)).toEqual([1, 1]);
   });
+
+  it('agrees with a per-customer reference on random journeys, and sums breakdown values past the top 20', async () => {
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    const SEP1 = NOV1 - 61 * DAY;
+    const names = ['Plan Viewed', 'Trial Started', 'Service Subscribed', 'Data Used'];
+    const people: { city: string; events: [number, number][] }[] = [];
+    const batch: Record<string, unknown>[] = [];
+    for (let i = 0; i < 60; i++) {
+      const user = `fz-${i}`;
+      const city = `c${String(i % 25).padStart(2, '0')}`;
+      const events: [number, number][] = [];
+      let t = SEP1 - 2 * DAY + Math.floor(rand() * 14 * DAY);
+      events.push([0, t]);
+      if (rand() < 0.4) events.push([0, t + Math.floor(rand() * 3 * DAY)]);
+      for (let step = 1; step < 4 && rand() < 0.75; step++) {
+        t += Math.floor(rand() * 6 * DAY) - DAY;
+        events.push([step, t]);
+        if (rand() < 0.3) events.push([step, t + Math.floor(rand() * 4 * DAY)]);
+      }
+      people.push({ city, events });
+      batch.push({
+        type: 'identify',
+        userId: user,
+        traits: { city },
+        timestamp: new Date(SEP1 - 30 * DAY).toISOString(),
+      });
+      for (const [step, time] of events)
+        batch.push({
+          type: 'track',
+          userId: user,
+          event: names[step],
+          timestamp: new Date(time).toISOString(),
+          context: { channel: 'app' },
+        });
+    }
+    await send(...batch);
+
+    const WINDOW = 10 * DAY;
+    const quantile = (xs: number[], q: number) => {
+      if (!xs.length) return null;
+      const sorted = [...xs].sort((a, b) => a - b);
+      const pos = (sorted.length - 1) * q;
+      const lo = Math.floor(pos);
+      const hi = Math.ceil(pos);
+      return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo);
+    };
+    // The reference, customer by customer: entry at the first step-1 event of the period, then each step's earliest
+    // event at or after the previous step and within the window from entry.
+    const journeys = people.flatMap(({ city, events }) => {
+      const entries = events
+        .filter(([s, t]) => s === 0 && t >= SEP1 && t < SEP1 + 10 * DAY)
+        .map(([, t]) => t);
+      if (!entries.length) return [];
+      const times: (number | null)[] = [Math.min(...entries)];
+      for (let step = 1; step < 4; step++) {
+        const previous = times[step - 1];
+        const next = events
+          .filter(
+            ([s, t]) => s === step && previous != null && t >= previous && t <= (times[0] as number) + WINDOW,
+          )
+          .map(([, t]) => t);
+        times.push(next.length ? Math.min(...next) : null);
+      }
+      return [{ city, times }];
+    });
+    const expected = (list: typeof journeys) =>
+      [0, 1, 2, 3].map((i) => {
+        const reached = list.filter((j) => j.times[i] != null);
+        const durations = reached.map((j) => (j.times[i] as number) - (j.times[i - 1] as number));
+        return {
+          customers: reached.length,
+          medianMsFromPrevious: i === 0 ? null : quantile(durations, 0.5),
+          p90MsFromPrevious: i === 0 ? null : quantile(durations, 0.9),
+        };
+      });
+    const res = await api('POST', '/analytics/funnel', {
+      steps: [
+        { touchpoint: 'discover' },
+        { touchpoint: 'trial' },
+        { event: 'Service Subscribed' },
+        { touchpoint: 'use' },
+      ],
+      from: '2026-09-01',
+      to: '2026-09-10',
+      windowDays: 10,
+      breakdown: { by: 'trait', trait: 'city' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    const pick = (steps: Record<string, unknown>[]) =>
+      steps.map(({ customers, medianMsFromPrevious, p90MsFromPrevious }) => ({
+        customers,
+        medianMsFromPrevious,
+        p90MsFromPrevious,
+      }));
+    expect(journeys.length).toBeGreaterThan(30);
+    expect(pick(body.current.steps)).toEqual(expected(journeys));
+
+    // Top 20 cities by entrants (ties by name), then every other city summed as one null-valued row.
+    const sizes = new Map<string, number>();
+    for (const j of journeys) sizes.set(j.city, (sizes.get(j.city) ?? 0) + 1);
+    const ranked = [...sizes].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([c]) => c);
+    expect(ranked.length).toBeGreaterThan(20);
+    const top = ranked.slice(0, 20);
+    expect(body.breakdown).toHaveLength(21);
+    for (const city of top) {
+      const row = body.breakdown.find((b: { value: string | null }) => b.value === city);
+      expect(pick(row.steps), city).toEqual(expected(journeys.filter((j) => j.city === city)));
+    }
+    const rest = body.breakdown[20];
+    expect(rest.value).toBeNull();
+    expect(pick(rest.steps)).toEqual(expected(journeys.filter((j) => !top.includes(j.city))));
+  });
 });

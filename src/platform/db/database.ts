@@ -85,6 +85,8 @@ function startCheckpointer(file: string, intervalMs = 250): () => Promise<void> 
   let stopped: Promise<void> | null = null;
   return () =>
     (stopped ??= new Promise<void>((resolve) => {
+      // Referenced again while stopping, so that a script awaiting close() is not ended before the final checkpoint.
+      worker.ref();
       worker.once('exit', () => resolve());
       worker.postMessage('stop');
     }));
