@@ -48,7 +48,7 @@ describe('identity resolution and customer profiles', () => {
     await batch({
       type: 'identify',
       userId: 'u-writeback',
-      traits: { name: '王芳', phone: '13911112222', city: '杭州' },
+      traits: { name: '王芳', phone: '13911112222', city: '宁波' },
       timestamp: '2026-11-02T08:00:00Z',
     });
     const id = (await lookup('user_id', 'u-writeback')).json().id as string;
