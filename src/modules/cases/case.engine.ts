@@ -12,7 +12,7 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Logger } from 'pino';
 import { dialectOf, fromJson, inTransaction, newId, toJson, type Db } from '../../platform/db/index.js';
-import type { EventBus } from '../../platform/events/index.js';
+import type { DomainEvent, EventBus } from '../../platform/events/index.js';
 import type { JobHandler } from '../../platform/jobs/index.js';
 import {
   enqueueEmail,
@@ -231,6 +231,8 @@ interface SweepPage {
   at: number;
   result: SweepResult;
   sink: EntrySink;
+  /** Breach events of the bulk path, published together at the end of the chunk. */
+  breaches: DomainEvent[];
   /** Next checks to move (cases where, on fresh data, nothing happens). */
   moves: NextCheckMove[];
   /** The workspace's webhook endpoints, read once per sweep. */
@@ -602,19 +604,14 @@ function decide(config: WorkspaceCaseConfig, row: CasesTable, f: CaseFacts | nul
 
 /** Timeline entries, breach events and webhooks of a case changed in bulk. */
 async function recordBulk(page: SweepPage, d: Extract<Decision, { kind: 'bulk' }>): Promise<void> {
-  const { trx, options, at, result, sink } = page;
+  const { trx, at, result, sink } = page;
   const row = d.breached;
   for (const target of d.targets) {
     result.breaches++;
     const dueAt = target === 'first_response' ? row.fr_due_at : row.res_due_at;
     sinkEntry(sink, row, { kind: 'sla', data: { target, event: 'breached', dueAt }, at });
     const payload = { ...presentEventPayload(row), target, dueAt };
-    await options.events.publish(trx, {
-      type: 'case.sla.breached',
-      workspaceId: row.workspace_id,
-      payload,
-      occurredAt: at,
-    });
+    page.breaches.push({ type: 'case.sla.breached', workspaceId: row.workspace_id, payload, occurredAt: at });
     await enqueueWebhooks(trx, row.workspace_id, 'case.sla.breached', payload, { endpoints: page.endpoints });
   }
   result.escalations += d.rules.length;
@@ -730,7 +727,17 @@ export async function sweepWorkspace(
     }
     lap('decide');
     await inTransaction(db, async (trx) => {
-      const page: SweepPage = { trx, options, config, at: now, result, moves, sink: [], endpoints };
+      const page: SweepPage = {
+        trx,
+        options,
+        config,
+        at: now,
+        result,
+        moves,
+        sink: [],
+        breaches: [],
+        endpoints,
+      };
       const changed = await applyChanges(
         trx,
         workspaceId,
@@ -758,6 +765,7 @@ export async function sweepWorkspace(
         for (const d of part) Object.assign(d.breached, byId.get(d.change.id));
       }
       for (const d of done) await recordBulk(page, d);
+      await options.events.publishMany(trx, page.breaches);
       lap('breach events');
       for (let j = 0; j < full.length; j += 500) {
         const fresh = (await trx

@@ -66,4 +66,40 @@ describe('domain events', () => {
     expect(listed.map((e) => e.payload)).toEqual([{ n: 1 }]);
     expect(await listDomainEvents(db, 'ws_other', { limit: 10 })).toEqual([]);
   });
+
+  it('publishes many events at once: one delivery per event and subscriber, none for an event nobody follows', async () => {
+    const { db } = t.handle;
+    const bus = new EventBus();
+    const seen: [string, number][] = [];
+    bus.subscribe(
+      'bulk.one',
+      'bulk.first',
+      async (e) => void seen.push(['first', (e.payload as { n: number }).n]),
+    );
+    bus.subscribe(
+      'bulk.one',
+      'bulk.second',
+      async (e) => void seen.push(['second', (e.payload as { n: number }).n]),
+    );
+    await inTransaction(db, async (trx) => {
+      expect(await bus.publishMany(trx, [])).toEqual([]);
+      const ids = await bus.publishMany(trx, [
+        ...[1, 2, 3].map((n) => ({ type: 'bulk.one', workspaceId: ws, payload: { n } })),
+        { type: 'bulk.unheard', workspaceId: ws, payload: { n: 4 } },
+      ]);
+      expect(new Set(ids).size).toBe(4);
+    });
+    const runner = new JobRunner({ db, handlers: bus.jobHandlers(db) });
+    expect(await runner.runDue()).toBe(6);
+    expect(seen.sort()).toEqual([
+      ['first', 1],
+      ['first', 2],
+      ['first', 3],
+      ['second', 1],
+      ['second', 2],
+      ['second', 3],
+    ]);
+    const recorded = await listDomainEvents(db, ws, { type: 'bulk.unheard', limit: 5 });
+    expect(recorded.map((e) => e.payload)).toEqual([{ n: 4 }]);
+  });
 });

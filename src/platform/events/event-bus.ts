@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
-import { fromJson, newId, toJson, type Db } from '../db/index.js';
-import { enqueueJob, type JobHandler } from '../jobs/index.js';
+import { fromJson, insertRows, newId, toJson, type Db } from '../db/index.js';
+import { enqueueJobs, type JobHandler } from '../jobs/index.js';
 import type { DomainEventsTable } from './events.tables.js';
 
 /** What a module publishes: a type such as `survey.response.flagged`, the workspace and a JSON payload. */
@@ -53,29 +53,33 @@ export class EventBus {
 
   /** Records the event and schedules its deliveries, on `db` (pass the open transaction). Returns the event id. */
   async publish(db: Db, event: DomainEvent): Promise<string> {
-    const id = newId('evt');
-    const subscribers = this.byType.get(event.type) ?? [];
-    const occurredAt = event.occurredAt ?? Date.now();
-    await db
-      .insertInto('domain_events')
-      .values({
-        workspace_id: event.workspaceId,
-        id,
-        type: event.type,
-        payload: toJson(event.payload),
-        occurred_at: occurredAt,
-        deliveries: subscribers.length,
-      })
-      .execute();
-    for (const s of subscribers) {
-      await enqueueJob(db, {
-        type: JOB_PREFIX + s.name,
-        workspaceId: event.workspaceId,
-        payload: { eventId: id },
-        maxAttempts: 8,
-      });
-    }
-    return id;
+    return (await this.publishMany(db, [event]))[0] as string;
+  }
+
+  /** `publish` for many events in a few multi-row statements (a sweep's breaches). Returns the ids in order. */
+  async publishMany(db: Db, events: readonly DomainEvent[]): Promise<string[]> {
+    const now = Date.now();
+    const rows = events.map((event) => ({
+      workspace_id: event.workspaceId,
+      id: newId('evt'),
+      type: event.type,
+      payload: toJson(event.payload),
+      occurred_at: event.occurredAt ?? now,
+      deliveries: (this.byType.get(event.type) ?? []).length,
+    }));
+    await insertRows(db, 'domain_events', rows);
+    await enqueueJobs(
+      db,
+      rows.flatMap((row) =>
+        (this.byType.get(row.type) ?? []).map((s) => ({
+          type: JOB_PREFIX + s.name,
+          workspaceId: row.workspace_id,
+          payload: { eventId: row.id },
+          maxAttempts: 8,
+        })),
+      ),
+    );
+    return rows.map((r) => r.id);
   }
 
   /** The job handlers that deliver events, to merge into the job runner's handlers. */

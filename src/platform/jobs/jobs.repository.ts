@@ -1,4 +1,4 @@
-import { dialectOf, newId, toJson, type Db } from '../db/index.js';
+import { dialectOf, insertRows, newId, toJson, type Db } from '../db/index.js';
 import type { JobsTable } from './jobs.tables.js';
 
 export interface EnqueueJobInput {
@@ -20,22 +20,15 @@ export type JobTarget = { id: string } | { uniqueKey: string };
 /** Longest last_error kept: enough for a message with context, small enough not to bloat the table. */
 const MAX_ERROR_LENGTH = 2000;
 
-/**
- * Adds a job to the queue and returns its id. Takes any `Db`, so a use case can enqueue inside its own transaction
- * and the job exists only if that transaction commits. With a `uniqueKey` already held by a pending or running
- * job, nothing is inserted and that job's id is returned.
- */
-export async function enqueueJob(db: Db, input: EnqueueJobInput): Promise<string> {
+function jobRow(input: EnqueueJobInput, now: number): JobsTable {
   const maxAttempts = input.maxAttempts ?? 5;
   if (!input.type) throw new TypeError('enqueueJob: type is required');
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new RangeError(`enqueueJob: maxAttempts must be a positive integer, got ${maxAttempts}`);
   }
-  const now = Date.now();
   const runAt = input.runAt ?? now;
   if (!Number.isFinite(runAt)) throw new RangeError('enqueueJob: runAt must be a finite epoch-ms number');
-
-  const row: JobsTable = {
+  return {
     id: newId('job'),
     workspace_id: input.workspaceId ?? null,
     type: input.type,
@@ -52,6 +45,29 @@ export async function enqueueJob(db: Db, input: EnqueueJobInput): Promise<string
     updated_at: now,
     finished_at: null,
   };
+}
+
+/**
+ * Adds many jobs without unique keys in a few multi-row statements (bulk producers such as a sweep publishing one
+ * event per breach) and returns their ids in order.
+ */
+export async function enqueueJobs(
+  db: Db,
+  inputs: readonly Omit<EnqueueJobInput, 'uniqueKey'>[],
+): Promise<string[]> {
+  const now = Date.now();
+  const rows = inputs.map((input) => jobRow(input, now));
+  await insertRows(db, 'jobs', rows);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Adds a job to the queue and returns its id. Takes any `Db`, so a use case can enqueue inside its own transaction
+ * and the job exists only if that transaction commits. With a `uniqueKey` already held by a pending or running
+ * job, nothing is inserted and that job's id is returned.
+ */
+export async function enqueueJob(db: Db, input: EnqueueJobInput): Promise<string> {
+  const row = jobRow(input, Date.now());
   const uniqueKey = input.uniqueKey;
   if (uniqueKey === undefined) {
     await db.insertInto('jobs').values(row).execute();
