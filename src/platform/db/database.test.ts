@@ -1,7 +1,18 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, testDialect, type TestDatabase } from '../../../test/support/database.js';
-import { fromJson, inTransaction, insertRows, newId, pendingMigrations, toJson } from './index.js';
+import {
+  fromJson,
+  inTransaction,
+  insertRows,
+  newId,
+  openDatabase,
+  pendingMigrations,
+  toJson,
+} from './index.js';
 import { allMigrations } from '../../migrations/index.js';
 
 describe(`database (${testDialect})`, () => {
@@ -97,4 +108,34 @@ describe(`database (${testDialect})`, () => {
     expect(after).toHaveLength(302);
     expect(after.find((r) => r.id === 'job_bulk_7')?.run_at).toBe(7);
   });
+
+  it.skipIf(testDialect !== 'sqlite')(
+    'copies committed pages from the WAL into the database file on its checkpoint thread',
+    async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'tp-ckpt-'));
+      const file = path.join(dir, 'c.db');
+      const handle = openDatabase(`sqlite:${file}`);
+      try {
+        // Commits never checkpoint on this connection…
+        const auto = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(handle.db);
+        expect(auto.rows[0]?.wal_autocheckpoint).toBe(0);
+        await sql`create table blobs (id integer primary key, body text not null)`.execute(handle.db);
+        const before = statSync(file).size;
+        await inTransaction(handle.db, async (trx) => {
+          for (let i = 0; i < 40; i++)
+            await sql`insert into blobs (body) values (${'x'.repeat(100_000)})`.execute(trx);
+        });
+        // …so the pages reach the database file through the checkpoint thread, within a few of its ticks.
+        let size = statSync(file).size;
+        for (let i = 0; i < 100 && size < before + 4_000_000; i++) {
+          await new Promise((r) => setTimeout(r, 50));
+          size = statSync(file).size;
+        }
+        expect(size).toBeGreaterThan(before + 4_000_000);
+      } finally {
+        await handle.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -76,20 +76,38 @@ const timer = setInterval(checkpoint, workerData.intervalMs);
 parentPort.on('message', () => { clearInterval(timer); checkpoint(); db.close(); parentPort.close(); });
 `;
 
-function startCheckpointer(file: string, intervalMs = 250): () => Promise<void> {
+function startCheckpointer(
+  conn: SqliteDatabase.Database,
+  file: string,
+  intervalMs = 250,
+): () => Promise<void> {
+  conn.pragma('wal_autocheckpoint = 0');
   const worker = new Worker(CHECKPOINTER, {
     eval: true,
     workerData: { file, intervalMs, driver: createRequire(import.meta.url).resolve('better-sqlite3') },
   });
   worker.unref();
+  let exited = false;
+  const exit = new Promise<void>((resolve) =>
+    worker.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  // Should the thread fail, the connection checkpoints by itself again rather than let the WAL grow.
+  worker.on('error', () => {
+    if (conn.open) conn.pragma('wal_autocheckpoint = 1000');
+  });
   let stopped: Promise<void> | null = null;
   return () =>
-    (stopped ??= new Promise<void>((resolve) => {
-      // Referenced again while stopping, so that a script awaiting close() is not ended before the final checkpoint.
-      worker.ref();
-      worker.once('exit', () => resolve());
-      worker.postMessage('stop');
-    }));
+    (stopped ??= exited
+      ? Promise.resolve()
+      : (() => {
+          // Referenced again while stopping, so a script awaiting close() is not ended before the last checkpoint.
+          worker.ref();
+          worker.postMessage('stop');
+          return exit;
+        })());
 }
 
 /** Opens the database named by a `sqlite:<file>` or `postgres://` URL. */
@@ -106,8 +124,7 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     // 64 MiB of page cache (the default is 2 MiB): ingestion writes indexes in random order, and hitting the OS
     // cache for every page costs more than the memory.
     conn.pragma('cache_size = -65536');
-    const stopCheckpointer =
-      file === ':memory:' ? null : (conn.pragma('wal_autocheckpoint = 0'), startCheckpointer(file));
+    const stopCheckpointer = file === ':memory:' ? null : startCheckpointer(conn, file);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(conn) }) });
     kinds.set(db, 'sqlite');
     return {
