@@ -130,7 +130,7 @@ async function summaries(
   const ranked = rows
     .filter((r) => r.kind === 'top')
     .map((r) => ({ value: r.b === null ? null : String(r.b), summary: summaryOf(r) }))
-    .sort((a, b) => b.summary.n - a.summary.n);
+    .sort((a, b) => b.summary.n - a.summary.n || (String(a.value) < String(b.value) ? -1 : 1));
   const rest = rows.find((r) => r.kind === 'rest');
   return {
     all: summaryOf(rows.find((r) => r.kind === 'all') as Record<string, number | string | null>),
