@@ -201,12 +201,13 @@ async function bulkLinks(db: Db, workspaceId: string, surveyId: string, n: numbe
   return ids;
 }
 
-async function submissions(): Promise<{ results: BenchResult[]; notes: string[] }> {
+/** A fresh database with a published relationship-NPS survey and `n` personal links bulk-loaded for it. */
+async function surveyWithLinks(slug: string, n: number) {
   const t = await openTestDatabase();
   const { db } = t.handle;
   const actor = systemActor('bench');
   const ws = await createWorkspace(db, actor, {
-    slug: 'bench-surveys',
+    slug,
     name: 'Bench',
     timeZone: TZ,
     defaultLocale: 'en',
@@ -214,9 +215,14 @@ async function submissions(): Promise<{ results: BenchResult[]; notes: string[] 
   });
   const survey = await createSurvey(db, actor, ws.id, { template: 'nps-relationship' });
   await publishSurvey(db, actor, ws.id, survey.id);
+  const links = await bulkLinks(db, ws.id, survey.id, n);
+  return { t, db, ws, links };
+}
+
+async function submissions(): Promise<{ results: BenchResult[]; notes: string[] }> {
+  const { t, db, ws, links } = await surveyWithLinks('bench-surveys', 400_000);
   const secret = randomBytes(32);
   const tokens = new SurveyTokens(secret);
-  const links = await bulkLinks(db, ws.id, survey.id, 400_000);
   const serverEnv = {
     DATA_DIR: mkdtempSync(path.join(tmpdir(), 'tp-bench-surveys-')),
     DATABASE_URL: t.url,
@@ -319,20 +325,8 @@ function processCpuSeconds(pid: number): number | null {
  * submissions left and reports their rate and CPU per analysed response.
  */
 async function inProcessSubmissions(): Promise<{ results: BenchResult[]; notes: string[] }> {
-  const t = await openTestDatabase();
-  const { db } = t.handle;
-  const actor = systemActor('bench');
-  const ws = await createWorkspace(db, actor, {
-    slug: 'bench-surveys-inproc',
-    name: 'Bench',
-    timeZone: TZ,
-    defaultLocale: 'en',
-    ownerUserId: null,
-  });
-  const survey = await createSurvey(db, actor, ws.id, { template: 'nps-relationship' });
-  await publishSurvey(db, actor, ws.id, survey.id);
+  const { t, db, ws, links } = await surveyWithLinks('bench-surveys-inproc', 200_000);
   const tokens = new SurveyTokens(testConfig.secretKey);
-  const links = await bulkLinks(db, ws.id, survey.id, 200_000);
   const jobHandlers: Record<string, JobHandler> = {};
   const app = await buildApp({ config: testConfig, database: t.handle, logger: false, jobHandlers });
   await app.ready();

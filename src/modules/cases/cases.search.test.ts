@@ -5,6 +5,7 @@ import { openTestDatabase } from '../../../test/support/database.js';
 import { allMigrations } from '../../migrations/index.js';
 import { migrateToLatest } from '../../platform/db/index.js';
 import { listCases } from './case.queries.js';
+import { NO_SLA } from './case.sla.js';
 
 /** Case text search through the API: the token index narrows, the substring match decides, scopes stay as they were. */
 describe('case search', () => {
@@ -142,15 +143,7 @@ describe('migration 0009 (case search tokens)', () => {
         duplicate_count: 0,
         reopen_count: 0,
         agent_replies: 0,
-        sla_policy_id: null,
-        fr_status: null,
-        fr_due_at: null,
-        fr_remaining_ms: null,
-        fr_at: null,
-        res_status: null,
-        res_due_at: null,
-        res_remaining_ms: null,
-        res_breached_at: null,
+        ...NO_SLA,
         sla_state: null,
         sla_due_at: null,
         due_sort: 8_000_000_000_000,
