@@ -9,6 +9,7 @@ import { cases } from './0007-cases.js';
 import { textReanalysis } from './0008-text-reanalysis.js';
 import { caseSearch } from './0009-case-search.js';
 import { touchpointArrivals } from './0010-touchpoint-arrivals.js';
+import { segments } from './0011-segments.js';
 
 /**
  * Every migration of the application, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -26,5 +27,6 @@ export function allMigrations(kind: DatabaseKind): Migrations {
     '0008_text_reanalysis': textReanalysis(kind),
     '0009_case_search': caseSearch(kind),
     '0010_touchpoint_arrivals': touchpointArrivals(kind),
+    '0011_segments': segments(kind),
   };
 }
