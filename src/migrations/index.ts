@@ -10,6 +10,7 @@ import { textReanalysis } from './0008-text-reanalysis.js';
 import { caseSearch } from './0009-case-search.js';
 import { touchpointArrivals } from './0010-touchpoint-arrivals.js';
 import { segments } from './0011-segments.js';
+import { caseRechecks } from './0012-case-rechecks.js';
 
 /**
  * Every migration of the application, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -28,5 +29,6 @@ export function allMigrations(kind: DatabaseKind): Migrations {
     '0009_case_search': caseSearch(kind),
     '0010_touchpoint_arrivals': touchpointArrivals(kind),
     '0011_segments': segments(kind),
+    '0012_case_rechecks': caseRechecks(kind),
   };
 }

@@ -61,7 +61,7 @@ const valuesTexts = new Map<string, string>();
  * parsing. Each row carries the workspace id too, so the only way to the case is its primary key from the row: the
  * planner cannot choose to walk the workspace's cases instead (as it may without statistics).
  */
-async function sqliteUpdateFrom(
+export async function sqliteUpdateFrom(
   db: Db,
   workspaceId: string,
   set: string,
@@ -92,9 +92,9 @@ async function sqliteUpdateFrom(
 }
 
 /** Timeline entries of a sweep chunk, written with one multi-row insert per chunk. */
-type EntrySink = CaseEntriesTable[];
+export type EntrySink = CaseEntriesTable[];
 
-function sinkEntry(
+export function sinkEntry(
   sink: EntrySink,
   row: Pick<CasesTable, 'workspace_id' | 'id'>,
   e: { kind: string; data: Record<string, unknown>; at: number },
@@ -117,12 +117,12 @@ function sinkEntry(
  * Rows as one JSON parameter, unpacked by the database (`json_each` on SQLite, `jsonb_to_recordset` on PostgreSQL):
  * one statement however many rows, so no per-row round trip or per-row query building.
  */
-function rowsParam(rows: readonly object[]): string {
+export function rowsParam(rows: readonly object[]): string {
   return JSON.stringify(rows);
 }
 
 /** Multi-row insert of timeline entries: one statement per chunk. */
-async function flushEntries(db: Db, sink: EntrySink): Promise<void> {
+export async function flushEntries(db: Db, sink: EntrySink): Promise<void> {
   if (!sink.length) return;
   // Arrays: workspace_id, id, case_id, kind, data, created_at.
   const rows = rowsParam(sink.map((e) => [e.workspace_id, e.id, e.case_id, e.kind, e.data, e.created_at]));
@@ -140,7 +140,7 @@ async function flushEntries(db: Db, sink: EntrySink): Promise<void> {
 }
 
 /** What deciding whether anything happens to a case needs. */
-const CHECK_COLUMNS = [
+export const CHECK_COLUMNS = [
   'workspace_id',
   'id',
   'version',
@@ -158,7 +158,7 @@ const CHECK_COLUMNS = [
   'next_check_at',
 ] as const;
 /** What rule conditions look at (read by the scan only when some escalation rule has conditions). */
-const FACT_COLUMNS = [
+export const FACT_COLUMNS = [
   'category',
   'subcategory',
   'channel',
@@ -240,7 +240,7 @@ interface SweepPage {
 }
 
 /** A case whose check was due but where nothing happens: only its next check moves (no version bump). */
-interface NextCheckMove {
+export interface NextCheckMove {
   id: string;
   version: number;
   next: number | null;
@@ -250,24 +250,28 @@ interface NextCheckMove {
  * Moves the next check of many cases with one statement; a case whose version changed meanwhile keeps its own value
  * (its writer recomputed it).
  */
-async function moveNextChecks(db: Db, workspaceId: string, moves: readonly NextCheckMove[]): Promise<void> {
-  if (!moves.length) return;
-  if (dialectOf(db) === 'sqlite') {
-    await sqliteUpdateFrom(
+export async function moveNextChecks(
+  db: Db,
+  workspaceId: string,
+  moves: readonly NextCheckMove[],
+): Promise<string[]> {
+  if (!moves.length) return [];
+  if (dialectOf(db) === 'sqlite')
+    return sqliteUpdateFrom(
       db,
       workspaceId,
       'next_check_at = v.column4',
       3,
       moves.map((m) => [m.id, m.version, m.next]),
     );
-    return;
-  }
   // PostgreSQL: one statement per chunk (round trips cost more than parsing); arrays [id, version, next].
   const rows = rowsParam(moves.map((m) => [m.id, m.version, m.next]));
-  await sql`update cases set next_check_at = cast(j.value ->> 2 as bigint)
+  const moved = await sql<{ id: string }>`update cases set next_check_at = cast(j.value ->> 2 as bigint)
       from jsonb_array_elements(cast(${rows} as jsonb)) as j(value)
       where cases.workspace_id = ${workspaceId} and cases.id = j.value ->> 0
-        and cases.version = cast(j.value ->> 1 as integer)`.execute(db);
+        and cases.version = cast(j.value ->> 1 as integer)
+      returning cases.id`.execute(db);
+  return moved.rows.map((r) => r.id);
 }
 
 /** The columns a sweep changes on a case where something happens without reassigning or notifying. */
@@ -345,7 +349,7 @@ export interface SweepResult {
   conflicts: number;
 }
 
-function facts(c: CasesTable, traits: Record<string, unknown> | null): CaseFacts {
+export function facts(c: CasesTable, traits: Record<string, unknown> | null): CaseFacts {
   return {
     category: c.category,
     subcategory: c.subcategory,
@@ -361,7 +365,7 @@ function facts(c: CasesTable, traits: Record<string, unknown> | null): CaseFacts
   };
 }
 
-function usesCustomerFacts(rules: readonly RuleRow<EscalationConfig>[]): boolean {
+export function usesCustomerFacts(rules: readonly RuleRow<EscalationConfig>[]): boolean {
   return rules.some((r) =>
     r.conditions.conditions.some((c) => c.type === 'vip' || c.type === 'value_tier' || c.type === 'trait'),
   );

@@ -374,3 +374,19 @@ export const VolumeQuery = Type.Composite([
   AnalyticsQuery,
   Type.Object({ by: lit(['category', 'touchpoint', 'channel', 'day', 'priority', 'source'] as const) }),
 ]);
+
+export const RecheckView = Type.Object({
+  id: Type.String(),
+  reason: Type.String({ description: 'escalation_rules, sla_policy or calendar' }),
+  details: Type.Record(Type.String(), Type.Unknown(), {
+    description: '{ ruleId } | { policyId, before, after } (targets in minutes) | { before, after } (calendars)',
+  }),
+  status: Type.String({ description: 'running, done or failed' }),
+  total: Type.Integer({ description: 'active cases to recompute when the change was made' }),
+  processed: Type.Integer(),
+  retargeted: Type.Integer({ description: 'cases whose due times changed (new version, timeline entry)' }),
+  moved: Type.Integer({ description: 'cases whose next engine check only moved' }),
+  error: Type.Union([Type.String(), Type.Null()]),
+  requestedAt: Type.String({ format: 'date-time' }),
+  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});

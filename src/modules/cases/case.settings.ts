@@ -36,6 +36,7 @@ import {
   type RoutingTarget,
   type RuleContext,
 } from './case.rules.js';
+import { requestRecheck } from './case.recheck.js';
 import type { CaseRulesTable } from './cases.tables.js';
 
 export interface CaseSettings {
@@ -204,9 +205,12 @@ async function saveSettingsColumn(
   workspaceId: string,
   column: 'taxonomy' | 'calendar' | 'settings',
   value: unknown,
+  /** Runs in the transaction before the write (sees the value being replaced). */
+  before?: (trx: Db) => Promise<void>,
 ): Promise<void> {
   await inTransaction(db, async (trx) => {
     await ensureSettingsRow(trx, workspaceId);
+    if (before) await before(trx);
     await trx
       .updateTable('case_settings')
       .set({ [column]: value === null ? null : toJson(value), updated_at: Date.now() })
@@ -293,7 +297,12 @@ export async function setCalendar(
     if (err instanceof CalendarError) throw calendarInvalid(err);
     throw err;
   }
-  await saveSettingsColumn(db, ctx, workspaceId, 'calendar', calendar);
+  await saveSettingsColumn(db, ctx, workspaceId, 'calendar', calendar, async (trx) => {
+    // Running targets keep the business time they have left, counted in the new calendar.
+    const before = (await loadConfig(trx, workspaceId, true)).calendar;
+    if (JSON.stringify(before) === JSON.stringify(calendar)) return;
+    await requestRecheck(trx, workspaceId, 'calendar', { before, after: calendar }, Date.now());
+  });
   return calendar;
 }
 
@@ -705,6 +714,27 @@ export async function saveRule<K extends RuleKind>(
   await inTransaction(db, async (trx) => {
     if (id) {
       const existing = await getRule(trx, workspaceId, kind, id);
+      if (kind === 'sla') {
+        const b = existing.config as SlaConfig;
+        const a = config as SlaConfig;
+        if (
+          b.firstResponseMinutes !== a.firstResponseMinutes ||
+          b.resolutionMinutes !== a.resolutionMinutes
+        )
+          await requestRecheck(
+            trx,
+            workspaceId,
+            'sla_policy',
+            {
+              policyId: id,
+              before: { firstResponseMinutes: b.firstResponseMinutes, resolutionMinutes: b.resolutionMinutes },
+              after: { firstResponseMinutes: a.firstResponseMinutes, resolutionMinutes: a.resolutionMinutes },
+            },
+            now,
+          );
+      }
+      if (kind === 'escalation' && (existing.enabled || input.enabled !== false))
+        await requestRecheck(trx, workspaceId, 'escalation_rules', { ruleId }, now);
       await trx
         .updateTable('case_rules')
         .set({
@@ -740,6 +770,8 @@ export async function saveRule<K extends RuleKind>(
           updated_at: now,
         })
         .execute();
+      if (kind === 'escalation' && input.enabled !== false)
+        await requestRecheck(trx, workspaceId, 'escalation_rules', { ruleId }, now);
     }
     await recordAudit(trx, actor, {
       workspaceId,
@@ -760,8 +792,10 @@ export async function deleteRule(
   id: string,
 ): Promise<void> {
   await inTransaction(db, async (trx) => {
-    await getRule(trx, workspaceId, kind, id);
+    const existing = await getRule(trx, workspaceId, kind, id);
     await trx.deleteFrom('case_rules').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+    if (kind === 'escalation' && existing.enabled)
+      await requestRecheck(trx, workspaceId, 'escalation_rules', { ruleId: id }, Date.now());
     await recordAudit(trx, actor, {
       workspaceId,
       action: `case_${kind}_rule.deleted`,

@@ -210,3 +210,70 @@ export function triggerStateOf(c: EngineCase) {
     resDueAt: c.res_due_at,
   };
 }
+
+/**
+ * After the business calendar changed at `at`: each running target keeps the business time it had left at `at`
+ * under the old calendar, now counted in the new one. Targets already due, paused, met or breached are unchanged.
+ */
+export function rebaseOnCalendar(
+  cols: SlaColumns,
+  before: CompiledCalendar,
+  after: CompiledCalendar,
+  at: number,
+): Partial<SlaColumns> {
+  const out: Partial<SlaColumns> = {};
+  if (cols.fr_status === 'active' && cols.fr_due_at !== null && cols.fr_due_at > at) {
+    const due = after.addBusinessMs(at, before.businessMsBetween(at, cols.fr_due_at));
+    if (due !== cols.fr_due_at) out.fr_due_at = due;
+  }
+  if (cols.res_status === 'active' && cols.res_due_at !== null && cols.res_due_at > at) {
+    const due = after.addBusinessMs(at, before.businessMsBetween(at, cols.res_due_at));
+    if (due !== cols.res_due_at) out.res_due_at = due;
+  }
+  return out;
+}
+
+/** One target's running or paused state shifted by `delta` business ms at `at` (see shiftTargets). */
+function shiftTarget(
+  status: string | null,
+  due: number | null,
+  remaining: number | null,
+  delta: number,
+  cal: CompiledCalendar,
+  at: number,
+): { due: number | null; remaining: number | null } | null {
+  if (delta === 0) return null;
+  if (status === 'paused') return { due, remaining: Math.max(0, (remaining ?? 0) + delta) };
+  if (status !== 'active' || due === null) return null;
+  const left = due > at ? cal.businessMsBetween(at, due) : -cal.businessMsBetween(due, at);
+  const rest = left + delta;
+  // Still running: due when the rest has passed; overdue under the new target: due now (or when it was due).
+  const next = rest > 0 ? cal.addBusinessMs(at, rest) : Math.min(due, at);
+  return next === due ? null : { due: next, remaining };
+}
+
+/**
+ * After an SLA policy's targets changed at `at` by `frDelta` / `resDelta` business ms: a running target keeps the
+ * business time it had left plus the difference (due at `at` when that is not positive, so the next sweep breaches
+ * it), a paused one keeps its remaining time plus the difference. Met and breached targets are unchanged.
+ */
+export function shiftTargets(
+  cols: SlaColumns,
+  frDelta: number,
+  resDelta: number,
+  cal: CompiledCalendar,
+  at: number,
+): Partial<SlaColumns> {
+  const out: Partial<SlaColumns> = {};
+  const fr = shiftTarget(cols.fr_status, cols.fr_due_at, cols.fr_remaining_ms, frDelta, cal, at);
+  if (fr) {
+    if (fr.due !== cols.fr_due_at) out.fr_due_at = fr.due;
+    if (fr.remaining !== cols.fr_remaining_ms) out.fr_remaining_ms = fr.remaining;
+  }
+  const res = shiftTarget(cols.res_status, cols.res_due_at, cols.res_remaining_ms, resDelta, cal, at);
+  if (res) {
+    if (res.due !== cols.res_due_at) out.res_due_at = res.due;
+    if (res.remaining !== cols.res_remaining_ms) out.res_remaining_ms = res.remaining;
+  }
+  return out;
+}

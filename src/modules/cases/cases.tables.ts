@@ -159,6 +159,33 @@ export interface CaseRatingsTable {
   created_at: number;
 }
 
+/**
+ * A recomputation of open cases' due times and next checks after escalation rules, an SLA policy or the calendar
+ * changed (migration 0012, case.recheck.ts).
+ */
+export interface CaseRechecksTable {
+  workspace_id: string;
+  id: string;
+  /** escalation_rules | sla_policy | calendar */
+  reason: string;
+  /** JSON: { ruleId } | { policyId, before, after } (targets in minutes) | { before, after } (calendars). */
+  details: string;
+  /** running | done | failed */
+  status: string;
+  /** Id of the last case processed ('' = none yet). */
+  cursor: string;
+  total: number;
+  processed: number;
+  /** Cases whose due times changed (new version, timeline entry). */
+  retargeted: number;
+  /** Cases whose next check only moved. */
+  moved: number;
+  error: string | null;
+  /** The instant of the change: re-targeting counts business time from it. */
+  requested_at: number;
+  finished_at: number | null;
+}
+
 declare module '../../platform/db/index.js' {
   interface Database {
     case_settings: CaseSettingsTable;
@@ -169,5 +196,6 @@ declare module '../../platform/db/index.js' {
     case_team_members: CaseTeamMembersTable;
     case_rules: CaseRulesTable;
     case_ratings: CaseRatingsTable;
+    case_rechecks: CaseRechecksTable;
   }
 }

@@ -13,6 +13,7 @@ import {
   handleSurveyFlagged,
   SURVEY_SUBSCRIBER,
 } from './case.intake.js';
+import { RECHECK_JOB, recheckJobHandler } from './case.recheck.js';
 import { caseRoutes } from './case.routes.js';
 import { CHECK_JOB } from './case.service.js';
 import { caseSettingsRoutes } from './settings.routes.js';
@@ -45,7 +46,8 @@ export interface CasesModuleOptions {
 
 /**
  * The cases module as the app composes it: the recorded-events hook (complaint events → durable job), the
- * `survey.response.flagged` subscriber, the routes and the job handlers (complaint intake, SLA/escalation checks).
+ * `survey.response.flagged` subscriber, the routes and the job handlers (complaint intake, SLA/escalation checks,
+ * rechecks of open cases after a rule, SLA policy or calendar change).
  */
 export function casesModule(
   db: Db,
@@ -69,6 +71,7 @@ export function casesModule(
         { events: options.events, publicUrl: options.publicUrl ?? '' },
         options.logger,
       ),
+      [RECHECK_JOB]: recheckJobHandler(db),
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   KindIdParam,
   KindParam,
   RuleBody,
+  RecheckView,
   RuleView,
   SettingsBody,
   SettingsView,
@@ -38,6 +39,8 @@ import {
   type RuleRow,
   type TeamView as Team,
 } from './case.settings.js';
+import { listRechecks } from './case.recheck.js';
+import { fromJson } from '../../platform/db/index.js';
 
 const tags = ['case settings'];
 const read = { auth: 'workspace' as const, permission: 'cases.read' };
@@ -236,6 +239,34 @@ export function caseSettingsRoutes(db: Db): FastifyPluginAsyncTypebox {
         await deleteTeam(db, actorFromRequest(request), workspaceIdOf(request), request.params.id);
         return reply.code(204).send();
       },
+    );
+
+    app.get(
+      '/cases/settings/rechecks',
+      {
+        schema: {
+          tags,
+          summary:
+            'Recomputations of open cases after escalation rules, an SLA policy or the calendar changed (latest first, with progress)',
+          response: { 200: Type.Object({ data: Type.Array(RecheckView) }) },
+        },
+        config: read,
+      },
+      async (request) => ({
+        data: (await listRechecks(db, workspaceIdOf(request))).map((r) => ({
+          id: r.id,
+          reason: r.reason,
+          details: fromJson<Record<string, unknown>>(r.details),
+          status: r.status,
+          total: Number(r.total),
+          processed: Number(r.processed),
+          retargeted: Number(r.retargeted),
+          moved: Number(r.moved),
+          error: r.error,
+          requestedAt: iso(Number(r.requested_at)),
+          finishedAt: r.finished_at === null ? null : iso(Number(r.finished_at)),
+        })),
+      }),
     );
 
     app.get(
