@@ -15,6 +15,7 @@ import { touchpointsModule } from './modules/touchpoints/index.js';
 import { createSurveysModule, perceptionByTouchpoint, surveyAnswerTexts } from './modules/surveys/index.js';
 import { casesModule, caseDescriptionTexts } from './modules/cases/index.js';
 import { notificationJobs, notificationRoutes } from './modules/notifications/index.js';
+import { segmentsModule } from './modules/segments/index.js';
 import { createFieldCipher } from './platform/crypto/index.js';
 import { EventBus } from './platform/events/index.js';
 import type { JobHandler } from './platform/jobs/index.js';
@@ -85,7 +86,12 @@ export async function buildApp(options: {
     cipher: createFieldCipher(config.secretKey),
     phoneRegion: config.phoneRegion,
     hooks: eventHooks,
+    changeHooks: [],
   };
+  // Segments: members follow profile changes (a queued re-evaluation per batch when the workspace has segments).
+  const segments = segmentsModule(db, { cipher: profiles.cipher });
+  profiles.changeHooks = [segments.changeHook];
+  Object.assign(jobs, segments.jobs);
   // Touchpoint health shows survey perception beside the event figures.
   const touchpoints = touchpointsModule(db, { perception: perceptionByTouchpoint });
   // First of the hooks: it sets each event's touchpointKey, which survey triggers and complaint intake read.
@@ -141,6 +147,7 @@ export async function buildApp(options: {
       await api.register(channelRoutes(db, channels));
       await api.register(textRoutes(db, reanalysis));
       await api.register(profileRoutes({ db, ...profiles, eventTouchpoints: touchpoints.eventTouchpoints }));
+      await api.register(segments.routes);
       await api.register(touchpoints.routes);
       await api.register(surveys.adminRoutes);
       await api.register(cases.routes);

@@ -25,6 +25,7 @@ import { seedDemoSurveys } from './modules/surveys/index.js';
 import { touchpointsModule } from './modules/touchpoints/index.js';
 import { ConfigError, describeConfig, loadConfig, type Config } from './platform/config/index.js';
 import { seedDemoCases } from './modules/cases/index.js';
+import { seedDemoSegments } from './modules/segments/index.js';
 import { createFieldCipher } from './platform/crypto/index.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './platform/db/index.js';
 import { JobRunner, type JobHandler } from './platform/jobs/index.js';
@@ -260,6 +261,8 @@ async function seedDemo(database: DatabaseHandle, config: Config): Promise<boole
   await seedDemoCustomers(database.db, profiles, ws.id, { customers: DEMO_CUSTOMERS, now: Date.now() });
   await seedDemoSurveys(database.db, ws.id, { now: Date.now(), profiles });
   await seedDemoCases(database.db, ws.id, { now: Date.now() });
+  // Their members are computed by the job runner once the server starts.
+  await seedDemoSegments(database.db, ws.id);
   return true;
 }
 

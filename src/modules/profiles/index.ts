@@ -1,6 +1,7 @@
 import './profiles.tables.js';
 
 export type { IncomingEvent } from './incoming-event.js';
+export { CustomerSummary } from './profile.schema.js';
 export {
   recordEvents,
   identifiersOf,
@@ -9,7 +10,17 @@ export {
   type RecordedEvent,
   type RecordedEventsHook,
   type RecordedMerge,
+  type ProfilesChange,
+  type ProfilesChangedHook,
 } from './record-events.js';
+export { ageOf } from './profile-state.js';
+export {
+  customerFactsByIds,
+  customerFactsPage,
+  customerSummaries,
+  liveProfileCount,
+  type CustomerFacts,
+} from './profile-facts.js';
 export { profileRoutes, type ProfileRouteOptions } from './profile.routes.js';
 export type { EventTouchpoints } from './profile.service.js';
 export { seedDemoCustomers, type DemoOptions } from './demo-customers.js';

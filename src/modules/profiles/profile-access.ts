@@ -4,7 +4,13 @@ import { AppError } from '../../platform/http/index.js';
 import { applyEvent } from './event-effects.js';
 import type { IncomingEvent } from './incoming-event.js';
 import { lookupProfileId } from './profile.service.js';
-import { fromRow, writeProfileChanges, type ProfilesContext, type RecordedEvent } from './record-events.js';
+import {
+  fromRow,
+  profilesChanged,
+  writeProfileChanges,
+  type ProfilesContext,
+  type RecordedEvent,
+} from './record-events.js';
 
 /**
  * Small read and write helpers for other modules (surveys first) that hold a customer's profile id: resolve it to
@@ -171,5 +177,6 @@ export async function recordProfileEvent(
     })
     .execute();
   for (const hook of ctx.hooks ?? []) await hook(db, workspaceId, [recorded], []);
+  await profilesChanged(db, ctx, workspaceId, { changed: [live], removed: [] });
   return true;
 }

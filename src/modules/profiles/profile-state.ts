@@ -92,3 +92,20 @@ export function mergeState(into: ProfileState, from: ProfileState): void {
   into.lastSeenAt = Math.max(into.lastSeenAt, from.lastSeenAt);
   into.dirty = true;
 }
+
+/** Age in whole years at `now` from the `birthday` trait (YYYY-MM-DD…), else a numeric `age` trait; null if unknown. */
+export function ageOf(traits: Record<string, unknown>, now: number): number | null {
+  const birthday = traits.birthday;
+  if (typeof birthday === 'string' && /^\d{4}-\d{2}-\d{2}/.test(birthday)) {
+    const b = new Date(`${birthday.slice(0, 10)}T00:00:00Z`);
+    const n = new Date(now);
+    let age = n.getUTCFullYear() - b.getUTCFullYear();
+    if (
+      n.getUTCMonth() < b.getUTCMonth() ||
+      (n.getUTCMonth() === b.getUTCMonth() && n.getUTCDate() < b.getUTCDate())
+    )
+      age--;
+    if (age >= 0 && age < 130) return age;
+  }
+  return typeof traits.age === 'number' && Number.isFinite(traits.age) ? traits.age : null;
+}

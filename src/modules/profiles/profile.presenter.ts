@@ -1,6 +1,6 @@
 import { toIso } from '../../platform/http/index.js';
 import { maskValue, PII_TYPES } from './identifiers.js';
-import type { ProfileState } from './profile-state.js';
+import { ageOf, type ProfileState } from './profile-state.js';
 import type { ProfileView } from './profile.service.js';
 import type { EventsTable } from './profiles.tables.js';
 import { fromJson } from '../../platform/db/index.js';
@@ -21,19 +21,6 @@ function maskPii(key: string, value: unknown): unknown {
 
 function pii(state: ProfileState, canReadPii: boolean): Record<string, unknown> {
   return Object.fromEntries(Object.entries(state.pii).map(([k, v]) => [k, canReadPii ? v : maskPii(k, v)]));
-}
-
-function ageOf(birthday: unknown, now: number): number | null {
-  if (typeof birthday !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(birthday)) return null;
-  const b = new Date(birthday.slice(0, 10) + 'T00:00:00Z');
-  const n = new Date(now);
-  let age = n.getUTCFullYear() - b.getUTCFullYear();
-  if (
-    n.getUTCMonth() < b.getUTCMonth() ||
-    (n.getUTCMonth() === b.getUTCMonth() && n.getUTCDate() < b.getUTCDate())
-  )
-    age--;
-  return age >= 0 && age < 130 ? age : null;
 }
 
 function displayName(p: Record<string, unknown>): string | null {
@@ -70,7 +57,7 @@ export function presentProfile(view: ProfileView, canReadPii: boolean, now = Dat
       name: displayName(shown),
       gender: s.traits.gender ?? null,
       birthday: s.traits.birthday ?? null,
-      age: ageOf(s.traits.birthday, now) ?? (typeof s.traits.age === 'number' ? s.traits.age : null),
+      age: ageOf(s.traits, now),
       region: s.traits.region ?? s.traits.province ?? null,
       city: s.traits.city ?? null,
       language: s.traits.language ?? s.traits.locale ?? null,

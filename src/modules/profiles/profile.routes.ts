@@ -59,7 +59,12 @@ function limitBytes(limit: number): Transform {
 /** Customer profiles: list and search, lookup by identifier, the 360° view, the timeline, traits, erasure. */
 export function profileRoutes(opts: ProfileRouteOptions): FastifyPluginAsyncTypebox {
   const { db, cipher, phoneRegion } = opts;
-  const ctx: ProfilesContext = { cipher, phoneRegion, hooks: opts.hooks ?? [] };
+  const ctx: ProfilesContext = {
+    cipher,
+    phoneRegion,
+    hooks: opts.hooks ?? [],
+    changeHooks: opts.changeHooks ?? [],
+  };
   const canReadPii = (request: Parameters<typeof principalOf>[0]) =>
     principalOf(request).permissions.has('pii.read');
   const view = async (request: Parameters<typeof principalOf>[0], id: string) => {
@@ -312,7 +317,7 @@ export function profileRoutes(opts: ProfileRouteOptions): FastifyPluginAsyncType
           request,
           await updateTraits(
             db,
-            cipher,
+            ctx,
             actorFromRequest(request),
             workspaceIdOf(request),
             request.params.id,
@@ -328,7 +333,7 @@ export function profileRoutes(opts: ProfileRouteOptions): FastifyPluginAsyncType
         config: { auth: 'workspace', permission: 'customers.delete' },
       },
       async (request, reply) => {
-        await deleteProfile(db, actorFromRequest(request), workspaceIdOf(request), request.params.id);
+        await deleteProfile(db, ctx, actorFromRequest(request), workspaceIdOf(request), request.params.id);
         return reply.code(204).send();
       },
     );

@@ -5,7 +5,13 @@ import { AppError } from '../../platform/http/index.js';
 import { recordAudit, type ActorContext } from '../audit/index.js';
 import { PII_TRAITS } from './event-effects.js';
 import { normalizeIdentifier, normalizeType, PII_TYPES } from './identifiers.js';
-import { fromRow, normalizeName, writeProfileChanges } from './record-events.js';
+import {
+  fromRow,
+  normalizeName,
+  profilesChanged,
+  writeProfileChanges,
+  type ProfilesContext,
+} from './record-events.js';
 import type { ProfileState } from './profile-state.js';
 import type { EventsTable } from './profiles.tables.js';
 
@@ -269,7 +275,7 @@ export async function timelineOf(
 /** Sets (or, with null, removes) traits by hand; PII traits are stored sealed. The audit row names keys, not values. */
 export async function updateTraits(
   db: Db,
-  cipher: FieldCipher,
+  profiles: Pick<ProfilesContext, 'cipher' | 'changeHooks'>,
   ctx: ActorContext,
   workspaceId: string,
   id: string,
@@ -283,6 +289,7 @@ export async function updateTraits(
       .where('workspace_id', '=', workspaceId)
       .where('id', '=', live)
       .executeTakeFirstOrThrow();
+    const { cipher } = profiles;
     const state = fromRow(row, cipher);
     const now = Date.now();
     for (const [key, value] of Object.entries(traits)) {
@@ -294,6 +301,7 @@ export async function updateTraits(
       state.stats.traitTimes[piiKey ? `pii.${piiKey}` : key] = now;
     }
     await writeProfileChanges(trx, workspaceId, state, cipher, now);
+    await profilesChanged(trx, profiles, workspaceId, { changed: [live], removed: [] });
     await recordAudit(trx, ctx, {
       workspaceId,
       action: 'customer.updated',
@@ -308,6 +316,7 @@ export async function updateTraits(
 /** Erases a customer: the profile, the profiles merged into it, their identifiers, merges and events. */
 export async function deleteProfile(
   db: Db,
+  profiles: Pick<ProfilesContext, 'changeHooks'>,
   ctx: ActorContext,
   workspaceId: string,
   id: string,
@@ -341,6 +350,7 @@ export async function deleteProfile(
       .where((eb) => eb.or([eb('into_profile_id', 'in', ids), eb('from_profile_id', 'in', ids)]))
       .execute();
     await trx.deleteFrom('profiles').where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
+    await profilesChanged(trx, profiles, workspaceId, { changed: [], removed: ids });
     await recordAudit(trx, ctx, {
       workspaceId,
       action: 'customer.deleted',

@@ -25,6 +25,30 @@ export interface ProfilesContext {
    * on the ingestion hot path.
    */
   hooks?: readonly RecordedEventsHook[];
+  /**
+   * Reactions to profiles changing for any reason — events, trait edits, merges, erasure (segment membership) — run
+   * in the same transaction. Keep them cheap: they sit on the ingestion hot path too.
+   */
+  changeHooks?: readonly ProfilesChangedHook[];
+}
+
+/** Live profiles whose data changed, and profiles that are gone (merged into another, or erased). */
+export interface ProfilesChange {
+  changed: readonly string[];
+  removed: readonly string[];
+}
+
+export type ProfilesChangedHook = (db: Db, workspaceId: string, change: ProfilesChange) => Promise<void>;
+
+/** Tells the change hooks, if anything changed. */
+export async function profilesChanged(
+  db: Db,
+  ctx: Pick<ProfilesContext, 'changeHooks'>,
+  workspaceId: string,
+  change: ProfilesChange,
+): Promise<void> {
+  if (change.changed.length === 0 && change.removed.length === 0) return;
+  for (const hook of ctx.changeHooks ?? []) await hook(db, workspaceId, change);
 }
 
 /** An event as stored, handed to the hooks: its profile is the live (post-merge) one. */
@@ -386,6 +410,11 @@ export async function recordEvents(
   );
   const merged: RecordedMerge[] = storedMerges.map((m) => ({ from: m.from, into: live(m.into) }));
   for (const hook of ctx.hooks ?? []) await hook(db, workspaceId, recorded, merged);
+  if (ctx.changeHooks?.length)
+    await profilesChanged(db, ctx, workspaceId, {
+      changed: [...profiles.values()].filter((p) => !p.mergedInto && (p.isNew || p.dirty)).map((p) => p.id),
+      removed: merged.map((m) => m.from),
+    });
   return { stored: rows.length, duplicates: incoming.length - rows.length };
 }
 

@@ -93,7 +93,7 @@ export function analyticsRoutes(ctx: SurveysContext): FastifyPluginAsyncTypebox 
         schema: {
           tags,
           summary:
-            'A score by channel, touchpoint, customer trait (trait:<key>) or hidden field (hidden:<key>), with counts',
+            'A score by channel, touchpoint, customer trait (trait:<key>), hidden field (hidden:<key>) or segment, with counts',
           params: IdParam,
           querystring: Type.Object({
             ...Range,
@@ -101,7 +101,8 @@ export function analyticsRoutes(ctx: SurveysContext): FastifyPluginAsyncTypebox 
             by: Type.String({
               minLength: 1,
               maxLength: 120,
-              description: 'channel | touchpoint | trait:<key> | hidden:<key>',
+              description:
+                'channel | touchpoint | trait:<key> | hidden:<key> | segment (every active segment, up to 20) | segment:<key>[,<key>…]',
             }),
           }),
           response: { 200: Json },

@@ -3,6 +3,7 @@ import { fromJson, type Db } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
 import { localDayStart } from '../../platform/time/index.js';
 import { profileTraits } from '../profiles/index.js';
+import { resolveSegments, segmentsOfProfiles } from '../segments/index.js';
 import {
   MetricsInputError,
   cesSummary,
@@ -430,17 +431,19 @@ export async function breakdown(
     };
   }
   const m = /^(trait|hidden):([A-Za-z0-9_.-]{1,100})$/.exec(query.by);
-  if (!m)
+  // segment: every active segment (up to 20); segment:<key>[,<key>…]: those segments.
+  const seg = /^segment(?::([a-z][a-z0-9_]{0,39}(?:,[a-z][a-z0-9_]{0,39}){0,19}))?$/.exec(query.by);
+  if (!m && !seg)
     throw new AppError('VALIDATION_FAILED', 400, 'error.validation_failed', {
       fields: [
         {
           in: 'querystring',
           path: 'by',
-          message: 'must be channel, touchpoint, trait:<key> or hidden:<key>',
+          message:
+            'must be channel, touchpoint, trait:<key>, hidden:<key>, segment or segment:<key>[,<key>…]',
         },
       ],
     });
-  const [, kind, key] = m as unknown as [string, 'trait' | 'hidden', string];
   const rows = await rawResponses(db, workspaceId, surveyId, range, filters, [
     'profile_id',
     'hidden',
@@ -452,12 +455,34 @@ export async function breakdown(
     const a = fromJson<Answers>(r.answers)[q.id];
     return typeof a === 'number' ? a : null;
   };
+  const respondents = [...new Set(rows.map((r) => r.profile_id).filter((x): x is string => !!x))];
+  if (seg) {
+    // Segments overlap: a respondent counts in each segment they belong to now, and under null when in none.
+    const segments = await resolveSegments(db, workspaceId, seg[1] ? seg[1].split(',') : []);
+    const of = await segmentsOfProfiles(db, workspaceId, respondents, segments);
+    const values = new Map<string | null, number[]>();
+    for (const key of [...segments.map((s) => s.key), null]) values.set(key, []);
+    for (const r of rows) {
+      const v = valueOf(r);
+      if (v === null) continue;
+      const keys = r.profile_id ? of.get(r.profile_id) : undefined;
+      for (const k of keys?.length ? keys : [null]) values.get(k)?.push(v);
+    }
+    return {
+      ...base,
+      sampled: rows.length >= RAW_LIMIT,
+      overlapping: true,
+      groups: [...values.entries()].map(([key, list]) => ({
+        key,
+        label: segments.find((s) => s.key === key)?.name ?? null,
+        ...summarizeScores(q, list),
+      })),
+    };
+  }
+  const [, kind, key] = m as unknown as [string, 'trait' | 'hidden', string];
   const groupOf = new Map<string, number[]>();
   let traits = new Map<string, Record<string, unknown>>();
-  if (kind === 'trait')
-    traits = await profileTraits(db, workspaceId, [
-      ...new Set(rows.map((r) => r.profile_id).filter((x): x is string => !!x)),
-    ]);
+  if (kind === 'trait') traits = await profileTraits(db, workspaceId, respondents);
   for (const r of rows) {
     const v = valueOf(r);
     if (v === null) continue;

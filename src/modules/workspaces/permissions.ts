@@ -22,6 +22,8 @@ export const PERMISSIONS = {
   'customers.write': ['owner', 'admin', 'marketer', 'agent'],
   'customers.delete': ADMINS,
   'customers.import': ['owner', 'admin', 'marketer'],
+  'segments.read': ALL,
+  'segments.manage': ['owner', 'admin', 'analyst', 'marketer'],
   /** See personal data (phone, e-mail, name, address, national id) unmasked. */
   'pii.read': ['owner', 'admin', 'agent'],
   'text.analyze': ['owner', 'admin', 'analyst', 'marketer', 'agent'],

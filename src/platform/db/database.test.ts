@@ -91,19 +91,23 @@ describe(`database (${testDialect})`, () => {
           run_at: number;
         }>`select id, run_at from jobs where type = 'bulk' order by run_at`.execute(t.handle.db)
       ).rows;
-    await insertRows(t.handle.db, 'jobs', []);
+    expect(await insertRows(t.handle.db, 'jobs', [])).toBe(0);
     // 301 = 2 × 128 + 32 + 8 + 4 + 1: every piece of the power-of-two split is used.
-    await inTransaction(t.handle.db, (trx) =>
+    const inserted = await inTransaction(t.handle.db, (trx) =>
       insertRows(
         trx,
         'jobs',
         Array.from({ length: 301 }, (_, i) => row(i)),
       ),
     );
+    expect(inserted).toBe(301);
     expect((await stored()).map((r) => r.run_at)).toEqual(Array.from({ length: 301 }, (_, i) => i));
-    await insertRows(t.handle.db, 'jobs', [row(5), row(301), { ...row(7), run_at: 9999 }], {
-      onConflictIgnore: ['id'],
-    });
+    // Only the one new row counts as inserted; the two duplicates are skipped.
+    expect(
+      await insertRows(t.handle.db, 'jobs', [row(5), row(301), { ...row(7), run_at: 9999 }], {
+        onConflictIgnore: ['id'],
+      }),
+    ).toBe(1);
     const after = await stored();
     expect(after).toHaveLength(302);
     expect(after.find((r) => r.id === 'job_bulk_7')?.run_at).toBe(7);

@@ -30,16 +30,18 @@ function statementText(
  * Inserts many rows of one shape with a few fixed statement texts, prepared once per connection and reused: the
  * hot ingestion path writes thousands of rows per transaction, and building each multi-row insert through the
  * query builder (and preparing a new text for every batch size) costs more than the insert itself. Every row must
- * have the first row's columns; `onConflictIgnore` names the unique key whose duplicates are skipped.
+ * have the first row's columns; `onConflictIgnore` names the unique key whose duplicates are skipped. Returns the
+ * number of rows inserted (duplicates skipped under `onConflictIgnore` are not counted).
  */
 export async function insertRows<T extends keyof Database & string>(
   db: Db,
   table: T,
   rows: readonly Insertable<Database[T]>[],
   options: { onConflictIgnore?: readonly string[] } = {},
-): Promise<void> {
+): Promise<number> {
   const first = rows[0];
-  if (!first) return;
+  if (!first) return 0;
+  let inserted = 0;
   const columns = Object.keys(first);
   const kind = dialectOf(db);
   for (let i = 0; i < rows.length;) {
@@ -50,9 +52,11 @@ export async function insertRows<T extends keyof Database & string>(
       const row = rows[r] as Record<string, unknown>;
       for (const c of columns) params.push(row[c] ?? null);
     }
-    await db.executeQuery(
+    const result = await db.executeQuery(
       CompiledQuery.raw(statementText(kind, table, columns, n, options.onConflictIgnore), params),
     );
+    inserted += Number(result.numAffectedRows ?? 0);
     i += n;
   }
+  return inserted;
 }

@@ -1,0 +1,362 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { FieldCipher } from '../../platform/crypto/index.js';
+import { fromJson, inTransaction, insertRows, type Db } from '../../platform/db/index.js';
+import { enqueueJob, type JobHandler } from '../../platform/jobs/index.js';
+import {
+  customerFactsByIds,
+  customerFactsPage,
+  liveProfileCount,
+  type CustomerFacts,
+  type ProfilesChangedHook,
+} from '../profiles/index.js';
+import {
+  compileCondition,
+  dependsOnTime,
+  type SegmentCondition,
+  type SegmentPredicate,
+} from './segment.rules.js';
+import type { SegmentsTable } from './segments.tables.js';
+
+export const EVALUATE_JOB = 'segments.evaluate';
+export const REFRESH_JOB = 'segments.refresh';
+export const SCHEDULE_JOB = 'segments.scheduled-refresh';
+export const PURGE_JOB = 'segments.purge';
+
+/** Profiles per full-refresh transaction. */
+const PAGE = 1000;
+/** How often segments whose rules depend on time (recency, trial end, age) are recomputed in full. */
+export const TIME_REFRESH_MS = 60 * 60 * 1000;
+const PURGE_CHUNK = 5000;
+
+interface CompiledSegment {
+  id: string;
+  key: string;
+  test: SegmentPredicate;
+}
+
+/**
+ * Each workspace's active segments, compiled, cached in memory: the ingestion hook asks on every batch whether the
+ * workspace has any. Writes in this process invalidate it at once; another process sees a change within `ttlMs`.
+ */
+export class SegmentRegistry {
+  private readonly cache = new Map<string, { at: number; segments: CompiledSegment[] }>();
+  constructor(private readonly ttlMs = 5000) {}
+
+  async active(db: Db, workspaceId: string): Promise<CompiledSegment[]> {
+    const hit = this.cache.get(workspaceId);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.segments;
+    const rows = await db
+      .selectFrom('segments')
+      .select(['id', 'key', 'condition'])
+      .where('workspace_id', '=', workspaceId)
+      .where('status', '=', 'active')
+      .orderBy('key')
+      .execute();
+    const segments = rows.map((r) => ({
+      id: r.id,
+      key: r.key,
+      test: compileCondition(fromJson<SegmentCondition>(r.condition)),
+    }));
+    this.cache.set(workspaceId, { at: Date.now(), segments });
+    return segments;
+  }
+
+  invalidate(workspaceId: string): void {
+    this.cache.delete(workspaceId);
+  }
+}
+
+/** Adds and removes members of one segment, and keeps its member count by the rows actually changed. */
+async function applyDiff(
+  trx: Db,
+  workspaceId: string,
+  segmentId: string,
+  adds: readonly string[],
+  removes: readonly string[],
+  now: number,
+): Promise<void> {
+  let delta = await insertRows(
+    trx,
+    'segment_members',
+    adds.map((profileId) => ({
+      workspace_id: workspaceId,
+      segment_id: segmentId,
+      profile_id: profileId,
+      added_at: now,
+    })),
+    { onConflictIgnore: ['workspace_id', 'segment_id', 'profile_id'] },
+  );
+  for (let i = 0; i < removes.length; i += 500) {
+    const r = await trx
+      .deleteFrom('segment_members')
+      .where('workspace_id', '=', workspaceId)
+      .where('segment_id', '=', segmentId)
+      .where('profile_id', 'in', removes.slice(i, i + 500))
+      .executeTakeFirst();
+    delta -= Number(r.numDeletedRows);
+  }
+  if (delta !== 0)
+    await trx
+      .updateTable('segments')
+      .set((eb) => ({ member_count: eb('member_count', '+', delta) }))
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', segmentId)
+      .execute();
+}
+
+/**
+ * Re-evaluates every active segment for some profiles, in one transaction: members that no longer match (or whose
+ * profile is gone) leave, new matches join. Idempotent, so a job can run it again safely.
+ */
+export async function evaluateProfiles(
+  db: Db,
+  cipher: FieldCipher,
+  registry: SegmentRegistry,
+  workspaceId: string,
+  change: { changed: readonly string[]; removed: readonly string[] },
+  now = Date.now(),
+): Promise<void> {
+  const segments = await registry.active(db, workspaceId);
+  await inTransaction(db, async (trx) => {
+    const facts = await customerFactsByIds(trx, cipher, workspaceId, [...new Set(change.changed)]);
+    const live = new Set(facts.map((f) => f.id));
+    const ids = [...new Set([...change.changed, ...change.removed])];
+    const current = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await trx
+        .selectFrom('segment_members')
+        .select(['segment_id', 'profile_id'])
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', 'in', ids.slice(i, i + 500))
+        .execute();
+      for (const r of rows) current.add(`${r.segment_id}\u0000${r.profile_id}`);
+    }
+    // A profile that is gone (merged away, erased) leaves every segment, archived ones too.
+    const goneBySegment = new Map<string, string[]>();
+    for (const member of current) {
+      const [segmentId, profileId] = member.split('\u0000') as [string, string];
+      if (live.has(profileId)) continue;
+      const list = goneBySegment.get(segmentId) ?? [];
+      list.push(profileId);
+      goneBySegment.set(segmentId, list);
+    }
+    for (const s of segments) {
+      const adds: string[] = [];
+      const removes = goneBySegment.get(s.id) ?? [];
+      goneBySegment.delete(s.id);
+      for (const f of facts) {
+        const has = current.has(`${s.id}\u0000${f.id}`);
+        if (s.test(f, now)) {
+          if (!has) adds.push(f.id);
+        } else if (has) removes.push(f.id);
+      }
+      await applyDiff(trx, workspaceId, s.id, adds, removes, now);
+    }
+    for (const [segmentId, removes] of goneBySegment)
+      await applyDiff(trx, workspaceId, segmentId, [], removes, now);
+  });
+}
+
+/** The ingestion (and trait-edit, merge, erasure) hook: queues a re-evaluation when the workspace has segments. */
+export function changeHook(registry: SegmentRegistry): ProfilesChangedHook {
+  return async (db, workspaceId, change) => {
+    if ((await registry.active(db, workspaceId)).length === 0 && change.removed.length === 0) return;
+    await enqueueJob(db, {
+      type: EVALUATE_JOB,
+      workspaceId,
+      payload: { changed: change.changed, removed: change.removed },
+      maxAttempts: 10,
+    });
+  };
+}
+
+/**
+ * Starts a full recomputation of a segment's members, in the caller's transaction: a new refresh generation (an
+ * older run still going stops at its next page) walked by a durable job from the first profile.
+ */
+export async function startRefresh(trx: Db, workspaceId: string, segmentId: string): Promise<void> {
+  const total = await liveProfileCount(trx, workspaceId);
+  await trx
+    .updateTable('segments')
+    .set((eb) => ({
+      refresh_version: eb('refresh_version', '+', 1),
+      refresh_status: 'running',
+      refresh_cursor: '',
+      refresh_processed: 0,
+      refresh_total: total,
+      refresh_error: null,
+    }))
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', segmentId)
+    .execute();
+  const row = await trx
+    .selectFrom('segments')
+    .select('refresh_version')
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', segmentId)
+    .executeTakeFirstOrThrow();
+  await enqueueJob(trx, {
+    type: REFRESH_JOB,
+    workspaceId,
+    payload: { segmentId, generation: row.refresh_version },
+    maxAttempts: 5,
+  });
+}
+
+async function loadSegment(db: Db, workspaceId: string, id: string): Promise<SegmentsTable | undefined> {
+  return db
+    .selectFrom('segments')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/**
+ * The refresh job: walks the live profiles in id order, a page per transaction. Each page compares the rule's
+ * verdicts with the stored members in the same id range (so members whose profile is gone leave too) and commits
+ * the diff with its cursor, so a restarted job resumes after the last committed page. A run whose generation is
+ * no longer current (the rule changed again, the segment was archived or deleted) stops.
+ */
+export function refreshJobHandler(db: Db, cipher: FieldCipher): JobHandler {
+  return async (job) => {
+    const { segmentId, generation } = job.payload as { segmentId: string; generation: number };
+    const workspaceId = job.workspaceId ?? '';
+    const current = async () => {
+      const s = await loadSegment(db, workspaceId, segmentId);
+      return s && s.status === 'active' && s.refresh_status === 'running' && s.refresh_version === generation
+        ? s
+        : null;
+    };
+    try {
+      for (;;) {
+        const s = await current();
+        if (!s) return;
+        const test = compileCondition(fromJson<SegmentCondition>(s.condition));
+        const cursor = s.refresh_cursor ?? '';
+        const page = await customerFactsPage(db, cipher, workspaceId, cursor, PAGE);
+        const end = page.length < PAGE;
+        const upper = end ? null : (page[page.length - 1] as CustomerFacts).id;
+        const now = Date.now();
+        const done = await inTransaction(db, async (trx) => {
+          // Checked again inside the transaction: a rule edit commits a new generation, and this page must not
+          // write verdicts of the old rule after it.
+          const fresh = await trx
+            .selectFrom('segments')
+            .select(['refresh_version', 'status'])
+            .where('workspace_id', '=', workspaceId)
+            .where('id', '=', segmentId)
+            .executeTakeFirst();
+          if (!fresh || fresh.refresh_version !== generation || fresh.status !== 'active') return true;
+          let q = trx
+            .selectFrom('segment_members')
+            .select('profile_id')
+            .where('workspace_id', '=', workspaceId)
+            .where('segment_id', '=', segmentId)
+            .where('profile_id', '>', cursor);
+          if (upper !== null) q = q.where('profile_id', '<=', upper);
+          const members = new Set((await q.execute()).map((r) => r.profile_id));
+          const adds: string[] = [];
+          const keep = new Set<string>();
+          for (const f of page) {
+            if (!test(f, now)) continue;
+            keep.add(f.id);
+            if (!members.has(f.id)) adds.push(f.id);
+          }
+          const removes = [...members].filter((id) => !keep.has(id));
+          await applyDiff(trx, workspaceId, segmentId, adds, removes, now);
+          await trx
+            .updateTable('segments')
+            .set((eb) =>
+              end
+                ? {
+                    refresh_status: 'idle',
+                    refresh_cursor: null,
+                    refresh_processed: eb('refresh_processed', '+', page.length),
+                    refreshed_at: now,
+                  }
+                : { refresh_cursor: upper, refresh_processed: eb('refresh_processed', '+', page.length) },
+            )
+            .where('workspace_id', '=', workspaceId)
+            .where('id', '=', segmentId)
+            .execute();
+          if (end && dependsOnTime(fromJson<SegmentCondition>(s.condition)))
+            await enqueueJob(trx, {
+              type: SCHEDULE_JOB,
+              workspaceId,
+              payload: { segmentId },
+              runAt: now + TIME_REFRESH_MS,
+              uniqueKey: `${SCHEDULE_JOB}:${segmentId}`,
+            });
+          return end;
+        });
+        if (done) return;
+      }
+    } catch (err) {
+      if (job.attempt >= 5)
+        await db
+          .updateTable('segments')
+          .set({ refresh_status: 'failed', refresh_error: err instanceof Error ? err.message : String(err) })
+          .where('workspace_id', '=', workspaceId)
+          .where('id', '=', segmentId)
+          .where('refresh_version', '=', generation)
+          .execute();
+      throw err;
+    }
+  };
+}
+
+/** The scheduled job of a time-dependent segment: starts its next full refresh (if it is still active and idle). */
+export function scheduleJobHandler(db: Db): JobHandler {
+  return async (job) => {
+    const { segmentId } = job.payload as { segmentId: string };
+    const workspaceId = job.workspaceId ?? '';
+    await inTransaction(db, async (trx) => {
+      const s = await loadSegment(trx, workspaceId, segmentId);
+      if (!s || s.status !== 'active' || s.refresh_status === 'running') return;
+      if (!dependsOnTime(fromJson<SegmentCondition>(s.condition))) return;
+      await startRefresh(trx, workspaceId, segmentId);
+    });
+  };
+}
+
+/** Deletes a deleted segment's members in chunks, so erasing a large segment never holds one long transaction. */
+export function purgeJobHandler(db: Db): JobHandler {
+  return async (job) => {
+    const { segmentId } = job.payload as { segmentId: string };
+    const workspaceId = job.workspaceId ?? '';
+    for (;;) {
+      const r = await db
+        .deleteFrom('segment_members')
+        .where('workspace_id', '=', workspaceId)
+        .where('segment_id', '=', segmentId)
+        .where('profile_id', 'in', (eb) =>
+          eb
+            .selectFrom('segment_members')
+            .select('profile_id')
+            .where('workspace_id', '=', workspaceId)
+            .where('segment_id', '=', segmentId)
+            .limit(PURGE_CHUNK),
+        )
+        .executeTakeFirst();
+      if (Number(r.numDeletedRows) === 0) return;
+    }
+  };
+}
+
+/** The evaluation job queued by the change hook. */
+export function evaluateJobHandler(db: Db, cipher: FieldCipher, registry: SegmentRegistry): JobHandler {
+  return async (job) => {
+    const change = job.payload as { changed: string[]; removed: string[] };
+    await evaluateProfiles(db, cipher, registry, job.workspaceId ?? '', change);
+  };
+}
+
+/** SQL condition "the profile in `profileColumn` is a member of the segment", for other modules' queries. */
+export function segmentMemberSql(
+  workspaceId: string,
+  segmentId: string,
+  profileColumn: string,
+): RawBuilder<boolean> {
+  return sql<boolean>`exists (select 1 from segment_members sm where sm.workspace_id = ${workspaceId} and sm.segment_id = ${segmentId} and sm.profile_id = ${sql.ref(profileColumn)})`;
+}
