@@ -14,14 +14,15 @@
  * Run: npx tsx bench/ingest.ts                    (SQLite)
  *      bash scripts/with-postgres.sh npx tsx bench/ingest.ts   (PostgreSQL)
  * Env: BENCH_PROFILES (1000000), BENCH_EVENTS (10 × profiles), BENCH_SECONDS per measurement (4),
- *      BENCH_CONNECTIONS (32).
+ *      BENCH_CONNECTIONS (32), BENCH_ONLY=track (only (a): no batches, no bulk load), BENCH_SERVER_PROFILE=dir
+ *      (the Touchpoint server writes a V8 CPU profile of its whole life into dir: `node --cpu-prof`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SqliteDatabase from 'better-sqlite3';
@@ -40,6 +41,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 1_000_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? PROFILES * 10);
 const DAY = 86_400_000;
+const ONLY_TRACK = process.env.BENCH_ONLY === 'track';
+const SERVER_PROFILE = process.env.BENCH_SERVER_PROFILE;
 
 // --- the ceiling server: `tsx bench/ingest.ts noop-server` ------------------------------------------------------
 
@@ -68,9 +71,15 @@ function freePort(): Promise<number> {
   });
 }
 
-async function spawnServer(args: string[], env: Record<string, string>, ready: string): Promise<Proc> {
+async function spawnServer(
+  args: string[],
+  env: Record<string, string>,
+  ready: string,
+  profile = false,
+): Promise<Proc> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const prof = profile && SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${SERVER_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -590,10 +599,16 @@ async function main(): Promise<void> {
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   const describeLoad = (name: string, r: LoadResult) =>
     `${name}: ${Math.round(r.perSecond).toLocaleString('en')} req/s, latency p50 ${r.p50.toFixed(1)} ms / p99 ${r.p99.toFixed(1)} ms, ` +
-    `server CPU ${pct(r.serverCpu)} of a core, load generator CPU ${pct(r.generatorCpu)}, non-2xx ${r.non2xx}`;
+    `server CPU ${pct(r.serverCpu)} of a core (${((r.serverCpu * 1000) / Math.max(1, r.perSecond)).toFixed(3)} ms per request), ` +
+    `load generator CPU ${pct(r.generatorCpu)}, non-2xx ${r.non2xx}`;
+  const loadAverage = () =>
+    loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' / ');
+  lines.push(`load average (1/5/15 min) at the start: ${loadAverage()}`);
 
   const noop = await spawnServer([fileURLToPath(import.meta.url), 'noop-server'], {}, '/noop');
-  let server = await spawnServer(['src/main.ts', 'start'], serverEnv, '/readyz');
+  let server = await spawnServer(['src/main.ts', 'start'], serverEnv, '/readyz', true);
   let ingestedByServer = 0;
   let peakRss = 0;
 
@@ -622,8 +637,25 @@ async function main(): Promise<void> {
     ceiling: 'POST no-op route, bare Fastify, own process',
     ceilingOpsPerSec: avg(noopRuns),
   });
-  lines.push(describeLoad('no-op ceiling (last round)', noopRuns[1]!));
-  lines.push(describeLoad('/v1/track (last round)', trackRuns[1]!));
+  for (let round = 0; round < 2; round++) {
+    lines.push(describeLoad(`no-op ceiling (round ${round + 1})`, noopRuns[round]!));
+    lines.push(describeLoad(`/v1/track (round ${round + 1})`, trackRuns[round]!));
+  }
+  lines.push(`load average (1/5/15 min) after (a): ${loadAverage()}`);
+  if (ONLY_TRACK) {
+    await stop(server);
+    await stop(noop);
+    console.log(
+      `\nTouchpoint /v1/track benchmark — ${testDialect}, ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ` +
+        `Node ${process.versions.node}, ${new Date().toISOString()}; ${CONNECTIONS} keep-alive connections, ${SECONDS} s per measurement\n`,
+    );
+    console.log(report(results));
+    console.log('');
+    for (const l of lines) console.log(`- ${l}`);
+    await t.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    return;
+  }
 
   // (b) batches of 100 events vs raw inserts of the same rows.
   const batchBody = (userPrefix: string, users: number) => (i: number) => {

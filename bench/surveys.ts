@@ -13,7 +13,10 @@
  *
  * Run: npx tsx bench/surveys.ts                    (SQLite)
  *      bash scripts/with-postgres.sh npx tsx bench/surveys.ts   (PostgreSQL)
- * Env: BENCH_SECONDS per measurement (4), BENCH_CONNECTIONS (32), BENCH_RESPONSES for (b) (1000000).
+ * Env: BENCH_SECONDS per measurement (4), BENCH_CONNECTIONS (32), BENCH_RESPONSES for (b) (1000000),
+ *      BENCH_SKIP_INPROCESS / BENCH_SKIP_SUBMIT / BENCH_SKIP_ANALYTICS=1 (leave a part out), BENCH_CPU_PROFILE=path
+ *      (profile the in-process submissions), BENCH_SERVER_PROFILE=dir (the HTTP server process writes a V8 CPU
+ *      profile of its whole life into dir: `node --cpu-prof`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,7 +24,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import inspector from 'node:inspector';
 import http from 'node:http';
 import { createServer } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
@@ -82,9 +85,17 @@ function freePort(): Promise<number> {
   });
 }
 
-async function spawnServer(args: string[], env: Record<string, string>, ready: string) {
+/** The 1, 5 and 15 minute load averages, for the record beside each figure. */
+const loadAverage = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ');
+
+async function spawnServer(args: string[], env: Record<string, string>, ready: string, profile = false) {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const dir = process.env.BENCH_SERVER_PROFILE;
+  const prof = profile && dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...prof, '--import', 'tsx', ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -233,7 +244,7 @@ async function submissions(): Promise<{ results: BenchResult[]; notes: string[] 
     TOUCHPOINT_SECRET_KEY: secret.toString('hex'),
   };
   const noop = await spawnServer([fileURLToPath(import.meta.url), 'noop-server'], {}, '/noop');
-  const server = await spawnServer(['src/main.ts', 'start'], serverEnv, '/readyz');
+  const server = await spawnServer(['src/main.ts', 'start'], serverEnv, '/readyz', true);
   let used = 0;
   const body = (i: number) =>
     JSON.stringify({
@@ -241,7 +252,7 @@ async function submissions(): Promise<{ results: BenchResult[]; notes: string[] 
       complete: true,
       language: 'zh-CN',
     });
-  const notes: string[] = [];
+  const notes: string[] = [`load average (1/5/15 min) before: ${loadAverage()}`];
   let noopSum = 0;
   let surveySum = 0;
   for (let round = 0; round < 2; round++) {
@@ -277,6 +288,7 @@ async function submissions(): Promise<{ results: BenchResult[]; notes: string[] 
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   notes.push(`responses stored: ${Number(stored.n).toLocaleString('en')}`);
+  notes.push(`load average (1/5/15 min) after: ${loadAverage()}`);
   await stop(server.child);
   await stop(noop.child);
   await closeDatabase(t);
@@ -390,7 +402,7 @@ async function inProcessSubmissions(): Promise<{ results: BenchResult[]; notes: 
   };
   await run('survey', 1); // warm-up
   await run('noop', 1);
-  const notes: string[] = [];
+  const notes: string[] = [`load average (1/5/15 min) before: ${loadAverage()}`];
   let noopSum = 0;
   let surveySum = 0;
   let cpuSurvey = 0;
@@ -419,6 +431,7 @@ async function inProcessSubmissions(): Promise<{ results: BenchResult[]; notes: 
   notes.push(
     `in-process CPU per request: responses ${cpuSurvey.toFixed(3)} ms, no-op ${cpuNoop.toFixed(3)} ms`,
   );
+  notes.push(`load average (1/5/15 min) after: ${loadAverage()}`);
   // The post-commit work the submissions left behind (open-text analysis, closed loop, events): run it now.
   const pending = await db
     .selectFrom('jobs')
@@ -695,7 +708,7 @@ async function analytics(): Promise<string[]> {
 async function main(): Promise<void> {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(
-    `# surveys benchmark — ${new Date().toISOString().slice(0, 10)}, ${cpu}, ${cpus().length} cores, ` +
+    `# surveys benchmark — ${new Date().toISOString()}, ${cpu}, ${cpus().length} cores, ` +
       `${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ${testDialect}\n`,
   );
   if (process.env.BENCH_SKIP_INPROCESS !== '1') {

@@ -67,6 +67,23 @@ export class ChannelCatalogue {
     return (await this.mapOf(workspaceId)).get(key) ?? defaults.get(key) ?? 'other';
   }
 
+  /**
+   * Replaces each event's raw channel by its catalogue key: one look-up of the workspace's catalogue for the whole
+   * list (a batch of events, or the one event of a single call), not one promise per event.
+   */
+  async resolveEvents(workspaceId: string, events: readonly { channel: string }[]): Promise<void> {
+    const map = await this.mapOf(workspaceId);
+    for (const event of events) {
+      const raw: unknown = event.channel;
+      if (typeof raw !== 'string') {
+        event.channel = 'other';
+        continue;
+      }
+      const key = channelKey(raw);
+      event.channel = map.get(key) ?? defaults.get(key) ?? 'other';
+    }
+  }
+
   /** Forgets a workspace's cached channels after a change. */
   invalidate(workspaceId: string): void {
     this.cache.delete(workspaceId);

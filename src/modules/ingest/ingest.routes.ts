@@ -1,3 +1,4 @@
+import type { Transform } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
 import fastifyCors from '@fastify/cors';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
@@ -38,12 +39,21 @@ export function ingestRoutes(opts: IngestRouteOptions): FastifyPluginAsync {
   const keyCache = new Map<string, { value: Awaited<ReturnType<typeof resolveWriteKey>>; until: number }>();
   const touched = new Map<string, number>();
 
+  // The key inside each Basic Authorization header seen lately: an SDK sends the same header on every request.
+  const basicKeys = new Map<string, string | undefined>();
+  const basicKey = (auth: string): string | undefined => {
+    if (basicKeys.has(auth)) return basicKeys.get(auth);
+    const key = auth.toLowerCase().startsWith('basic ')
+      ? Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8').split(':')[0]
+      : undefined;
+    if (basicKeys.size >= 10_000) basicKeys.clear();
+    basicKeys.set(auth, key);
+    return key;
+  };
+
   async function writeKeyOf(request: FastifyRequest, body: Record<string, unknown>) {
-    let key: string | undefined;
     const auth = request.headers.authorization;
-    if (auth?.toLowerCase().startsWith('basic ')) {
-      key = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8').split(':')[0];
-    }
+    let key = auth === undefined ? undefined : basicKey(auth);
     key ||= typeof body.writeKey === 'string' ? body.writeKey : undefined;
     key ||= typeof request.headers['x-write-key'] === 'string' ? request.headers['x-write-key'] : undefined;
     if (!key) return undefined;
@@ -82,15 +92,18 @@ export function ingestRoutes(opts: IngestRouteOptions): FastifyPluginAsync {
       },
     );
     // Decompress before the body limit counts bytes, so a small gzip bomb still stops at 500 KB.
-    app.addHook('preParsing', async (request, _reply, payload) => {
+    // A callback hook: an uncompressed body (nearly every request) costs no promise.
+    app.addHook('preParsing', (request, _reply, payload, done) => {
       const encoding = request.headers['content-encoding']?.toLowerCase();
-      if (!encoding || encoding === 'identity') return payload;
+      if (!encoding || encoding === 'identity') return done(null, payload);
       if (encoding !== 'gzip' && encoding !== 'deflate') {
-        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, 'error.unsupported_media_type', {
-          type: `content-encoding ${encoding}`,
-        });
+        return done(
+          new AppError('UNSUPPORTED_MEDIA_TYPE', 415, 'error.unsupported_media_type', {
+            type: `content-encoding ${encoding}`,
+          }),
+        );
       }
-      const stream: NodeJS.ReadableStream & { receivedEncodedLength?: number } = payload.pipe(
+      const stream: Transform & { receivedEncodedLength?: number } = payload.pipe(
         encoding === 'gzip' ? createGunzip() : createInflate(),
       );
       // Fastify checks Content-Length against the bytes that came over the wire, not the inflated ones.
@@ -99,7 +112,7 @@ export function ingestRoutes(opts: IngestRouteOptions): FastifyPluginAsync {
         stream.receivedEncodedLength = (stream.receivedEncodedLength ?? 0) + chunk.length;
       });
       stream.on('error', () => undefined);
-      return stream;
+      done(null, stream);
     });
 
     for (const [paths, kind] of ROUTES) {
@@ -137,8 +150,9 @@ export function ingestRoutes(opts: IngestRouteOptions): FastifyPluginAsync {
               const event = validateEvent(raw, kind, ctx);
               if (isRejection(event))
                 throw new AppError(event.code, 400, 'error.event_rejected', { reason: event.reason });
-              event.channel = await opts.channels.resolve(writeKey.workspaceId, event.channel);
-              await opts.committer.submit(writeKey.workspaceId, [event]);
+              const events = [event];
+              await opts.channels.resolveEvents(writeKey.workspaceId, events);
+              await opts.committer.submit(writeKey.workspaceId, events);
               return reply.send({ success: true });
             }
 
@@ -165,8 +179,7 @@ export function ingestRoutes(opts: IngestRouteOptions): FastifyPluginAsync {
             if (accepted.length === 0 && rejected.length > 0) {
               throw new AppError('ALL_EVENTS_REJECTED', 400, 'error.all_events_rejected', { rejected });
             }
-            for (const event of accepted)
-              event.channel = await opts.channels.resolve(writeKey.workspaceId, event.channel);
+            await opts.channels.resolveEvents(writeKey.workspaceId, accepted);
             await opts.committer.submit(writeKey.workspaceId, accepted);
             return reply.send({ success: true, accepted: accepted.length, rejected });
           },

@@ -1,7 +1,9 @@
-import { fromJson, type Db } from '../../platform/db/index.js';
+import { CompiledQuery, type Selectable } from 'kysely';
+import { dialectOf, fromJson, type Db, type DatabaseKind } from '../../platform/db/index.js';
 import { localDayStart } from '../../platform/time/index.js';
 import { getSettings, type SurveyRow } from './survey.repository.js';
 import type { SurveySettings } from './survey.schema.js';
+import type { SurveyLinksTable } from './surveys.tables.js';
 
 /**
  * In-process caches of the public response path. Everything here is either immutable (a frozen definition, a day's
@@ -76,4 +78,102 @@ export function cachedLocalDayStart(tz: string, at: number): number {
   if (days.size > 1000) days.clear();
   if (end > start && at >= start && at < end) days.set(tz, { start, end });
   return start;
+}
+
+type LinkRow = Selectable<SurveyLinksTable>;
+
+interface LinkWaiter {
+  resolve: (row: LinkRow | null) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Ids per statement; a shorter list is padded to a power of two, so at most 9 statement texts are ever prepared. */
+const LINK_CHUNK = 256;
+
+/** `n` placeholders after the first `before` ones, in the dialect's syntax. */
+export function placeholders(kind: DatabaseKind, n: number, before = 0): string[] {
+  return Array.from({ length: n }, (_, i) => (kind === 'postgres' ? `$${before + i + 1}` : '?'));
+}
+
+/** `list` padded to the next power of two by repeating its last item (harmless in an `in (…)` list). */
+export function padToPowerOfTwo<T>(list: readonly T[]): T[] {
+  const size = 2 ** Math.ceil(Math.log2(Math.max(1, list.length)));
+  return list.concat(Array<T>(size - list.length).fill(list[list.length - 1] as T));
+}
+
+const linkTexts = new Map<string, string>();
+
+/** The text of the select of `n` links of one workspace (kept per dialect and size: prepared once). */
+function linkSelectText(kind: DatabaseKind, n: number): string {
+  const key = `${kind}:${n}`;
+  let text = linkTexts.get(key);
+  if (text === undefined) {
+    const [ws, ...ids] = placeholders(kind, n + 1);
+    text = `select * from "survey_links" where "workspace_id" = ${ws} and "id" in (${ids.join(', ')})`;
+    linkTexts.set(key, text);
+  }
+  return text;
+}
+
+export class LinkReader {
+  private pending = new Map<string, Map<string, LinkWaiter[]>>();
+  private scheduled = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly kind: DatabaseKind = dialectOf(db),
+  ) {}
+
+  /** The link row, or null when there is none in this workspace. */
+  read(workspaceId: string, id: string): Promise<LinkRow | null> {
+    return new Promise((resolve, reject) => {
+      let ids = this.pending.get(workspaceId);
+      if (!ids) this.pending.set(workspaceId, (ids = new Map()));
+      const waiters = ids.get(id);
+      if (waiters) waiters.push({ resolve, reject });
+      else ids.set(id, [{ resolve, reject }]);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const pending = this.pending;
+    this.pending = new Map();
+    this.scheduled = false;
+    for (const [workspaceId, waiters] of pending) {
+      const ids = [...waiters.keys()];
+      try {
+        for (let i = 0; i < ids.length; i += LINK_CHUNK) {
+          const part = ids.slice(i, i + LINK_CHUNK);
+          const padded = padToPowerOfTwo(part);
+          // A fixed text per size, not a query built per turn: this runs for every public submission.
+          const { rows } = await this.db.executeQuery<LinkRow>(
+            CompiledQuery.raw(linkSelectText(this.kind, padded.length), [workspaceId, ...padded]),
+          );
+          for (const row of rows) {
+            for (const w of waiters.get(row.id) ?? []) w.resolve(row);
+            waiters.delete(row.id);
+          }
+          for (const id of part) {
+            for (const w of waiters.get(id) ?? []) w.resolve(null);
+            waiters.delete(id);
+          }
+        }
+      } catch (err) {
+        for (const list of waiters.values()) for (const w of list) w.reject(err);
+      }
+    }
+  }
+}
+
+const readers = new WeakMap<Db, LinkReader>();
+
+/** A link row read together with the other links asked for in the same event-loop turn (see LinkReader). */
+export function readLink(db: Db, workspaceId: string, id: string): Promise<LinkRow | null> {
+  let reader = readers.get(db);
+  if (!reader) readers.set(db, (reader = new LinkReader(db)));
+  return reader.read(workspaceId, id);
 }

@@ -1,14 +1,23 @@
-import { sql, type Selectable } from 'kysely';
+import { CompiledQuery, type Selectable } from 'kysely';
 import {
+  dialectOf,
   fromJson,
   inTransaction,
+  insertRows,
   isUniqueViolation,
   newId,
   toJson,
   type Db,
+  type DatabaseKind,
 } from '../../platform/db/index.js';
 import { enqueueAfterResponses, finishResponses, type AfterResponseRef } from './response.after-commit.js';
-import { cachedLocalDayStart, cachedSurvey } from './response.cache.js';
+import {
+  cachedLocalDayStart,
+  cachedSurvey,
+  padToPowerOfTwo,
+  placeholders,
+  readLink,
+} from './response.cache.js';
 import { checkAnswers, type Answers } from './survey.answers.js';
 import { markAnswered } from './survey.contacts.js';
 import type { SurveyDefinition } from './survey.definition.js';
@@ -53,13 +62,8 @@ export async function resolveToken(ctx: SurveysContext, token: string, now = Dat
   let link: LinkRow | null = null;
   let surveyId = parsed.id;
   if (parsed.kind === 'link') {
-    link =
-      (await ctx.db
-        .selectFrom('survey_links')
-        .selectAll()
-        .where('workspace_id', '=', parsed.workspaceId)
-        .where('id', '=', parsed.id)
-        .executeTakeFirst()) ?? null;
+    // Read together with the links of the other requests of this event-loop turn: one statement, not one each.
+    link = await readLink(ctx.db, parsed.workspaceId, parsed.id);
     if (!link) throw linkInvalid();
     if (link.expires_at !== null && link.expires_at <= now) throw linkExpired();
     surveyId = link.survey_id;
@@ -249,6 +253,7 @@ class StaleResponse extends Error {}
  */
 async function writePlans(
   trx: Db,
+  kind: DatabaseKind,
   plans: readonly Plan[],
   enqueue: boolean,
 ): Promise<Map<string, AfterResponseRef[]>> {
@@ -324,53 +329,65 @@ async function writePlans(
     if (row.profile_id) await markAnswered(trx, workspaceId, row.profile_id, row.survey_id, plan.now);
     push(finished, workspaceId, { id: row.id, u: row.updated_at, source: plan.meta.source });
   }
-  for (let i = 0; i < inserts.length; i += 100)
-    await trx
-      .insertInto('survey_responses')
-      .values(inserts.slice(i, i + 100))
-      .execute();
+  // Every row has the same columns (one object literal in prepareSubmission): a few fixed statement texts, prepared
+  // once, instead of a query built and compiled for every batch.
+  await insertRows(trx, 'survey_responses', inserts);
   await rollup.write(trx);
   for (const [workspaceId, list] of links)
-    for (let i = 0; i < list.length; i += 200) await useLinks(trx, workspaceId, list.slice(i, i + 200));
+    for (let i = 0; i < list.length; i += 128) await useLinks(trx, kind, workspaceId, list.slice(i, i + 128));
   if (enqueue)
     for (const [workspaceId, refs] of finished) await enqueueAfterResponses(trx, workspaceId, refs);
   return finished;
 }
 
-/** Marks links used (when `usedAt` is set) and points them at their responses: one statement for the list. */
+const useLinkTexts = new Map<string, string>();
+
+/** The text of the update of `n` links (kept per dialect and size: prepared once). */
+function useLinksText(kind: DatabaseKind, n: number): string {
+  const key = `${kind}:${n}`;
+  let text = useLinkTexts.get(key);
+  if (text === undefined) {
+    // 2n for the response ids, 2n for the times, the workspace, n for the list.
+    const p = placeholders(kind, 5 * n + 1);
+    const when = (offset: number, value: (ph: string) => string) =>
+      Array.from(
+        { length: n },
+        (_, i) => `when ${p[offset + 2 * i]} then ${value(p[offset + 2 * i + 1] as string)}`,
+      ).join(' ');
+    text =
+      `update "survey_links" set "response_id" = case "id" ${when(0, (v) => v)} else "response_id" end, ` +
+      `"used_at" = case "id" ${when(2 * n, (v) => `coalesce(${v}, "used_at")`)} else "used_at" end ` +
+      `where "workspace_id" = ${p[4 * n]} and "id" in (${p.slice(4 * n + 1).join(', ')})`;
+    useLinkTexts.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * Marks links used (when `usedAt` is set; a null leaves `used_at` as it is) and points them at their responses: one
+ * statement for the list, of a fixed text per size (the list is padded to a power of two by repeating its last
+ * item, which sets the same values again).
+ */
 async function useLinks(
   trx: Db,
+  kind: DatabaseKind,
   workspaceId: string,
   list: readonly { id: string; usedAt: number | null; responseId: string }[],
 ): Promise<void> {
   if (list.length === 0) return;
-  const used = list.filter((l) => l.usedAt !== null);
-  const responseId = sql<string>`case id ${sql.join(
-    list.map((l) => sql`when ${l.id} then ${l.responseId}`),
-    sql` `,
-  )} else response_id end`;
-  const usedAt = used.length
-    ? sql<number>`case id ${sql.join(
-        used.map((l) => sql`when ${l.id} then ${l.usedAt}`),
-        sql` `,
-      )} else used_at end`
-    : undefined;
-  await trx
-    .updateTable('survey_links')
-    .set(usedAt ? { response_id: responseId, used_at: usedAt } : { response_id: responseId })
-    .where('workspace_id', '=', workspaceId)
-    .where(
-      'id',
-      'in',
-      list.map((l) => l.id),
-    )
-    .execute();
+  const padded = padToPowerOfTwo(list);
+  const params: unknown[] = [];
+  for (const l of padded) params.push(l.id, l.responseId);
+  for (const l of padded) params.push(l.id, l.usedAt);
+  params.push(workspaceId);
+  for (const l of padded) params.push(l.id);
+  await trx.executeQuery(CompiledQuery.raw(useLinksText(kind, padded.length), params));
 }
 
 /** Writes plans in one transaction; without the job runner's help (demo data) finishes them right after. */
 async function writeAndFinish(ctx: SurveysContext, plans: readonly Plan[]): Promise<void> {
   const inline = ctx.finishInline === true;
-  const finished = await inTransaction(ctx.db, (trx) => writePlans(trx, plans, !inline));
+  const finished = await inTransaction(ctx.db, (trx) => writePlans(trx, dialectOf(ctx.db), plans, !inline));
   if (inline) for (const [workspaceId, refs] of finished) await finishResponses(ctx, workspaceId, refs);
 }
 

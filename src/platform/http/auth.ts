@@ -41,22 +41,15 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Checks authentication, CSRF and permission on every route before its body is parsed. Every `/api/` route must
  * declare `config.auth` (enforced when the route is added), so a forgotten check fails at start-up, not in
- * production.
+ * production. The check is attached to each `session` and `workspace` route as its first route-level `onRequest`
+ * hook (still before rate limits, body parsing and validation); `public` routes carry no hook at all, so the
+ * high-volume public endpoints (collection, survey responses) pay nothing for it.
  */
 export function registerAuth(app: FastifyInstance, authenticate: Authenticator, publicUrl: string): void {
   app.decorateRequest('principal', null);
   const publicOrigin = new URL(publicUrl).origin;
 
-  app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/v1') && route.config?.auth === undefined) {
-      throw new Error(`route ${route.method} ${route.url} does not declare config.auth`);
-    }
-    if (route.config?.auth === 'workspace' && !route.config.permission) {
-      throw new Error(`route ${route.method} ${route.url} needs config.permission`);
-    }
-  });
-
-  app.addHook('onRequest', async (request) => {
+  const check = async (request: FastifyRequest): Promise<void> => {
     const config = request.routeOptions.config;
     const mode = config?.auth;
     if (mode === undefined || mode === 'public') return;
@@ -82,6 +75,21 @@ export function registerAuth(app: FastifyInstance, authenticate: Authenticator, 
     const permission = config.permission as string;
     if (!principal.permissions.has(permission)) {
       throw new AppError('FORBIDDEN', 403, 'error.forbidden', { permission });
+    }
+  };
+
+  app.addHook('onRoute', (route) => {
+    const mode = route.config?.auth;
+    if (route.url.startsWith('/api/v1') && mode === undefined) {
+      throw new Error(`route ${route.method} ${route.url} does not declare config.auth`);
+    }
+    if (mode === 'workspace' && !route.config?.permission) {
+      throw new Error(`route ${route.method} ${route.url} needs config.permission`);
+    }
+    if (mode === 'session' || mode === 'workspace') {
+      const own = route.onRequest;
+      // Before any other route-level hook (the rate limit's): an anonymous caller is refused first.
+      route.onRequest = [check, ...(Array.isArray(own) ? own : own ? [own] : [])];
     }
   });
 }

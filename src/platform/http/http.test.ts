@@ -1,5 +1,9 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import helmet from 'helmet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestWorkspace } from '../../../test/support/app.js';
+import { SECURITY_HEADER_OPTIONS, staticHeaders } from './server.js';
 
 describe('HTTP conventions', () => {
   let h: TestApp;
@@ -106,6 +110,64 @@ describe('HTTP conventions', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['x-frame-options']).toBeDefined();
+  });
+
+  it("sends exactly helmet's security headers on every kind of route, errors included", async () => {
+    // What helmet's own middleware sets on a real Node response with the server's configuration.
+    const req = new IncomingMessage(new Socket());
+    const res = new ServerResponse(req);
+    let ran = false;
+    helmet(SECURITY_HEADER_OPTIONS)(req, res, () => (ran = true));
+    expect(ran).toBe(true);
+    const expected = res.getHeaders();
+    expect(Object.keys(expected).length).toBeGreaterThanOrEqual(10);
+    const auth = { authorization: `Bearer ${ws.keys.owner}` };
+    const responses = [
+      await h.app.inject({ method: 'GET', url: '/healthz' }),
+      await h.app.inject({ method: 'GET', url: '/api/v1/write-keys', headers: auth }),
+      await h.app.inject({ method: 'GET', url: '/api/v1/write-keys' }), // 401
+      await h.app.inject({ method: 'GET', url: '/api/v1/nothing-here' }), // 404
+      await h.app.inject({ method: 'POST', url: '/v1/track', payload: {} }), // collection API, 401
+      await h.app.inject({ method: 'POST', url: '/api/v1/public/surveys/x.y.z/responses', payload: {} }),
+    ];
+    for (const r of responses) {
+      expect(r.statusCode).toBeLessThan(500);
+      for (const [name, value] of Object.entries(expected)) expect(r.headers[name], name).toBe(value);
+    }
+  });
+
+  it('staticHeaders replays a middleware that finishes at once and refuses one that depends on the request', () => {
+    const replay = staticHeaders((_req, res, next) => {
+      res.setHeader('X-A', '1');
+      res.setHeader('X-B', '2');
+      res.removeHeader('X-A');
+      next();
+    });
+    expect(replay).toEqual({ set: [['X-B', '2']], removed: ['X-A'] });
+    expect(() =>
+      staticHeaders((req, res, next) => {
+        res.setHeader('X-Url', String(req.url));
+        next();
+      }),
+    ).toThrow(/depend on the request/);
+    expect(() => staticHeaders(() => undefined)).toThrow(/synchronously/);
+  });
+
+  it('checks credentials only on routes that need them', async () => {
+    const nope = { authorization: 'Bearer nope', cookie: 'tp_session=nope' };
+    // A public route ignores credentials, good or bad; a protected one refuses bad ones.
+    expect((await h.app.inject({ method: 'GET', url: '/healthz', headers: nope })).statusCode).toBe(200);
+    const bad = await h.app.inject({ method: 'GET', url: '/api/v1/write-keys', headers: nope });
+    expect(bad.statusCode).toBe(401);
+    expect(bad.headers['www-authenticate']).toBe('Bearer');
+    const head = await h.app.inject({ method: 'HEAD', url: '/api/v1/write-keys' });
+    expect(head.statusCode).toBe(401);
+    const good = await h.app.inject({
+      method: 'HEAD',
+      url: '/api/v1/write-keys',
+      headers: { authorization: `Bearer ${ws.keys.owner}` },
+    });
+    expect(good.statusCode).toBe(200);
   });
 
   it('serves health, readiness and Prometheus metrics', async () => {

@@ -15,7 +15,8 @@ export function registerMetrics(app: FastifyInstance, token: string | null): Reg
     registers: [registry],
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook: no promise per request.
+  app.addHook('onResponse', (request, reply, done) => {
     duration.observe(
       {
         method: request.method,
@@ -24,6 +25,7 @@ export function registerMetrics(app: FastifyInstance, token: string | null): Reg
       },
       reply.elapsedTime / 1000,
     );
+    done();
   });
 
   app.get('/metrics', { schema: { hide: true }, config: { auth: 'public' } }, async (request, reply) => {
