@@ -19,7 +19,7 @@ import { SegmentService } from './segment.service.js';
 import { segmentRoutes } from './segments.routes.js';
 
 export { segmentMemberSql } from './segment.membership.js';
-export { resolveSegments, segmentsOfProfiles, type SegmentRef } from './segment.service.js';
+export { inAnySegment, resolveSegments, segmentsOfProfiles, type SegmentRef } from './segment.service.js';
 export { validateCondition, type SegmentCondition } from './segment.rules.js';
 export { seedDemoSegments } from './demo-segments.js';
 

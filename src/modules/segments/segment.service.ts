@@ -230,3 +230,25 @@ export async function segmentsOfProfiles(
   }
   return out;
 }
+
+/** Whether the customer is a member of at least one of the segments named by `keys` (unknown keys never match). */
+export async function inAnySegment(
+  db: Db,
+  workspaceId: string,
+  profileId: string,
+  keys: readonly string[],
+): Promise<boolean> {
+  if (keys.length === 0) return false;
+  const row = await db
+    .selectFrom('segment_members as m')
+    .innerJoin('segments as s', (j) =>
+      j.onRef('s.workspace_id', '=', 'm.workspace_id').onRef('s.id', '=', 'm.segment_id'),
+    )
+    .select('m.profile_id')
+    .where('m.workspace_id', '=', workspaceId)
+    .where('m.profile_id', '=', profileId)
+    .where('s.key', 'in', [...keys])
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -20,6 +20,7 @@ import {
   type SurveyRow,
 } from './survey.repository.js';
 import type { CreateLinkBody, Distribution, TraitCondition, WidgetCheckBody } from './survey.schema.js';
+import { inAnySegment } from '../segments/index.js';
 import type { LinkRow } from './response.service.js';
 import { surveyUrl, type SurveysContext } from './surveys.context.js';
 
@@ -448,7 +449,7 @@ export interface WidgetDecision {
 /**
  * Decides, on the server, whether the widget shows a survey to the customer now: the write key names the
  * workspace; the customer is found by userId or anonymousId; the first live widget survey whose event/touchpoint,
- * trait targeting and sample match, and whose recontact rule and the workspace cooldown allow it, is shown through a
+ * trait and segment targeting and sample match, and whose recontact rule and the workspace cooldown allow it, is shown through a
  * fresh personal link (recorded as asked).
  */
 export async function widgetCheck(
@@ -497,6 +498,8 @@ export async function widgetCheck(
   let reason = 'not_targeted';
   for (const { s, d } of candidates) {
     if (!d.widget.traits.every((c) => traitHolds(c, traits))) continue;
+    if (d.widget.segments?.length && !(await inAnySegment(db, workspaceId, profileId, d.widget.segments)))
+      continue;
     if (!inSample(profileId, s.id, d.widget.samplePercent)) {
       reason = 'not_sampled';
       continue;

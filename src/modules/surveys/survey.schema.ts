@@ -63,6 +63,14 @@ export const Distribution = Type.Object(
         events: Type.Array(ShortText, { maxItems: 20, default: [] }),
         touchpointKeys: Type.Array(ShortText, { maxItems: 20, default: [] }),
         traits: Type.Array(TraitCondition, { maxItems: 20, default: [] }),
+        segments: Type.Optional(
+          Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$' }), {
+            maxItems: 20,
+            uniqueItems: true,
+            description:
+              'show only to members of at least one of these segments (keys); anyone when absent or empty',
+          }),
+        ),
         samplePercent: Type.Number({ minimum: 0, maximum: 100, default: 100 }),
       },
       { additionalProperties: false },

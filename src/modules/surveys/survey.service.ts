@@ -7,6 +7,7 @@ import {
   type Db,
 } from '../../platform/db/index.js';
 import { recordAudit, type ActorContext } from '../audit/index.js';
+import { resolveSegments } from '../segments/index.js';
 import { isLanguageTag, parseDefinition, type SurveyDefinition } from './survey.definition.js';
 import {
   definitionInvalid,
@@ -62,6 +63,12 @@ function validDefinition(raw: unknown, languages: string[]): SurveyDefinition {
 }
 
 /** Creates a draft survey, from a template or from a definition given in full. */
+/** Widget targeting may name only segments that exist (a 404 SEGMENT_NOT_FOUND lists the others). */
+async function checkTargetSegments(db: Db, workspaceId: string, distribution: Distribution | undefined) {
+  const keys = distribution?.widget.segments ?? [];
+  if (keys.length) await resolveSegments(db, workspaceId, keys);
+}
+
 export async function createSurvey(
   db: Db,
   actor: ActorContext,
@@ -81,6 +88,7 @@ export async function createSurvey(
   const definition = validDefinition(rawDefinition, languages);
   const key = body.key ?? template?.key;
   if (!key) throw invalidField('key', 'is required without a template');
+  await checkTargetSegments(db, workspaceId, body.distribution);
   const now = Date.now();
   const row: SurveyRow = {
     workspace_id: workspaceId,
@@ -148,6 +156,7 @@ export async function updateSurvey(
     const languages = body.languages ?? fromJson<string[]>(row.languages);
     const defaultLanguage = body.defaultLanguage ?? row.default_language;
     checkLanguages(defaultLanguage, languages);
+    await checkTargetSegments(trx, workspaceId, body.distribution);
     const name = body.name ?? fromJson<Record<string, string>>(row.name);
     checkName(name, languages);
     const now = Date.now();

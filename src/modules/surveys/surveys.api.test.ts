@@ -529,6 +529,99 @@ describe('surveys API', () => {
     expect(js.body).toContain('touchpointSurveys');
   });
 
+  it('targets the widget and breaks scores down by segment', async () => {
+    for (const [userId, tier] of [
+      ['seg-gold-1', 'gold'],
+      ['seg-gold-2', 'gold'],
+      ['seg-silver', 'silver'],
+    ])
+      await h.app.inject({
+        method: 'POST',
+        url: '/v1/identify',
+        headers: { 'x-write-key': writeKey },
+        payload: { userId, traits: { tier }, messageId: `seg-${userId}` },
+      });
+    const segment = await api(
+      'POST',
+      '/segments',
+      {
+        key: 'gold_tier',
+        name: { 'zh-CN': '金卡', en: 'Gold tier' },
+        condition: { type: 'trait', trait: 'tier', op: 'eq', value: 'gold' },
+      },
+      'marketer',
+    );
+    expect(segment.statusCode, segment.body).toBe(201);
+    await h.runJobs();
+    const widget = (segments: string[]) => ({
+      triggers: [],
+      widget: {
+        enabled: true,
+        events: ['Plan Viewed'],
+        touchpointKeys: [],
+        traits: [],
+        segments,
+        samplePercent: 100,
+      },
+      recontact: { mode: 'once', days: 90 },
+    });
+    const unknown = await api('POST', '/surveys', {
+      template: 'csat-touchpoint',
+      key: 'seg-csat',
+      distribution: widget(['nope']),
+    });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error).toMatchObject({ code: 'SEGMENT_NOT_FOUND', details: { keys: ['nope'] } });
+    const created = await api('POST', '/surveys', {
+      template: 'csat-touchpoint',
+      key: 'seg-csat',
+      distribution: widget(['gold_tier']),
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    await api('POST', `/surveys/${id}/publish`);
+    const check = (userId: string) =>
+      h.app.inject({
+        method: 'POST',
+        url: '/api/v1/public/widget/check',
+        payload: { writeKey, userId, event: 'Plan Viewed' },
+      });
+    expect((await check('seg-silver')).json()).toMatchObject({ show: false, reason: 'not_targeted' });
+    expect((await check('seg-gold-1')).json()).toMatchObject({ show: true, surveyId: id });
+
+    const questionId = (await api('GET', `/surveys/${id}`)).json().definition.questions[0].id as string;
+    for (const [userId, score] of [
+      ['seg-gold-1', 5],
+      ['seg-gold-2', 3],
+      ['seg-silver', 1],
+    ] as const) {
+      const link = await linkFor(id, await profileOf(userId));
+      const res = await submit(link.token, { answers: { [questionId]: score }, complete: true }, '10.9.0.1');
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    const by = await api(
+      'GET',
+      `/surveys/${id}/analytics/breakdown?questionId=${questionId}&by=segment:gold_tier`,
+    );
+    expect(by.statusCode, by.body).toBe(200);
+    expect(by.json()).toMatchObject({ overlapping: true });
+    const groups = by.json().groups as {
+      key: string | null;
+      n: number;
+      label: unknown;
+      csat?: { mean: number };
+    }[];
+    expect(groups.map((g) => [g.key, g.n])).toEqual([
+      ['gold_tier', 2],
+      [null, 1],
+    ]);
+    expect(groups[0]?.label).toEqual({ 'zh-CN': '金卡', en: 'Gold tier' });
+    const all = await api('GET', `/surveys/${id}/analytics/breakdown?questionId=${questionId}&by=segment`);
+    expect(all.json().groups.map((g: { key: string | null }) => g.key)).toEqual(['gold_tier', null]);
+    const bad = await api('GET', `/surveys/${id}/analytics/breakdown?by=segment:Gold`);
+    expect(bad.statusCode).toBe(400);
+  });
+
   it("a personal link's page speaks the customer's language", async () => {
     await h.app.inject({
       method: 'POST',

@@ -2,6 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { sql, type RawBuilder } from 'kysely';
 import { dialectOf, type Db } from '../../platform/db/index.js';
 import { eventStepSql, profileTraitSql } from '../profiles/index.js';
+import { resolveSegments, segmentMemberSql, type SegmentRef } from '../segments/index.js';
 import { twoProportionZTest } from '../surveys/metrics/index.js';
 import { ANALYTICS_LIMITS, DAY, localRange, type LocalRange } from './analytics.range.js';
 import { analyticsLimit } from './touchpoints.errors.js';
@@ -50,6 +51,7 @@ async function summaries(
   range: LocalRange,
   windowMs: number,
   breakdown: FunnelInput['breakdown'],
+  segments: readonly SegmentRef[] = [],
 ): Promise<{ all: Summary; groups: { value: string | null; summary: Summary }[] }> {
   const source = (i: number, alias = 'x') => stepSource(alias, workspaceId, steps[i] as Step, firstArrival);
   const entry = source(0);
@@ -82,7 +84,16 @@ async function summaries(
   ctes.push(sql`f as materialized (select ${by} as b, ${times} from ${last})`);
   // Breakdown values ranked by entrants; 'n' + … keys keep a null value apart from any text.
   const key = sql`case when b is null then 'n' else 'v' || b end`;
-  if (breakdown)
+  if (breakdown?.by === 'segment') {
+    // Segments overlap: an entrant counts in each segment they belong to, and under null when in none.
+    const member = (s: SegmentRef) => segmentMemberSql(workspaceId, s.id, `s${steps.length}.p`);
+    const parts = segments.map(
+      (s) => sql`select ${'v' + s.key} as gk, ${s.key} as b, ${times} from ${last} where ${member(s)}`,
+    );
+    const none = segments.length ? sql`not (${sql.join(segments.map(member), sql` or `)})` : sql`1 = 1`;
+    parts.push(sql`select 'n' as gk, null as b, ${times} from ${last} where ${none}`);
+    ctes.push(sql`fr as (${sql.join(parts, sql` union all `)})`);
+  } else if (breakdown)
     ctes.push(
       sql`g as (select ${key} as k, count(*) as n from f group by ${key})`,
       sql`r as (select k, row_number() over (order by n desc, k) as rk from g)`,
@@ -180,8 +191,12 @@ export async function funnel(
   const firstArrival = input.counting === 'first_arrival';
   if (firstArrival && input.steps.some((s) => !('touchpoint' in s)))
     throw analyticsLimit('counting', 'first_arrival takes touchpoint steps only');
+  const segments =
+    input.breakdown?.by === 'segment'
+      ? await resolveSegments(db, workspaceId, input.breakdown.segments ?? [])
+      : [];
   const run = (period: LocalRange, breakdown: FunnelInput['breakdown']) =>
-    summaries(db, workspaceId, input.steps, firstArrival, period, windowMs, breakdown);
+    summaries(db, workspaceId, input.steps, firstArrival, period, windowMs, breakdown, segments);
   const current = await run(range, input.breakdown);
   const currentSteps = stepViews(current.all, labels);
   const breakdown = current.groups.map(({ value, summary }) => ({

@@ -244,6 +244,24 @@ export const FunnelBody = Type.Object(
           { by: Type.Literal('trait'), trait: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' }) },
           { additionalProperties: false },
         ),
+        Type.Object(
+          {
+            by: Type.Literal('segment'),
+            segments: Type.Optional(
+              Type.Array(Key, {
+                minItems: 1,
+                maxItems: 20,
+                uniqueItems: true,
+                description: 'segment keys; every active segment (up to 20) when absent',
+              }),
+            ),
+          },
+          {
+            additionalProperties: false,
+            description:
+              'one group per segment (value: its key) and one for entrants in none (value: null); segments overlap',
+          },
+        ),
       ]),
     ),
     compare: Type.Optional(Type.Object({ from: Day, to: Day }, { additionalProperties: false })),

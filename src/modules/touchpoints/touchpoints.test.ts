@@ -715,5 +715,57 @@ describe('touchpoints and journeys', () => {
     const rest = body.breakdown[20];
     expect(rest.value).toBeNull();
     expect(pick(rest.steps)).toEqual(expected(journeys.filter((j) => !top.includes(j.city))));
+
+    // By segment: two overlapping segments over the same cities; a customer counts in each segment they are in,
+    // and under null when in none.
+    const low = ['c00', 'c01', 'c02', 'c03', 'c04', 'c05', 'c06', 'c07'];
+    const mid = ['c05', 'c06', 'c07', 'c08', 'c09', 'c10'];
+    for (const [key, cities] of [
+      ['fz_low', low],
+      ['fz_mid', mid],
+    ] as const) {
+      const created = await api(
+        'POST',
+        '/segments',
+        {
+          key,
+          name: { 'zh-CN': key, en: key },
+          condition: { type: 'trait', trait: 'city', op: 'in', values: cities },
+        },
+        'marketer',
+      );
+      expect(created.statusCode, created.body).toBe(201);
+    }
+    await h.runJobs();
+    const bySegment = await api('POST', '/analytics/funnel', {
+      steps: [
+        { touchpoint: 'discover' },
+        { touchpoint: 'trial' },
+        { event: 'Service Subscribed' },
+        { touchpoint: 'use' },
+      ],
+      from: '2026-09-01',
+      to: '2026-09-10',
+      windowDays: 10,
+      breakdown: { by: 'segment', segments: ['fz_mid', 'fz_low'] },
+    });
+    expect(bySegment.statusCode, bySegment.body).toBe(200);
+    const groups = bySegment.json().breakdown as { value: string | null; steps: Record<string, unknown>[] }[];
+    expect(groups.map((g) => g.value).sort()).toEqual(['fz_low', 'fz_mid', null].sort());
+    const of = (value: string | null) =>
+      pick((groups.find((g) => g.value === value) as (typeof groups)[0]).steps);
+    expect(of('fz_low')).toEqual(expected(journeys.filter((j) => low.includes(j.city))));
+    expect(of('fz_mid')).toEqual(expected(journeys.filter((j) => mid.includes(j.city))));
+    expect(of(null)).toEqual(
+      expected(journeys.filter((j) => !low.includes(j.city) && !mid.includes(j.city))),
+    );
+    const unknown = await api('POST', '/analytics/funnel', {
+      steps: [{ touchpoint: 'discover' }, { touchpoint: 'trial' }],
+      from: '2026-09-01',
+      to: '2026-09-10',
+      breakdown: { by: 'segment', segments: ['nope'] },
+    });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error).toMatchObject({ code: 'SEGMENT_NOT_FOUND', details: { keys: ['nope'] } });
   });
 });
