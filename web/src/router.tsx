@@ -92,6 +92,23 @@ export function createRouter() {
               ],
             },
             {
+              path: 'segments',
+              children: [
+                {
+                  index: true,
+                  lazy: async () => ({
+                    Component: (await import('./pages/segments/SegmentsPage')).SegmentsPage,
+                  }),
+                },
+                {
+                  path: ':key',
+                  lazy: async () => ({
+                    Component: (await import('./pages/segments/SegmentPage')).SegmentPage,
+                  }),
+                },
+              ],
+            },
+            {
               path: 'settings',
               children: [
                 { index: true, element: <Navigate to="workspace" replace /> },

@@ -16,3 +16,4 @@ export * from './journeys';
 export * from './overview';
 export { surveysApi } from './surveys';
 export { caseSettingsApi, casesApi, webhooksApi } from './cases';
+export { segmentsApi } from './segments';

@@ -32,6 +32,8 @@ export type Permission =
   | 'cases.read'
   | 'cases.write'
   | 'cases.manage'
+  | 'segments.read'
+  | 'segments.manage'
   | 'notifications.manage';
 
 export interface User {

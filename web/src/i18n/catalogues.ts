@@ -4,6 +4,8 @@ import journeysEn from './areas/journeys/en.json';
 import journeysZhCN from './areas/journeys/zh-CN.json';
 import overviewEn from './areas/overview/en.json';
 import overviewZhCN from './areas/overview/zh-CN.json';
+import segmentsEn from './areas/segments/en.json';
+import segmentsZhCN from './areas/segments/zh-CN.json';
 import surveysEn from './areas/surveys/en.json';
 import surveysZhCN from './areas/surveys/zh-CN.json';
 import baseEn from './en.json';
@@ -19,6 +21,7 @@ export const zhCN = {
   surveys: surveysZhCN,
   cases: casesZhCN,
   overview: overviewZhCN,
+  segments: segmentsZhCN,
 };
 
 export const en: typeof zhCN = {
@@ -27,4 +30,5 @@ export const en: typeof zhCN = {
   surveys: surveysEn,
   cases: casesEn,
   overview: overviewEn,
+  segments: segmentsEn,
 };

@@ -2,6 +2,7 @@ import {
   ApiOutlined,
   AlertOutlined,
   AuditOutlined,
+  ClusterOutlined,
   CustomerServiceOutlined,
   DashboardOutlined,
   FormOutlined,
@@ -23,6 +24,7 @@ type NavLabel =
   | 'nav.surveys'
   | 'nav.cases'
   | 'nav.caseSettings'
+  | 'nav.segments'
   | 'nav.workspace'
   | 'nav.members'
   | 'nav.apiKeys'
@@ -41,6 +43,7 @@ export const MAIN_NAV: NavItem[] = [
   { path: '/', label: 'nav.overview', icon: <DashboardOutlined /> },
   { path: '/getting-started', label: 'nav.home', icon: <RocketOutlined /> },
   { path: '/customers', label: 'nav.customers', icon: <UserOutlined />, permission: 'customers.read' },
+  { path: '/segments', label: 'nav.segments', icon: <ClusterOutlined />, permission: 'segments.read' },
   { path: '/cases', label: 'nav.cases', icon: <CustomerServiceOutlined />, permission: 'cases.read' },
   { path: '/journeys', label: 'nav.journeys', icon: <NodeIndexOutlined />, permission: 'touchpoints.read' },
   { path: '/surveys', label: 'nav.surveys', icon: <FormOutlined />, permission: 'surveys.read' },

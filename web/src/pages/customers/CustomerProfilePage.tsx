@@ -24,6 +24,7 @@ import { useErrorMessage } from '../../lib/errors';
 import { useChannels } from '../../lib/useChannels';
 import { useDocumentTitle } from '../../lib/useDocumentTitle';
 import { useSession } from '../../session/SessionContext';
+import { CustomerSegmentsCard } from '../segments/CustomerSegmentsCard';
 import { RequirePermission } from '../settings/RequirePermission';
 import { CustomerCasesCard } from './CustomerCasesCard';
 import { CustomerSurveysCard } from './CustomerSurveysCard';
@@ -280,6 +281,9 @@ function CustomerProfile({ id }: { id: string }) {
                 )
               }
             />
+            {can('segments.read') && (
+              <CustomerSegmentsCard key={`${customer.id}-${generation}-segments`} customerId={customer.id} />
+            )}
             <IdentitiesCard customer={customer} />
             {can('surveys.read') && (
               <CustomerSurveysCard key={`${customer.id}-${generation}-surveys`} customerId={customer.id} />
