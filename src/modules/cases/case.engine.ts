@@ -9,7 +9,7 @@
  * concurrent sweep or an agent's change is never overwritten and no rule fires twice. The workspace's next sweep is a
  * durable job, so timers survive restarts.
  */
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, sql, type RawBuilder } from 'kysely';
 import type { Logger } from 'pino';
 import { dialectOf, fromJson, inTransaction, newId, toJson, type Db } from '../../platform/db/index.js';
 import type { DomainEvent, EventBus } from '../../platform/events/index.js';
@@ -46,6 +46,7 @@ import {
   type WorkspaceCaseConfig,
 } from './case.settings.js';
 import { breachesAt, nextCheckAt, summarize, triggerStateOf } from './case.sla.js';
+import { nextCheckSql } from './case.check-sql.js';
 import type { CaseEntriesTable, CasesTable } from './cases.tables.js';
 
 /** Cases per sweep transaction: write transactions of a few hundred milliseconds at most. */
@@ -272,6 +273,38 @@ export async function moveNextChecks(
         and cases.version = cast(j.value ->> 1 as integer)
       returning cases.id`.execute(db);
   return moved.rows.map((r) => r.id);
+}
+
+/** Cases whose next check is moved per statement by moveStaleChecks (each statement is its own short transaction). */
+const MOVE_CHUNK = 20_000;
+
+/**
+ * Moves the next check of every case due at `now` where nothing happens (the expression gives a later check, or
+ * none) to that check, set-based: one statement per MOVE_CHUNK cases, each computing the check from the row as it is
+ * when written, so a concurrent change is never overwritten with a stale value. Returns the number of cases moved.
+ */
+async function moveStaleChecks(
+  db: Db,
+  workspaceId: string,
+  next: RawBuilder<unknown>,
+  now: number,
+): Promise<number> {
+  let moved = 0;
+  for (;;) {
+    const candidates = sql`from cases where workspace_id = ${workspaceId} and next_check_at >= 0
+      and next_check_at <= ${now} and coalesce(${next}, ${now + 1}) > ${now}`;
+    const result =
+      dialectOf(db) === 'sqlite'
+        ? await sql`update cases set next_check_at = ${next}
+            where rowid in (select rowid ${candidates} limit ${MOVE_CHUNK})`.execute(db)
+        : // PostgreSQL: rows locked in id order (overlapping sweeps wait for each other instead of deadlocking).
+          await sql`update cases set next_check_at = ${next}
+            where workspace_id = ${workspaceId} and id in (
+              select id ${candidates} order by id limit ${MOVE_CHUNK} for update)`.execute(db);
+    const n = Number(result.numAffectedRows ?? 0);
+    moved += n;
+    if (n < MOVE_CHUNK) return moved;
+  }
 }
 
 /** The columns a sweep changes on a case where something happens without reassigning or notifying. */
@@ -697,9 +730,24 @@ export async function sweepWorkspace(
   const needFacts = config.escalation.some((r) => r.enabled && r.conditions.conditions.length > 0);
   const needTraits = usesCustomerFacts(config.escalation);
   const endpoints = await listEndpoints(db, workspaceId);
+  // 1. Cases whose check is due but where nothing happens (their check was stale): the next check is computed and
+  //    moved by the database, set-based, without reading them (when every rule translates to SQL).
+  const nextSql = nextCheckSql(dialectOf(db), config.escalation);
+  if (nextSql) {
+    result.examined += await moveStaleChecks(db, workspaceId, nextSql, now);
+    lap('set-based moves');
+  }
+  // 2. The cases where something happens: read with the columns their breach events need.
+  const columns: readonly (keyof CasesTable)[] = [
+    ...CHECK_COLUMNS,
+    ...(needFacts ? FACT_COLUMNS : []),
+    ...(nextSql
+      ? PAYLOAD_COLUMNS.filter((c) => c !== 'id' && !(needFacts && FACT_COLUMNS.includes(c as never)))
+      : []),
+  ];
   const due = (await db
     .selectFrom('cases')
-    .select(needFacts ? [...CHECK_COLUMNS, ...FACT_COLUMNS] : CHECK_COLUMNS)
+    .select(columns)
     .where('workspace_id', '=', workspaceId)
     // Both bounds: without histograms SQLite estimates a one-sided range as a quarter of the table and scans it.
     .where('next_check_at', '>=', 0)
@@ -752,7 +800,7 @@ export async function sweepWorkspace(
       const done = bulk.filter((d) => changed.has(d.change.id));
       result.conflicts += bulk.length - done.length;
       // Breach events describe the case: the columns the scan did not read, for the breaching cases only.
-      const breaching = done.filter((d) => d.targets.length > 0);
+      const breaching = done.filter((d) => d.targets.length > 0 && d.breached.number === undefined);
       for (let j = 0; j < breaching.length; j += 500) {
         const part = breaching.slice(j, j + 500);
         const extra = await trx
