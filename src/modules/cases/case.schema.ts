@@ -379,7 +379,8 @@ export const RecheckView = Type.Object({
   id: Type.String(),
   reason: Type.String({ description: 'escalation_rules, sla_policy or calendar' }),
   details: Type.Record(Type.String(), Type.Unknown(), {
-    description: '{ ruleId } | { policyId, before, after } (targets in minutes) | { before, after } (calendars)',
+    description:
+      '{ ruleId } | { policyId, before, after } (targets in minutes) | { before, after } (calendars)',
   }),
   status: Type.String({ description: 'running, done or failed' }),
   total: Type.Integer({ description: 'active cases to recompute when the change was made' }),

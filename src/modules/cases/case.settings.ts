@@ -717,17 +717,17 @@ export async function saveRule<K extends RuleKind>(
       if (kind === 'sla') {
         const b = existing.config as SlaConfig;
         const a = config as SlaConfig;
-        if (
-          b.firstResponseMinutes !== a.firstResponseMinutes ||
-          b.resolutionMinutes !== a.resolutionMinutes
-        )
+        if (b.firstResponseMinutes !== a.firstResponseMinutes || b.resolutionMinutes !== a.resolutionMinutes)
           await requestRecheck(
             trx,
             workspaceId,
             'sla_policy',
             {
               policyId: id,
-              before: { firstResponseMinutes: b.firstResponseMinutes, resolutionMinutes: b.resolutionMinutes },
+              before: {
+                firstResponseMinutes: b.firstResponseMinutes,
+                resolutionMinutes: b.resolutionMinutes,
+              },
               after: { firstResponseMinutes: a.firstResponseMinutes, resolutionMinutes: a.resolutionMinutes },
             },
             now,
