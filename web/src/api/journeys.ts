@@ -152,7 +152,11 @@ export interface Remap {
 }
 
 export type FunnelStep = { touchpoint: string } | { event: string };
-export type FunnelBreakdown = { by: 'channel' } | { by: 'trait'; trait: string };
+export type FunnelBreakdown =
+  | { by: 'channel' }
+  | { by: 'trait'; trait: string }
+  /** One group per segment (value: its key; null: in none); segments overlap. All active ones when absent. */
+  | { by: 'segment'; segments?: string[] };
 
 export interface FunnelRequest {
   steps: FunnelStep[];

@@ -29,6 +29,8 @@ import {
 } from '../../api/journeys';
 import { ErrorState } from '../../components/states';
 import { useFormatters } from '../../i18n/format';
+import { useSession } from '../../session/SessionContext';
+import { SegmentSelect, useSegmentNames } from '../segments/SegmentSelect';
 import { EChart, type EChartOption } from './charts';
 import { PeriodPicker, previousRange, useDecimal, useDuration, useLocalText, usePercent } from './shared';
 
@@ -38,7 +40,7 @@ interface StepRow {
   value: string;
 }
 
-type BreakdownKind = 'none' | 'channel' | 'trait';
+type BreakdownKind = 'none' | 'channel' | 'trait' | 'segment';
 
 const TRAIT_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 let nextId = 1;
@@ -72,6 +74,13 @@ export function FunnelTab({
   const [windowDays, setWindowDays] = useState<number>(journeys[0]?.conversionWindowDays ?? 30);
   const [breakdown, setBreakdown] = useState<BreakdownKind>('none');
   const [trait, setTrait] = useState('');
+  const { can } = useSession();
+  const [segmentKeys, setSegmentKeys] = useState<string[]>([]);
+  const segmentNames = useSegmentNames(breakdown === 'segment');
+  const groupName = (value: string | null) =>
+    state.status === 'ready' && state.request.breakdown?.by === 'segment'
+      ? segmentNames.nameOfKey(value)
+      : (value ?? t('journeys.funnel.noValue'));
   const [compare, setCompare] = useState(true);
   const [state, setState] = useState<
     | { status: 'idle' }
@@ -104,6 +113,9 @@ export function FunnelTab({
       windowDays,
       ...(breakdown === 'channel' ? { breakdown: { by: 'channel' as const } } : {}),
       ...(breakdown === 'trait' ? { breakdown: { by: 'trait' as const, trait } } : {}),
+      ...(breakdown === 'segment'
+        ? { breakdown: { by: 'segment' as const, ...(segmentKeys.length ? { segments: segmentKeys } : {}) } }
+        : {}),
       ...(compare ? { compare: previousRange(range) } : {}),
     };
     setState({ status: 'loading' });
@@ -159,7 +171,7 @@ export function FunnelTab({
     const seriesSets: Array<{ name: string; steps: FunnelStepResult[] }> = [
       { name: t('journeys.funnel.current'), steps: result.current.steps },
       ...(result.previous ? [{ name: t('journeys.funnel.previous'), steps: result.previous.steps }] : []),
-      ...result.breakdown.map((b) => ({ name: b.value ?? t('journeys.funnel.noValue'), steps: b.steps })),
+      ...result.breakdown.map((b) => ({ name: groupName(b.value), steps: b.steps })),
     ];
     const bars: EChartOption | null =
       seriesSets.length > 1
@@ -316,13 +328,24 @@ export function FunnelTab({
                     aria-label={t('journeys.funnel.breakdown')}
                     value={breakdown}
                     onChange={setBreakdown}
-                    style={{ width: breakdown === 'trait' ? '50%' : '100%' }}
+                    style={{ width: breakdown === 'trait' || breakdown === 'segment' ? '50%' : '100%' }}
                     options={[
                       { value: 'none', label: t('journeys.funnel.breakdownNone') },
                       { value: 'channel', label: t('journeys.funnel.breakdownChannel') },
                       { value: 'trait', label: t('journeys.funnel.breakdownTrait') },
+                      ...(can('segments.read')
+                        ? [{ value: 'segment' as const, label: t('segments.breakdown.bySegment') }]
+                        : []),
                     ]}
                   />
+                  {breakdown === 'segment' && (
+                    <SegmentSelect
+                      value={segmentKeys}
+                      onChange={setSegmentKeys}
+                      segments={segmentNames.segments}
+                      style={{ width: '50%' }}
+                    />
+                  )}
                   {breakdown === 'trait' && (
                     <Input
                       aria-label={t('journeys.funnel.traitName')}
@@ -501,7 +524,7 @@ export function FunnelTab({
                   {
                     title: t('journeys.funnel.segment'),
                     key: 'value',
-                    render: (_, b) => b.value ?? t('journeys.funnel.noValue'),
+                    render: (_, b) => groupName(b.value),
                   },
                   ...state.result.current.steps.map((s) => ({
                     title: `${s.step}. ${labelOf(state.request, s)}`,

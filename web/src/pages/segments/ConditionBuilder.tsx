@@ -485,7 +485,7 @@ function LeafFieldsEditor({
               min={0}
               precision={money ? 2 : f.metric === 'age' ? undefined : 0}
               prefix={money ? '¥' : undefined}
-              suffix={t(`segments.metricUnits.${f.metric}`)}
+              suffix={f.metric === 'total_spend' ? undefined : t(`segments.metricUnits.${f.metric}`)}
               style={{ width: 190 }}
               aria-label={t('segments.builder.value')}
               data-testid="condition-value"

@@ -12,9 +12,7 @@ import {
   Breadcrumb,
   Button,
   Card,
-  Col,
   Result,
-  Row,
   Segmented,
   Skeleton,
   Space,
@@ -393,50 +391,46 @@ function SegmentDetail({ segmentKey }: { segmentKey: string }) {
           }
         />
       )}
-      <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
-        <Col xs={24} xl={8}>
-          <Card
-            title={t('segments.detail.rule')}
-            extra={
-              <Segmented<'summary' | 'json'>
-                size="small"
-                value={ruleView}
-                onChange={setRuleView}
-                aria-label={t('segments.drawer.view')}
-                options={[
-                  { value: 'summary', label: t('segments.detail.summary') },
-                  { value: 'json', label: t('segments.drawer.json') },
-                ]}
-              />
-            }
-            data-testid="segment-rule"
-          >
-            {ruleView === 'summary' ? (
-              <ConditionSummary condition={segment.condition} />
-            ) : (
-              <CodeBlock code={JSON.stringify(segment.condition, null, 2)} />
-            )}
-            {segment.timeDependent && (
-              <Typography.Paragraph
-                type="secondary"
-                className="tp-small"
-                style={{ marginTop: 12, marginBottom: 0 }}
-              >
-                {t('segments.timeDependentHelp')}
-              </Typography.Paragraph>
-            )}
-          </Card>
-        </Col>
-        <Col xs={24} xl={16}>
-          {can('customers.read') ? (
-            <MembersCard segment={segment} generation={membersGeneration} />
+      <div className="tp-stack" style={{ marginTop: 16 }}>
+        <Card
+          title={t('segments.detail.rule')}
+          extra={
+            <Segmented<'summary' | 'json'>
+              size="small"
+              value={ruleView}
+              onChange={setRuleView}
+              aria-label={t('segments.drawer.view')}
+              options={[
+                { value: 'summary', label: t('segments.detail.summary') },
+                { value: 'json', label: t('segments.drawer.json') },
+              ]}
+            />
+          }
+          data-testid="segment-rule"
+        >
+          {ruleView === 'summary' ? (
+            <ConditionSummary condition={segment.condition} />
           ) : (
-            <Card title={t('segments.members.titlePlain')}>
-              <Alert type="info" showIcon title={t('segments.members.noAccess')} />
-            </Card>
+            <CodeBlock code={JSON.stringify(segment.condition, null, 2)} />
           )}
-        </Col>
-      </Row>
+          {segment.timeDependent && (
+            <Typography.Paragraph
+              type="secondary"
+              className="tp-small"
+              style={{ marginTop: 12, marginBottom: 0 }}
+            >
+              {t('segments.timeDependentHelp')}
+            </Typography.Paragraph>
+          )}
+        </Card>
+        {can('customers.read') ? (
+          <MembersCard segment={segment} generation={membersGeneration} />
+        ) : (
+          <Card title={t('segments.members.titlePlain')}>
+            <Alert type="info" showIcon title={t('segments.members.noAccess')} />
+          </Card>
+        )}
+      </div>
       {canManage && (
         <SegmentDrawer
           open={editing}

@@ -8,13 +8,16 @@ import {
   type AnalyticsRange,
   type SurveyDetail,
 } from '../../../api/surveys';
+import type { SegmentText } from '../../../api/segments';
 import { ErrorState } from '../../../components/states';
+import { useSegmentText } from '../../segments/segmentDisplay';
 import { EChart, type EChartOption } from '../surveyCharts';
 import { headlineOf, ThinTag } from './ScoreCards';
 import { useNumberFormat } from './numbers';
 import { useLoad } from './useLoad';
 
-type Group = AnalyticsBreakdown['groups'][number];
+/** Segment groups also carry the segment's name (`by=segment`). */
+type Group = AnalyticsBreakdown['groups'][number] & { label?: SegmentText | null };
 
 /**
  * One score by channel, touchpoint, a customer trait or a hidden field: every group with its count and interval,
@@ -38,8 +41,11 @@ export function BreakdownPanel({
     (signal) => surveysApi.breakdown(survey.id, { ...range, questionId, by: effective }, signal),
     JSON.stringify([survey.id, range, questionId, effective]),
   );
-  const groups = load.data?.groups ?? [];
-  const none = t('surveys.results.noValue');
+  const groups: Group[] = load.data?.groups ?? [];
+  const segmentText = useSegmentText();
+  const bySegment = effective === 'segment';
+  const none = bySegment ? t('segments.breakdown.inNone') : t('surveys.results.noValue');
+  const nameOf = (g: Group) => (g.label ? segmentText(g.label) : null) ?? g.key ?? none;
 
   const option = useMemo<EChartOption>(() => {
     const rows = [...groups].reverse();
@@ -54,13 +60,13 @@ export function BreakdownPanel({
           const g = rows[i];
           const h = heads[i];
           if (!g || !h) return '';
-          return `<b>${g.key ?? none}</b><br/>${f.n(h.value, 1)}${h.unit} ${f.ci(h.ci)}<br/>n = ${g.n}${h.thin ? ` (${t('surveys.results.thin')})` : ''}`;
+          return `<b>${nameOf(g)}</b><br/>${f.n(h.value, 1)}${h.unit} ${f.ci(h.ci)}<br/>n = ${g.n}${h.thin ? ` (${t('surveys.results.thin')})` : ''}`;
         },
       },
       xAxis: { type: 'value' },
       yAxis: {
         type: 'category',
-        data: rows.map((g) => g.key ?? none),
+        data: rows.map(nameOf),
         axisLabel: { width: 110, overflow: 'truncate' },
       },
       series: [
@@ -74,13 +80,14 @@ export function BreakdownPanel({
         },
       ],
     } as EChartOption;
-  }, [groups, none, f, t]);
+  }, [groups, none, f, t, segmentText]);
 
   const columns: ColumnsType<Group> = [
     {
       title: t('surveys.results.group'),
       dataIndex: 'key',
-      render: (key: string | null) => key ?? <span className="tp-muted">{none}</span>,
+      render: (key: string | null, g) =>
+        key === null ? <span className="tp-muted">{none}</span> : g.label ? segmentText(g.label) : key,
     },
     {
       title: t('surveys.results.value'),
@@ -127,6 +134,7 @@ export function BreakdownPanel({
             { value: 'channel', label: t('surveys.results.byChannel') },
             { value: 'touchpoint', label: t('surveys.results.byTouchpoint') },
             { value: 'trait', label: t('surveys.results.byTrait') },
+            { value: 'segment', label: t('segments.breakdown.bySegment') },
             ...survey.definition.hiddenFields.map((h) => ({
               value: `hidden:${h}`,
               label: t('surveys.results.byHidden', { field: h }),
@@ -164,6 +172,11 @@ export function BreakdownPanel({
             rowClassName={(g) => (headlineOf(g).thin ? 'tp-thin' : '')}
             locale={{ emptyText: t('surveys.results.noData') }}
           />
+          {bySegment && groups.length > 0 && (
+            <Typography.Paragraph type="secondary" className="tp-small" data-testid="segment-overlap">
+              {t('segments.breakdown.overlapping')}
+            </Typography.Paragraph>
+          )}
           {load.data?.sampled && (
             <Typography.Text type="secondary">{t('surveys.results.sampled')}</Typography.Text>
           )}

@@ -1,0 +1,306 @@
+import { request, type APIRequestContext, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { systemActor } from '../../src/modules/audit/index.js';
+import { seedDemoCustomers } from '../../src/modules/profiles/index.js';
+import { seedDemoSegments } from '../../src/modules/segments/index.js';
+import { DEMO_SLUG, getWorkspaceBySlug, seedDemoWorkspace } from '../../src/modules/workspaces/index.js';
+import { createFieldCipher } from '../../src/platform/crypto/index.js';
+import { JobRunner, type JobHandler } from '../../src/platform/jobs/index.js';
+import { testConfig } from '../support/app.js';
+import {
+  CHROMIUM,
+  choose as pick,
+  chooseLanguage,
+  hasChromium,
+  launchChromium,
+  pinConsole,
+  screenshot,
+  settled,
+  watchProblems,
+} from '../support/browser.js';
+import { openTestDatabase } from '../support/database.js';
+
+/**
+ * Segments in a real browser against the real server: the demo workspace's customers and its five demo segments,
+ * whose members the job runner computes; the list with counts, a new segment built in the visual builder (one
+ * nested group, money typed in yuan and sent in fen), the builder's own check and the API's SEGMENT_CONDITION_INVALID
+ * shown at their rows, the members of the new segment with a link to a customer's 360° page and its Segments card,
+ * and archiving. Screenshots in Chinese and English.
+ */
+
+const OWNER = 'demo@touchpoint.dev';
+const PASSWORD = 'touchpoint-demo';
+const CUSTOMERS = 300;
+const DEMO_KEYS = ['hangzhou_reachable', 'high_value', 'lapsed', 'trial_ending', 'wechat_engaged'];
+
+interface SegmentView {
+  key: string;
+  name: { 'zh-CN': string; en: string };
+  status: 'active' | 'archived';
+  memberCount: number;
+  timeDependent: boolean;
+  condition: { type: string; conditions?: Array<{ type: string; value?: number }> };
+  refresh: { status: string; refreshedAt: string | null };
+}
+
+/** The app on the demo workspace with its customers and segments, and a job runner for the segments' jobs only. */
+async function startSegmentsServer(): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  const t = await openTestDatabase();
+  const { db } = t.handle;
+  await seedDemoWorkspace(db, systemActor('demo-seed'), 'Asia/Shanghai');
+  const ws = await getWorkspaceBySlug(db, DEMO_SLUG);
+  // The same key as the app's, so the customers' personal data decrypts in lists.
+  const profiles = { cipher: createFieldCipher(testConfig.secretKey), phoneRegion: 'CN', hooks: [] };
+  await seedDemoCustomers(db, profiles, ws.id, { customers: CUSTOMERS, now: Date.now() });
+  await seedDemoSegments(db, ws.id);
+  const jobHandlers: Record<string, JobHandler> = {};
+  const app = await buildApp({
+    config: { ...testConfig, loginRateLimit: 100 },
+    database: t.handle,
+    logger: false,
+    jobHandlers,
+  });
+  const baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  const handlers = Object.fromEntries(
+    Object.entries(jobHandlers).filter(([type]) => type.startsWith('segments.')),
+  );
+  expect(Object.keys(handlers).length).toBeGreaterThan(0);
+  const runner = new JobRunner({ db, handlers, pollIntervalMs: 200 });
+  runner.start();
+  return {
+    baseUrl,
+    async close() {
+      await runner.stop();
+      await app.close();
+      await t.close();
+    },
+  };
+}
+
+if (!hasChromium) {
+  console.warn(`segments e2e skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
+}
+
+// A real browser on a busy 2-core machine: steps can take tens of seconds.
+describe.skipIf(!hasChromium)('segments in Chromium', { timeout: 120_000 }, () => {
+  let server: { baseUrl: string; close(): Promise<void> };
+  let browser: Browser;
+  let page: Page;
+  let api: APIRequestContext;
+  let unpin: () => void = () => undefined;
+  const problems: string[] = [];
+  const shot = (name: string) => screenshot(page, name);
+  const choose = (select: Locator, option: string) => pick(page, select, option);
+  const zhNumber = new Intl.NumberFormat('zh-CN');
+
+  const segments = async (): Promise<SegmentView[]> => {
+    const response = await api.get('/api/v1/segments');
+    expect(response.status()).toBe(200);
+    return ((await response.json()) as { data: SegmentView[] }).data;
+  };
+
+  beforeAll(async () => {
+    server = await startSegmentsServer();
+    api = await request.newContext({ baseURL: server.baseUrl, extraHTTPHeaders: { origin: server.baseUrl } });
+    const login = await api.post('/api/v1/auth/login', { data: { email: OWNER, password: PASSWORD } });
+    expect(login.status()).toBe(200);
+    browser = await launchChromium();
+    const context = await browser.newContext({
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      viewport: { width: 1440, height: 900 },
+    });
+    unpin = await pinConsole(context, server.baseUrl);
+    page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    watchProblems(page, server.baseUrl, problems);
+  }, 180_000);
+
+  afterEach(async (test) => {
+    if (test.task.result?.state === 'fail')
+      await shot(`failed-segments-${test.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+  });
+
+  afterAll(async () => {
+    await api?.dispose();
+    await browser?.close();
+    unpin();
+    await server?.close();
+  });
+
+  it('lists the demo segments with the member counts the runner computed', async () => {
+    // The runner computes every demo segment's members in the background.
+    await expect
+      .poll(
+        async () => (await segments()).every((s) => s.refresh.status === 'idle' && s.refresh.refreshedAt),
+        {
+          timeout: 60_000,
+          interval: 500,
+        },
+      )
+      .toBe(true);
+    const computed = await segments();
+    expect(computed.map((s) => s.key)).toEqual(DEMO_KEYS);
+    expect(computed.some((s) => s.memberCount > 0)).toBe(true);
+
+    await page.goto(`${server.baseUrl}/login`);
+    await page.getByLabel('邮箱').fill(OWNER);
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.locator('.tp-sider-menu').waitFor();
+    await page.locator('.tp-sider-menu').getByRole('link', { name: '客户分群', exact: true }).click();
+    await page.getByRole('heading', { name: '客户分群' }).waitFor();
+    const table = page.getByTestId('segments-table');
+    await table.getByTestId('members-high_value').waitFor();
+    expect(await table.locator('tbody tr.ant-table-row').count()).toBe(5);
+    for (const s of computed) {
+      expect(await table.getByTestId(`members-${s.key}`).textContent(), s.key).toBe(
+        zhNumber.format(s.memberCount),
+      );
+      const row = table.locator('tbody tr.ant-table-row', { has: page.getByTestId(`members-${s.key}`) });
+      expect(await row.getByText(s.name['zh-CN'], { exact: true }).count(), s.key).toBe(1);
+      // Rules on recency or trial ends depend on time alone, and say so.
+      expect(await row.getByTestId('time-dependent').count(), s.key).toBe(s.timeDependent ? 1 : 0);
+    }
+    expect(computed.find((s) => s.key === 'lapsed')?.timeDependent).toBe(true);
+    await shot('segments-list-zh');
+
+    await chooseLanguage(page, 'English');
+    await page.getByRole('heading', { name: 'Segments' }).waitFor();
+    await table.getByText('High-value customers', { exact: true }).waitFor();
+    await shot('segments-list-en');
+  }, 120_000);
+
+  it('builds a segment with a nested group, points out a bad rule at its row, and shows its members', async () => {
+    await page.getByTestId('new-segment').click();
+    const drawer = page.getByTestId('segment-drawer');
+    await drawer.getByTestId('condition-builder').waitFor();
+    await settled(drawer);
+    await drawer.getByTestId('segment-name-zh-CN').fill('杭沪消费客户');
+    await drawer.getByTestId('segment-name-en').fill('Spenders in Hangzhou or Shanghai');
+    // The key follows the English name until it is typed.
+    expect(await drawer.getByTestId('segment-key').inputValue()).toBe('spenders_in_hangzhou_or_shanghai');
+
+    // Total spend of at least ¥100 (typed in yuan)…
+    const first = drawer.getByTestId('condition-row').first();
+    await choose(first.getByTestId('condition-type'), 'Value & activity');
+    await first.getByLabel('Value', { exact: true }).fill('100');
+    // …and, in a nested group, any of two cities.
+    await drawer.getByTestId('add-group').first().click();
+    const nested = drawer.getByTestId('condition-group').nth(1);
+    await nested.getByTestId('condition-row').first().waitFor();
+    const hangzhou = nested.getByTestId('condition-row').nth(0);
+    // A trait name the API refuses (a space and "!").
+    await hangzhou.getByLabel('Trait', { exact: true }).fill('city name!');
+    await hangzhou.getByLabel('Value', { exact: true }).fill('杭州');
+    await nested.getByTestId('add-condition').click();
+    const shanghai = nested.getByTestId('condition-row').nth(1);
+    await shanghai.getByLabel('Trait', { exact: true }).fill('city');
+
+    // An empty value is caught by the builder itself, at its row, before anything is sent.
+    await drawer.getByTestId('segment-save').click();
+    await shanghai.getByTestId('condition-problem').waitFor();
+    expect(await shanghai.getByTestId('condition-problem').textContent()).toContain('Enter a value');
+    expect(await hangzhou.getByTestId('condition-problem').count()).toBe(0);
+    await shanghai.getByLabel('Value', { exact: true }).fill('上海');
+    await expect.poll(() => shanghai.getByTestId('condition-problem').count()).toBe(0);
+
+    // The JSON view shows the rule as sent: money in fen.
+    await drawer.getByTestId('rule-view').getByText('JSON').click();
+    const json = (await drawer.getByTestId('rule-json').textContent()) ?? '';
+    expect(json).toContain('"value": 10000');
+    expect(json).toContain('"type": "any"');
+    await drawer.getByTestId('rule-view').getByText('Builder').click();
+
+    // The API refuses the trait name; its path puts the problem on the nested group's first row.
+    await drawer.getByTestId('segment-save').click();
+    await drawer.getByTestId('segment-error').waitFor();
+    expect(await drawer.getByTestId('segment-error').textContent()).toContain('SEGMENT_CONDITION_INVALID');
+    await hangzhou.getByTestId('condition-problem').waitFor();
+    expect(await hangzhou.getByTestId('condition-problem').textContent()).toContain('Enter a trait name');
+    expect(await shanghai.getByTestId('condition-problem').count()).toBe(0);
+    expect(await first.getByTestId('condition-problem').count()).toBe(0);
+    await shot('segments-builder-error-en');
+
+    await hangzhou.getByLabel('Trait', { exact: true }).fill('city');
+    await drawer.getByTestId('segment-save').click();
+    // A new segment opens on its own page while its members are computed.
+    await page.waitForURL(/\/segments\/spenders_in_hangzhou_or_shanghai$/);
+    await page.getByTestId('segment-detail').waitFor();
+
+    const stored = (await segments()).find((s) => s.key === 'spenders_in_hangzhou_or_shanghai');
+    expect(stored?.condition.type).toBe('all');
+    expect(stored?.condition.conditions?.[0]).toEqual({
+      type: 'metric',
+      metric: 'total_spend',
+      op: 'gte',
+      value: 10000,
+    });
+    expect(stored?.condition.conditions?.[1]?.type).toBe('any');
+
+    await expect
+      .poll(
+        async () => {
+          const s = (await segments()).find((x) => x.key === 'spenders_in_hangzhou_or_shanghai');
+          return s?.refresh.status === 'idle' && s.refresh.refreshedAt !== null;
+        },
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe(true);
+    const done = (await segments()).find((s) => s.key === 'spenders_in_hangzhou_or_shanghai');
+    expect(done?.memberCount).toBeGreaterThan(0);
+    // The page follows the computation by itself and then lists the members.
+    const count = String(done?.memberCount);
+    await expect
+      .poll(async () => ((await page.getByTestId('fact-members').textContent()) ?? '').replace(/\D/g, ''), {
+        timeout: 20_000,
+      })
+      .toBe(count);
+    const members = page.getByTestId('members-table');
+    await members.getByTestId('member-link').first().waitFor();
+    expect(await members.getByTestId('member-link').count()).toBe(Math.min(50, done?.memberCount ?? 0));
+    // Shown in yuan again (en: "CN¥100.00").
+    expect(await page.getByTestId('condition-summary').textContent()).toMatch(
+      /Total spend at least \S*¥100\.00/,
+    );
+    await shot('segments-detail-en');
+
+    // A member's 360° page lists the segments the customer is in.
+    await members.getByTestId('member-link').first().click();
+    await page.getByTestId('customer-profile').waitFor();
+    const card = page.getByTestId('card-segments');
+    await card.getByText('Spenders in Hangzhou or Shanghai', { exact: true }).waitFor();
+    await card.scrollIntoViewIfNeeded();
+    await shot('segments-customer-card-en');
+    await card.getByText('Spenders in Hangzhou or Shanghai', { exact: true }).click();
+    await page.getByTestId('segment-detail').waitFor();
+  }, 120_000);
+
+  it('archives the segment: its members are kept but no longer updated', async () => {
+    await page.getByTestId('archive-segment').click();
+    await expect.poll(async () => page.getByTestId('segment-status').first().textContent()).toBe('Archived');
+    expect(await page.getByTestId('refresh-segment').isDisabled()).toBe(true);
+    await page.getByTestId('reactivate-segment').waitFor();
+    const archived = (await segments()).find((s) => s.key === 'spenders_in_hangzhou_or_shanghai');
+    expect(archived?.status).toBe('archived');
+    expect(archived?.memberCount).toBeGreaterThan(0);
+
+    // The list shows it under "Archived" only.
+    await page.goto(`${server.baseUrl}/segments`);
+    await page.getByTestId('members-high_value').waitFor();
+    expect(await page.getByText('Spenders in Hangzhou or Shanghai').count()).toBe(0);
+    await page.getByTestId('segment-filter').getByText('Archived', { exact: true }).click();
+    await page.getByText('Spenders in Hangzhou or Shanghai', { exact: true }).waitFor();
+    expect(await page.getByTestId('segments-table').locator('tbody tr.ant-table-row').count()).toBe(1);
+    await shot('segments-archived-en');
+
+    await chooseLanguage(page, '简体中文');
+    await page.getByText('杭沪消费客户', { exact: true }).click();
+    await page.getByTestId('segment-detail').waitFor();
+    await page.getByTestId('members-table').getByTestId('member-link').first().waitFor();
+    expect(await page.getByTestId('segment-status').first().textContent()).toBe('已归档');
+    await shot('segments-detail-zh');
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
