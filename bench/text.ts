@@ -117,8 +117,10 @@ async function main(): Promise<void> {
     },
   ];
   const dir = modelDirectory();
-  const modelBytes =
-    statSync(path.join(dir, 'sentiment.bin')).size + statSync(path.join(dir, 'sentiment.json')).size;
+  const modelBytes = ['sentiment.bin', 'sentiment-cnn.bin', 'sentiment.json']
+    .map((f) => path.join(dir, f))
+    .filter((f) => existsSync(f))
+    .reduce((sum, f) => sum + statSync(f).size, 0);
   const mem = process.memoryUsage();
   console.log(
     `\nTouchpoint text analytics — ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, one thread, ${new Date()

