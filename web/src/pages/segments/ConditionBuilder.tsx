@@ -27,9 +27,8 @@ import {
   type LeafFields,
   type ValueKind,
 } from './conditionDraft';
+import { COMMON_TRAITS } from './segmentDisplay';
 
-/** Traits people segment by most; any other trait name can be typed. */
-const COMMON_TRAITS = ['city', 'region', 'gender', 'language'] as const;
 type GroupMode = 'all' | 'any' | 'none' | 'notAll';
 
 export interface BuilderProblems {

@@ -1,5 +1,5 @@
 import { ClusterOutlined } from '@ant-design/icons';
-import { Card, List, Space, Typography } from 'antd';
+import { Card, List, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { segmentsApi } from '../../api/segments';
@@ -23,9 +23,12 @@ export function CustomerSegmentsCard({ customerId }: { customerId: string }) {
       }
       extra={
         segments.status === 'ready' && segments.data.data.length > 0 ? (
-          <Typography.Text type="secondary" className="tp-small">
-            {t('segments.customer.count', { count: segments.data.data.length })}
-          </Typography.Text>
+          <Tag
+            variant="filled"
+            aria-label={t('segments.customer.count', { count: segments.data.data.length })}
+          >
+            {segments.data.data.length}
+          </Tag>
         ) : undefined
       }
       data-testid="card-segments"
@@ -56,9 +59,6 @@ export function CustomerSegmentsCard({ customerId }: { customerId: string }) {
                   {t('segments.customer.since')} <TimeText iso={s.since} relative />
                 </Typography.Text>
               </Space>
-              <Typography.Text type="secondary" className="tp-mono tp-small">
-                {s.key}
-              </Typography.Text>
             </List.Item>
           )}
         />

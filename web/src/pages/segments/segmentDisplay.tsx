@@ -7,6 +7,9 @@ import { TimeText } from '../../components/TimeText';
 import { useFormatters } from '../../i18n/format';
 import { useChannels } from '../../lib/useChannels';
 
+/** Traits with a name of their own in the console (the customers page's filter offers the same). */
+export const COMMON_TRAITS = ['city', 'region', 'gender', 'language'] as const;
+
 /** A segment's name (or any bilingual text) in the UI language, falling back to the other language. */
 export function useSegmentText(): (text: SegmentText | null | undefined) => string {
   const { i18n } = useTranslation();
@@ -128,21 +131,25 @@ export function useConditionText(): (c: SegmentCondition) => string {
       switch (c.type) {
         case 'all':
         case 'any':
-          return t(`segments.builder.modes.${c.type}`);
+          return t(`segments.summary.${c.type}`);
         case 'not':
           return t('segments.summary.not');
         case 'trait': {
           const op = t(`segments.traitOps.${c.op}`);
+          const known = (COMMON_TRAITS as readonly string[]).includes(c.trait)
+            ? t(`customers.traitKeys.${c.trait as (typeof COMMON_TRAITS)[number]}`)
+            : null;
+          const trait = known ?? t('segments.summary.traitNamed', { trait: c.trait });
           if (c.op === 'exists' || c.op === 'not_exists')
-            return t('segments.summary.traitNoValue', { trait: c.trait, op });
+            return t('segments.summary.traitNoValue', { trait, op });
           if ('values' in c)
             return t('segments.summary.trait', {
-              trait: c.trait,
+              trait,
               op,
               value: c.values.map(scalar).join(', '),
             });
           return t('segments.summary.trait', {
-            trait: c.trait,
+            trait,
             op,
             value: 'value' in c ? scalar(c.value) : '',
           });
