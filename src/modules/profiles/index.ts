@@ -13,13 +13,12 @@ export {
   type ProfilesChange,
   type ProfilesChangedHook,
 } from './record-events.js';
-export { ageOf } from './profile-state.js';
+export { ageOf, type CustomerFacts } from './profile-state.js';
 export {
-  customerFactsByIds,
   customerFactsPage,
   customerSummaries,
   liveProfileCount,
-  type CustomerFacts,
+  type FactsOptions,
 } from './profile-facts.js';
 export { profileRoutes, type ProfileRouteOptions } from './profile.routes.js';
 export type { EventTouchpoints } from './profile.service.js';

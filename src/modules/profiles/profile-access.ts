@@ -2,6 +2,7 @@ import type { FieldCipher } from '../../platform/crypto/index.js';
 import { fromJson, newId, toJson, type Db } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
 import { applyEvent } from './event-effects.js';
+import { factsOfState } from './profile-state.js';
 import type { IncomingEvent } from './incoming-event.js';
 import { lookupProfileId } from './profile.service.js';
 import {
@@ -177,6 +178,6 @@ export async function recordProfileEvent(
     })
     .execute();
   for (const hook of ctx.hooks ?? []) await hook(db, workspaceId, [recorded], []);
-  await profilesChanged(db, ctx, workspaceId, { changed: [live], removed: [] });
+  await profilesChanged(db, ctx, workspaceId, { changed: [factsOfState(state)], removed: [] });
   return true;
 }

@@ -1,70 +1,47 @@
 import type { FieldCipher } from '../../platform/crypto/index.js';
-import type { Db } from '../../platform/db/index.js';
+import { fromJson, type Db } from '../../platform/db/index.js';
 import { presentProfileSummary } from './profile.presenter.js';
-import type { Subscription } from './profile-state.js';
+import { emptyStats, type CustomerFacts, type ProfileStats } from './profile-state.js';
+import type { ProfilesTable } from './profiles.tables.js';
 import { fromRow } from './record-events.js';
 
-/**
- * What a live profile knows about its customer, without any personal data: the input of rules that select
- * customers (segments). Which contact channels exist is given, never their values.
- */
-export interface CustomerFacts {
-  id: string;
-  traits: Record<string, unknown>;
-  /** Personal fields present (`email`, `phone`, `name`, …); their values stay sealed. */
-  contact: string[];
-  spendMinor: number;
-  orderCount: number;
-  lastPurchaseAt: number | null;
-  eventCount: number;
-  firstSeenAt: number;
-  lastSeenAt: number;
-  /** Events per channel key. */
-  channels: Record<string, number>;
-  /** Viewed categories and products → count. */
-  interests: Record<string, number>;
-  subscriptions: Record<string, Subscription>;
+type FactsRow = Pick<
+  ProfilesTable,
+  'id' | 'traits' | 'pii' | 'stats' | 'event_count' | 'first_seen_at' | 'last_seen_at'
+>;
+const FACT_COLUMNS = [
+  'id',
+  'traits',
+  'pii',
+  'stats',
+  'event_count',
+  'first_seen_at',
+  'last_seen_at',
+] as const;
+
+/** Which personal fields a profile has: decrypting its PII is most of what facts cost, so only when asked. */
+export interface FactsOptions {
+  /** Fill `contact` (decrypts each profile's PII); default true. */
+  contact?: boolean;
 }
 
-type Row = Parameters<typeof fromRow>[0];
-
-function factsOf(row: Row, cipher: FieldCipher): CustomerFacts {
-  const s = fromRow(row, cipher);
+function factsOf(r: FactsRow, cipher: FieldCipher, contact: boolean): CustomerFacts {
+  const stats: ProfileStats = { ...emptyStats(), ...fromJson<ProfileStats>(r.stats) };
+  const pii = contact && r.pii ? fromJson<Record<string, unknown>>(cipher.decrypt(r.pii)) : {};
   return {
-    id: s.id,
-    traits: s.traits,
-    contact: Object.keys(s.pii).filter((k) => s.pii[k] !== null && s.pii[k] !== ''),
-    spendMinor: s.stats.spendMinor,
-    orderCount: s.stats.orderCount,
-    lastPurchaseAt: s.stats.lastPurchaseAt,
-    eventCount: s.eventCount,
-    firstSeenAt: s.firstSeenAt,
-    lastSeenAt: s.lastSeenAt,
-    channels: s.stats.channels,
-    interests: s.stats.interests,
-    subscriptions: s.stats.subscriptions,
+    id: r.id,
+    traits: fromJson<Record<string, unknown>>(r.traits),
+    contact: Object.keys(pii).filter((k) => pii[k] !== null && pii[k] !== ''),
+    spendMinor: stats.spendMinor,
+    orderCount: stats.orderCount,
+    lastPurchaseAt: stats.lastPurchaseAt,
+    eventCount: r.event_count,
+    firstSeenAt: r.first_seen_at,
+    lastSeenAt: r.last_seen_at,
+    channels: stats.channels,
+    interests: stats.interests,
+    subscriptions: stats.subscriptions,
   };
-}
-
-/** Facts of the live profiles among `ids` (merged-away and unknown ids are left out). */
-export async function customerFactsByIds(
-  db: Db,
-  cipher: FieldCipher,
-  workspaceId: string,
-  ids: readonly string[],
-): Promise<CustomerFacts[]> {
-  const out: CustomerFacts[] = [];
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db
-      .selectFrom('profiles')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId)
-      .where('id', 'in', ids.slice(i, i + 500))
-      .where('merged_into', 'is', null)
-      .execute();
-    for (const r of rows) out.push(factsOf(r, cipher));
-  }
-  return out;
 }
 
 /** One keyset page of live profiles' facts in id order, after `afterId` (exclusive; '' for the start). */
@@ -74,17 +51,19 @@ export async function customerFactsPage(
   workspaceId: string,
   afterId: string,
   limit: number,
+  options: FactsOptions = {},
 ): Promise<CustomerFacts[]> {
+  const contact = options.contact ?? true;
   const rows = await db
     .selectFrom('profiles')
-    .selectAll()
+    .select(FACT_COLUMNS)
     .where('workspace_id', '=', workspaceId)
     .where('id', '>', afterId)
     .where('merged_into', 'is', null)
     .orderBy('id')
     .limit(limit)
     .execute();
-  return rows.map((r) => factsOf(r, cipher));
+  return rows.map((r) => factsOf(r, cipher, contact));
 }
 
 /** How many live profiles the workspace has (the denominator of a full pass). */

@@ -109,3 +109,43 @@ export function ageOf(traits: Record<string, unknown>, now: number): number | nu
   }
   return typeof traits.age === 'number' && Number.isFinite(traits.age) ? traits.age : null;
 }
+
+/**
+ * What a live profile knows about its customer, without any personal data: the input of rules that select
+ * customers (segments). Which contact channels exist is given, never their values.
+ */
+export interface CustomerFacts {
+  id: string;
+  traits: Record<string, unknown>;
+  /** Personal fields present (`email`, `phone`, `name`, …); their values stay sealed. */
+  contact: string[];
+  spendMinor: number;
+  orderCount: number;
+  lastPurchaseAt: number | null;
+  eventCount: number;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  /** Events per channel key. */
+  channels: Record<string, number>;
+  /** Viewed categories and products → count. */
+  interests: Record<string, number>;
+  subscriptions: Record<string, Subscription>;
+}
+
+/** The facts of a profile held in memory (its PII already open). */
+export function factsOfState(p: ProfileState): CustomerFacts {
+  return {
+    id: p.id,
+    traits: p.traits,
+    contact: Object.keys(p.pii).filter((k) => p.pii[k] !== null && p.pii[k] !== ''),
+    spendMinor: p.stats.spendMinor,
+    orderCount: p.stats.orderCount,
+    lastPurchaseAt: p.stats.lastPurchaseAt,
+    eventCount: p.eventCount,
+    firstSeenAt: p.firstSeenAt,
+    lastSeenAt: p.lastSeenAt,
+    channels: p.stats.channels,
+    interests: p.stats.interests,
+    subscriptions: p.stats.subscriptions,
+  };
+}

@@ -12,7 +12,7 @@ import {
   writeProfileChanges,
   type ProfilesContext,
 } from './record-events.js';
-import type { ProfileState } from './profile-state.js';
+import { factsOfState, type ProfileState } from './profile-state.js';
 import type { EventsTable } from './profiles.tables.js';
 
 export const customerNotFound = () => new AppError('CUSTOMER_NOT_FOUND', 404, 'error.customer_not_found');
@@ -301,7 +301,7 @@ export async function updateTraits(
       state.stats.traitTimes[piiKey ? `pii.${piiKey}` : key] = now;
     }
     await writeProfileChanges(trx, workspaceId, state, cipher, now);
-    await profilesChanged(trx, profiles, workspaceId, { changed: [live], removed: [] });
+    await profilesChanged(trx, profiles, workspaceId, { changed: [factsOfState(state)], removed: [] });
     await recordAudit(trx, ctx, {
       workspaceId,
       action: 'customer.updated',

@@ -11,7 +11,14 @@ import {
   type Identifier,
 } from './identifiers.js';
 import type { IncomingEvent } from './incoming-event.js';
-import { emptyStats, mergeState, type ProfileState, type ProfileStats } from './profile-state.js';
+import {
+  emptyStats,
+  factsOfState,
+  mergeState,
+  type CustomerFacts,
+  type ProfileState,
+  type ProfileStats,
+} from './profile-state.js';
 import type { ProfilesTable } from './profiles.tables.js';
 
 /** What resolving identities needs besides the database. */
@@ -32,9 +39,9 @@ export interface ProfilesContext {
   changeHooks?: readonly ProfilesChangedHook[];
 }
 
-/** Live profiles whose data changed, and profiles that are gone (merged into another, or erased). */
+/** Live profiles whose data changed (their facts as written), and profiles that are gone (merged away, erased). */
 export interface ProfilesChange {
-  changed: readonly string[];
+  changed: readonly CustomerFacts[];
   removed: readonly string[];
 }
 
@@ -412,7 +419,7 @@ export async function recordEvents(
   for (const hook of ctx.hooks ?? []) await hook(db, workspaceId, recorded, merged);
   if (ctx.changeHooks?.length)
     await profilesChanged(db, ctx, workspaceId, {
-      changed: [...profiles.values()].filter((p) => !p.mergedInto && (p.isNew || p.dirty)).map((p) => p.id),
+      changed: [...profiles.values()].filter((p) => !p.mergedInto && (p.isNew || p.dirty)).map(factsOfState),
       removed: merged.map((m) => m.from),
     });
   return { stored: rows.length, duplicates: incoming.length - rows.length };

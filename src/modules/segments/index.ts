@@ -5,8 +5,6 @@ import type { JobHandler } from '../../platform/jobs/index.js';
 import type { ProfilesChangedHook } from '../profiles/index.js';
 import {
   changeHook,
-  EVALUATE_JOB,
-  evaluateJobHandler,
   PURGE_JOB,
   purgeJobHandler,
   REFRESH_JOB,
@@ -25,8 +23,7 @@ export { seedDemoSegments } from './demo-segments.js';
 
 /**
  * The segments module as the app composes it: the profile-change hook that keeps members current, the routes, and
- * the jobs (re-evaluation of changed profiles, full refresh with progress, hourly refresh of time-dependent rules,
- * purge of deleted segments).
+ * the jobs (full refresh with progress, hourly refresh of time-dependent rules, purge of deleted segments).
  */
 export function segmentsModule(db: Db, options: { cipher: FieldCipher }) {
   const registry = new SegmentRegistry();
@@ -36,7 +33,6 @@ export function segmentsModule(db: Db, options: { cipher: FieldCipher }) {
     changeHook: changeHook(registry) satisfies ProfilesChangedHook,
     routes: segmentRoutes({ db, cipher: options.cipher, service }),
     jobs: {
-      [EVALUATE_JOB]: evaluateJobHandler(db, options.cipher, registry),
       [REFRESH_JOB]: refreshJobHandler(db, options.cipher),
       [SCHEDULE_JOB]: scheduleJobHandler(db),
       [PURGE_JOB]: purgeJobHandler(db),

@@ -3,21 +3,21 @@ import type { FieldCipher } from '../../platform/crypto/index.js';
 import { fromJson, inTransaction, insertRows, type Db } from '../../platform/db/index.js';
 import { enqueueJob, type JobHandler } from '../../platform/jobs/index.js';
 import {
-  customerFactsByIds,
   customerFactsPage,
   liveProfileCount,
   type CustomerFacts,
+  type ProfilesChange,
   type ProfilesChangedHook,
 } from '../profiles/index.js';
 import {
   compileCondition,
   dependsOnTime,
+  readsContact,
   type SegmentCondition,
   type SegmentPredicate,
 } from './segment.rules.js';
 import type { SegmentsTable } from './segments.tables.js';
 
-export const EVALUATE_JOB = 'segments.evaluate';
 export const REFRESH_JOB = 'segments.refresh';
 export const SCHEDULE_JOB = 'segments.scheduled-refresh';
 export const PURGE_JOB = 'segments.purge';
@@ -32,6 +32,8 @@ interface CompiledSegment {
   id: string;
   key: string;
   test: SegmentPredicate;
+  /** The rule reads which personal fields exist, so facts must open the PII. */
+  contact: boolean;
 }
 
 /**
@@ -52,11 +54,10 @@ export class SegmentRegistry {
       .where('status', '=', 'active')
       .orderBy('key')
       .execute();
-    const segments = rows.map((r) => ({
-      id: r.id,
-      key: r.key,
-      test: compileCondition(fromJson<SegmentCondition>(r.condition)),
-    }));
+    const segments = rows.map((r) => {
+      const condition = fromJson<SegmentCondition>(r.condition);
+      return { id: r.id, key: r.key, test: compileCondition(condition), contact: readsContact(condition) };
+    });
     this.cache.set(workspaceId, { at: Date.now(), segments });
     return segments;
   }
@@ -105,68 +106,66 @@ async function applyDiff(
 }
 
 /**
- * Re-evaluates every active segment for some profiles, in one transaction: members that no longer match (or whose
- * profile is gone) leave, new matches join. Idempotent, so a job can run it again safely.
+ * Applies a profile change to the members, in the transaction that wrote the profiles: every active segment is
+ * evaluated on the changed profiles' facts (already in memory), members that no longer match leave, new matches join,
+ * and profiles that are gone (merged away, erased) leave every segment, archived ones too.
  */
-export async function evaluateProfiles(
-  db: Db,
-  cipher: FieldCipher,
-  registry: SegmentRegistry,
+export async function applyChange(
+  trx: Db,
   workspaceId: string,
-  change: { changed: readonly string[]; removed: readonly string[] },
+  segments: readonly CompiledSegment[],
+  change: ProfilesChange,
   now = Date.now(),
 ): Promise<void> {
-  const segments = await registry.active(db, workspaceId);
-  await inTransaction(db, async (trx) => {
-    const facts = await customerFactsByIds(trx, cipher, workspaceId, [...new Set(change.changed)]);
-    const live = new Set(facts.map((f) => f.id));
-    const ids = [...new Set([...change.changed, ...change.removed])];
-    const current = new Set<string>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows = await trx
-        .selectFrom('segment_members')
-        .select(['segment_id', 'profile_id'])
-        .where('workspace_id', '=', workspaceId)
-        .where('profile_id', 'in', ids.slice(i, i + 500))
-        .execute();
-      for (const r of rows) current.add(`${r.segment_id}\u0000${r.profile_id}`);
+  const changed = segments.length ? change.changed : [];
+  const ids = [...new Set([...changed.map((f) => f.id), ...change.removed])];
+  if (ids.length === 0) return;
+  const current = new Map<string, string[]>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await trx
+      .selectFrom('segment_members')
+      .select(['segment_id', 'profile_id'])
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) {
+      const list = current.get(r.segment_id) ?? [];
+      list.push(r.profile_id);
+      current.set(r.segment_id, list);
     }
-    // A profile that is gone (merged away, erased) leaves every segment, archived ones too.
-    const goneBySegment = new Map<string, string[]>();
-    for (const member of current) {
-      const [segmentId, profileId] = member.split('\u0000') as [string, string];
-      if (live.has(profileId)) continue;
-      const list = goneBySegment.get(segmentId) ?? [];
-      list.push(profileId);
-      goneBySegment.set(segmentId, list);
+  }
+  const removed = new Set(change.removed);
+  for (const s of segments) {
+    const members = new Set(current.get(s.id));
+    current.delete(s.id);
+    const adds: string[] = [];
+    const removes = [...members].filter((id) => removed.has(id));
+    for (const f of changed) {
+      if (removed.has(f.id)) continue;
+      if (s.test(f, now)) {
+        if (!members.has(f.id)) adds.push(f.id);
+      } else if (members.has(f.id)) removes.push(f.id);
     }
-    for (const s of segments) {
-      const adds: string[] = [];
-      const removes = goneBySegment.get(s.id) ?? [];
-      goneBySegment.delete(s.id);
-      for (const f of facts) {
-        const has = current.has(`${s.id}\u0000${f.id}`);
-        if (s.test(f, now)) {
-          if (!has) adds.push(f.id);
-        } else if (has) removes.push(f.id);
-      }
-      await applyDiff(trx, workspaceId, s.id, adds, removes, now);
-    }
-    for (const [segmentId, removes] of goneBySegment)
-      await applyDiff(trx, workspaceId, segmentId, [], removes, now);
-  });
+    await applyDiff(trx, workspaceId, s.id, adds, removes, now);
+  }
+  // Segments not evaluated (archived): only the profiles that are gone leave.
+  for (const [segmentId, members] of current)
+    await applyDiff(
+      trx,
+      workspaceId,
+      segmentId,
+      [],
+      members.filter((id) => removed.has(id)),
+      now,
+    );
 }
 
-/** The ingestion (and trait-edit, merge, erasure) hook: queues a re-evaluation when the workspace has segments. */
+/** The profiles change hook: keeps members current in the writing transaction when the workspace has segments. */
 export function changeHook(registry: SegmentRegistry): ProfilesChangedHook {
   return async (db, workspaceId, change) => {
-    if ((await registry.active(db, workspaceId)).length === 0 && change.removed.length === 0) return;
-    await enqueueJob(db, {
-      type: EVALUATE_JOB,
-      workspaceId,
-      payload: { changed: change.changed, removed: change.removed },
-      maxAttempts: 10,
-    });
+    const segments = await registry.active(db, workspaceId);
+    if (segments.length === 0 && change.removed.length === 0) return;
+    await applyChange(db, workspaceId, segments, change);
   };
 }
 
@@ -232,9 +231,12 @@ export function refreshJobHandler(db: Db, cipher: FieldCipher): JobHandler {
       for (;;) {
         const s = await current();
         if (!s) return;
-        const test = compileCondition(fromJson<SegmentCondition>(s.condition));
+        const condition = fromJson<SegmentCondition>(s.condition);
+        const test = compileCondition(condition);
         const cursor = s.refresh_cursor ?? '';
-        const page = await customerFactsPage(db, cipher, workspaceId, cursor, PAGE);
+        const page = await customerFactsPage(db, cipher, workspaceId, cursor, PAGE, {
+          contact: readsContact(condition),
+        });
         const end = page.length < PAGE;
         const upper = end ? null : (page[page.length - 1] as CustomerFacts).id;
         const now = Date.now();
@@ -280,7 +282,7 @@ export function refreshJobHandler(db: Db, cipher: FieldCipher): JobHandler {
             .where('workspace_id', '=', workspaceId)
             .where('id', '=', segmentId)
             .execute();
-          if (end && dependsOnTime(fromJson<SegmentCondition>(s.condition)))
+          if (end && dependsOnTime(condition))
             await enqueueJob(trx, {
               type: SCHEDULE_JOB,
               workspaceId,
@@ -341,14 +343,6 @@ export function purgeJobHandler(db: Db): JobHandler {
         .executeTakeFirst();
       if (Number(r.numDeletedRows) === 0) return;
     }
-  };
-}
-
-/** The evaluation job queued by the change hook. */
-export function evaluateJobHandler(db: Db, cipher: FieldCipher, registry: SegmentRegistry): JobHandler {
-  return async (job) => {
-    const change = job.payload as { changed: string[]; removed: string[] };
-    await evaluateProfiles(db, cipher, registry, job.workspaceId ?? '', change);
   };
 }
 

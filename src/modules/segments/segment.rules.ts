@@ -272,6 +272,21 @@ export function dependsOnTime(c: SegmentCondition): boolean {
   }
 }
 
+/** Whether the rule reads which personal fields exist (`contact`): facts then need the sealed PII opened. */
+export function readsContact(c: SegmentCondition): boolean {
+  switch (c.type) {
+    case 'all':
+    case 'any':
+      return c.conditions.some(readsContact);
+    case 'not':
+      return readsContact(c.condition);
+    case 'contact':
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** Does a customer belong, at time `now` (epoch ms)? */
 export type SegmentPredicate = (facts: CustomerFacts, now: number) => boolean;
 
