@@ -5,6 +5,7 @@ import { AppError } from '../../platform/http/index.js';
 import {
   compileCondition,
   dependsOnTime,
+  readsContact,
   validateCondition,
   type SegmentCondition,
 } from './segment.rules.js';
@@ -125,6 +126,14 @@ describe('segment rules', () => {
     expect(holds(rule, facts(), NOW + DAY)).toBe(true);
     expect(dependsOnTime(rule)).toBe(true);
     expect(dependsOnTime({ type: 'all', conditions: [{ type: 'contact', via: 'phone' }] })).toBe(false);
+    // Only rules that look at personal fields make facts open the sealed PII.
+    expect(
+      readsContact({
+        type: 'any',
+        conditions: [{ type: 'not', condition: { type: 'contact', via: 'email' } }],
+      }),
+    ).toBe(true);
+    expect(readsContact(rule)).toBe(false);
     expect(
       dependsOnTime({
         type: 'not',
