@@ -95,7 +95,7 @@ export function SegmentDrawer({
   onSaved: (segment: Segment, created: boolean) => void;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const messageOf = useErrorMessage();
   const nameOf = useSegmentText();
   const [form] = Form.useForm<FormValues>();
@@ -107,6 +107,7 @@ export function SegmentDrawer({
   const [saving, setSaving] = useState(false);
   const [base, setBase] = useState<Segment | null>(segment);
   const keyTouched = useRef(false);
+  const [dirty, setDirty] = useState(false);
   const built = useMemo(() => buildCondition(draft), [draft]);
 
   const reset = (from: Segment | null) => {
@@ -126,6 +127,7 @@ export function SegmentDrawer({
     setApiProblems(new Map());
     setError(null);
     keyTouched.current = false;
+    setDirty(false);
   };
 
   // Reset when the drawer opens (or opens on another segment); a page that polls the segment meanwhile must not
@@ -139,6 +141,7 @@ export function SegmentDrawer({
 
   const changeDraft = (next: DraftGroup) => {
     setDraft(next);
+    setDirty(true);
     // The API's problem was about the rule as it was; the builder's own checks follow every change.
     if (apiProblems.size) setApiProblems(new Map());
   };
@@ -204,6 +207,22 @@ export function SegmentDrawer({
     }
   };
 
+  /** Closing with unsaved changes asks first. */
+  const close = () => {
+    if (!dirty || saving) {
+      onClose();
+      return;
+    }
+    modal.confirm({
+      title: t('segments.drawer.discardTitle'),
+      content: t('segments.drawer.discardText'),
+      okText: t('segments.drawer.discard'),
+      okButtonProps: { danger: true },
+      cancelText: t('segments.drawer.keepEditing'),
+      onOk: onClose,
+    });
+  };
+
   const conflict = error instanceof ApiError && error.code === 'SEGMENT_VERSION_CONFLICT';
   const bilingual = (field: 'name' | 'description') => (
     <Row gutter={12}>
@@ -235,13 +254,13 @@ export function SegmentDrawer({
   return (
     <Drawer
       open={open}
-      onClose={onClose}
+      onClose={close}
       size="min(1040px, 100vw)"
       destroyOnHidden
       title={base ? t('segments.drawer.editTitle', { key: base.key }) : t('segments.drawer.createTitle')}
       extra={
         <Space>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button onClick={close}>{t('common.cancel')}</Button>
           <Button type="primary" loading={saving} onClick={() => form.submit()} data-testid="segment-save">
             {base ? t('common.save') : t('segments.drawer.create')}
           </Button>
@@ -255,6 +274,7 @@ export function SegmentDrawer({
         requiredMark="optional"
         onFinish={(v) => void submit(v)}
         onValuesChange={(changed: Partial<FormValues>) => {
+          setDirty(true);
           if (changed.key !== undefined) keyTouched.current = true;
           if (!base && !keyTouched.current && changed.name?.en !== undefined)
             form.setFieldsValue({ key: keyFrom(changed.name.en) });
