@@ -273,6 +273,8 @@ export function SegmentDrawer({
         layout="vertical"
         requiredMark="optional"
         onFinish={(v) => void submit(v)}
+        // The rule's own problems show too when a name or the key is missing.
+        onFinishFailed={() => setChecked(true)}
         onValuesChange={(changed: Partial<FormValues>) => {
           setDirty(true);
           if (changed.key !== undefined) keyTouched.current = true;
