@@ -1,9 +1,14 @@
+import fc from 'fast-check';
 import { request, type APIRequestContext, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { systemActor } from '../../src/modules/audit/index.js';
 import { seedDemoCustomers } from '../../src/modules/profiles/index.js';
-import { seedDemoSegments } from '../../src/modules/segments/index.js';
+import {
+  seedDemoSegments,
+  validateCondition,
+  type SegmentCondition,
+} from '../../src/modules/segments/index.js';
 import { DEMO_SLUG, getWorkspaceBySlug, seedDemoWorkspace } from '../../src/modules/workspaces/index.js';
 import { createFieldCipher } from '../../src/platform/crypto/index.js';
 import { JobRunner, type JobHandler } from '../../src/platform/jobs/index.js';
@@ -77,6 +82,221 @@ async function startSegmentsServer(): Promise<{ baseUrl: string; close(): Promis
     },
   };
 }
+
+/**
+ * The console's condition builder (web/src/pages/segments/conditionDraft.ts), loaded at run time: it is console code
+ * (extensionless imports) that the server's type check does not cover. Only what the tests call is typed here.
+ */
+interface DraftModule {
+  draftOf(condition: unknown): { children: Array<{ kind: string; fields?: { amount: number | null } }> };
+  buildCondition(root: unknown): {
+    condition: unknown;
+    problems: Map<string, string>;
+    paths: Map<string, string>;
+  };
+  locateApiPath(path: string, paths: Map<string, string>): { nodePath: string; field: string };
+}
+const loadDraft = () =>
+  import(
+    new URL('../../web/src/pages/segments/conditionDraft.ts', import.meta.url).pathname
+  ) as Promise<DraftModule>;
+
+/** Valid rules as the API accepts them, within its depth limit (groups at depth 0–3, leaves anywhere). */
+function ruleArbitrary(): fc.Arbitrary<SegmentCondition> {
+  const text = fc.string({ minLength: 1, maxLength: 12 });
+  const trait = fc.constantFrom('city', 'plan_tier', 'address.city', 'vip');
+  const numberOp = fc.constantFrom('gt' as const, 'gte' as const, 'lt' as const, 'lte' as const);
+  const traitLeaf: fc.Arbitrary<SegmentCondition> = fc.oneof(
+    fc.record({
+      type: fc.constant('trait' as const),
+      trait,
+      op: fc.constantFrom('eq' as const, 'neq' as const),
+      value: fc.oneof(text, fc.integer(), fc.boolean()),
+    }),
+    fc.record({
+      type: fc.constant('trait' as const),
+      trait,
+      op: fc.constantFrom('in' as const, 'not_in' as const),
+      values: fc.oneof(
+        fc.array(text, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.integer(), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 2 }),
+      ),
+    }),
+    fc.record({ type: fc.constant('trait' as const), trait, op: numberOp, value: fc.integer() }),
+    fc.record({
+      type: fc.constant('trait' as const),
+      trait,
+      op: fc.constantFrom('contains' as const, 'starts_with' as const),
+      value: text,
+    }),
+    fc.record({
+      type: fc.constant('trait' as const),
+      trait,
+      op: fc.constantFrom('exists' as const, 'not_exists' as const),
+    }),
+  );
+  const leaf: fc.Arbitrary<SegmentCondition> = fc.oneof(
+    traitLeaf,
+    fc.record({
+      type: fc.constant('metric' as const),
+      metric: fc.constantFrom(
+        'total_spend' as const,
+        'order_count' as const,
+        'event_count' as const,
+        'arpu' as const,
+        'age' as const,
+        'active_channels' as const,
+      ),
+      op: numberOp,
+      // Money in whole fen, as the API stores it.
+      value: fc.integer({ min: 0, max: 10_000_000 }),
+    }),
+    fc.record({
+      type: fc.constant('recency' as const),
+      field: fc.constantFrom('first_seen' as const, 'last_seen' as const, 'last_purchase' as const),
+      op: fc.constantFrom('within_days' as const, 'not_within_days' as const),
+      days: fc.integer({ min: 1, max: 3650 }),
+    }),
+    fc.record(
+      {
+        type: fc.constant('channel' as const),
+        channel: fc.constantFrom('wechat', 'app', 'web', 'store'),
+        minEvents: fc.integer({ min: 1, max: 100 }),
+      },
+      { requiredKeys: ['type', 'channel'] },
+    ),
+    fc.record(
+      {
+        type: fc.constant('interest' as const),
+        interest: fc.constantFrom('5G', '流量包', 'video'),
+        minCount: fc.integer({ min: 1, max: 100 }),
+      },
+      { requiredKeys: ['type', 'interest'] },
+    ),
+    fc.record(
+      {
+        type: fc.constant('subscription' as const),
+        status: fc.constantFrom('active' as const, 'cancelled' as const),
+        product: fc.constantFrom('视频彩铃', 'data_pack'),
+      },
+      { requiredKeys: ['type', 'status'] },
+    ),
+    fc.record(
+      {
+        type: fc.constant('subscription' as const),
+        status: fc.constant('trial' as const),
+        product: fc.constantFrom('视频彩铃', 'data_pack'),
+        trialEndsWithinDays: fc.integer({ min: 0, max: 3650 }),
+      },
+      { requiredKeys: ['type', 'status'] },
+    ),
+    fc.record({
+      type: fc.constant('contact' as const),
+      via: fc.constantFrom('email' as const, 'phone' as const),
+    }),
+  );
+  const at = (depth: number): fc.Arbitrary<SegmentCondition> => {
+    if (depth >= 4) return leaf;
+    const inner = at(depth + 1);
+    return fc.oneof(
+      { weight: 3, arbitrary: leaf },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          type: fc.constantFrom('all' as const, 'any' as const),
+          conditions: fc.array(inner, { minLength: 1, maxLength: 3 }),
+        }),
+      },
+      {
+        weight: 1,
+        // A "not" around anything but another "not" (the builder shows a double negation as a group).
+        arbitrary: inner
+          .filter((c) => c.type !== 'not')
+          .map((condition): SegmentCondition => ({ type: 'not', condition })),
+      },
+    );
+  };
+  return at(0).filter((c) => {
+    try {
+      validateCondition(c);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** What the builder sends back for a stored rule: a top-level "all of" one condition is that condition. */
+function normalized(c: SegmentCondition): SegmentCondition {
+  return c.type === 'all' && c.conditions.length === 1 && c.conditions[0] ? c.conditions[0] : c;
+}
+
+/** The value at a JSON-pointer-like path of the API's error details. */
+function at(value: unknown, path: string): unknown {
+  return path
+    .split('/')
+    .filter(Boolean)
+    .reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], value);
+}
+
+describe('the segment condition builder', () => {
+  it('gives back every valid rule as it was, with no problem and the API accepting it', async () => {
+    const draft = await loadDraft();
+    fc.assert(
+      fc.property(ruleArbitrary(), (rule) => {
+        const built = draft.buildCondition(draft.draftOf(rule));
+        expect(built.problems.size).toBe(0);
+        expect(built.condition).toEqual(normalized(rule));
+        expect(() => validateCondition(built.condition)).not.toThrow();
+        // Every row knows where the API would point at it, so an error's path lands on that row.
+        for (const path of built.paths.values()) {
+          if (path === '#root') continue;
+          expect(at(built.condition, path)).toBeTypeOf('object');
+          expect(draft.locateApiPath(`${path}/value`, built.paths)).toEqual({
+            nodePath: path,
+            field: 'value',
+          });
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('shows money in yuan and places a nested error on its row', async () => {
+    const draft = await loadDraft();
+    const root = draft.draftOf({ type: 'metric', metric: 'total_spend', op: 'gte', value: 50_000 });
+    expect(root.children[0]?.fields?.amount).toBe(500);
+    const built = draft.buildCondition(
+      draft.draftOf({
+        type: 'all',
+        conditions: [
+          { type: 'metric', metric: 'arpu', op: 'gt', value: 1999 },
+          {
+            type: 'any',
+            conditions: [
+              { type: 'trait', trait: 'city', op: 'eq', value: '杭州' },
+              { type: 'not', condition: { type: 'contact', via: 'email' } },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(draft.locateApiPath('/conditions/1/conditions/0/trait', built.paths)).toEqual({
+      nodePath: '/conditions/1/conditions/0',
+      field: 'trait',
+    });
+    // A negated row's fields sit inside its "not".
+    expect(draft.locateApiPath('/conditions/1/conditions/1/condition/via', built.paths)).toEqual({
+      nodePath: '/conditions/1/conditions/1/condition',
+      field: 'via',
+    });
+    expect(draft.locateApiPath('/conditions/1/conditions', built.paths)).toEqual({
+      nodePath: '/conditions/1',
+      field: 'conditions',
+    });
+  });
+});
 
 if (!hasChromium) {
   console.warn(`segments e2e skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
