@@ -10,6 +10,7 @@ import {
   type SegmentCondition,
 } from '../../src/modules/segments/index.js';
 import { DEMO_SLUG, getWorkspaceBySlug, seedDemoWorkspace } from '../../src/modules/workspaces/index.js';
+import { touchpointsModule } from '../../src/modules/touchpoints/index.js';
 import { createFieldCipher } from '../../src/platform/crypto/index.js';
 import { JobRunner, type JobHandler } from '../../src/platform/jobs/index.js';
 import { testConfig } from '../support/app.js';
@@ -55,8 +56,15 @@ async function startSegmentsServer(): Promise<{ baseUrl: string; close(): Promis
   const { db } = t.handle;
   await seedDemoWorkspace(db, systemActor('demo-seed'), 'Asia/Shanghai');
   const ws = await getWorkspaceBySlug(db, DEMO_SLUG);
+  // The data-service journey first, so the customers' events map to its touchpoints (for the funnel).
+  const touchpoints = touchpointsModule(db);
+  await touchpoints.catalogue.applyTemplate(systemActor('demo-seed'), ws.id, 'mobile_data_service');
   // The same key as the app's, so the customers' personal data decrypts in lists.
-  const profiles = { cipher: createFieldCipher(testConfig.secretKey), phoneRegion: 'CN', hooks: [] };
+  const profiles = {
+    cipher: createFieldCipher(testConfig.secretKey),
+    phoneRegion: 'CN',
+    hooks: [touchpoints.hook],
+  };
   await seedDemoCustomers(db, profiles, ws.id, { customers: CUSTOMERS, now: Date.now() });
   await seedDemoSegments(db, ws.id);
   const jobHandlers: Record<string, JobHandler> = {};
@@ -557,6 +565,25 @@ describe.skipIf(!hasChromium)('segments in Chromium', { timeout: 120_000 }, () =
     await expect
       .poll(async () => page.getByTestId('members-wechat_engaged').textContent(), { timeout: 20_000 })
       .toBe(zhNumber.format(after?.memberCount ?? -1));
+  }, 120_000);
+
+  it('breaks the journey funnel down by segment', async () => {
+    await page.locator('.tp-sider-menu').getByRole('link', { name: '触点与旅程', exact: true }).click();
+    await page.getByRole('tab', { name: '漏斗' }).click();
+    await page.getByTestId('funnel-compute').waitFor();
+    await choose(page.getByRole('combobox', { name: '细分' }), '客户分群');
+    // No segment picked: every active segment.
+    await page.getByTestId('segment-select').waitFor();
+    await page.getByTestId('funnel-compute').click();
+    await page.getByTestId('funnel-table').waitFor();
+    // Groups are named by their segments, plus the entrants in none of them.
+    await page.getByRole('cell', { name: '不属于任何分群', exact: true }).waitFor();
+    const names = (await segments()).map((s) => s.name['zh-CN']);
+    let shown = 0;
+    for (const name of names) shown += await page.getByRole('cell', { name, exact: true }).count();
+    expect(shown).toBeGreaterThan(0);
+    expect(await page.getByRole('cell', { name: 'wechat_engaged', exact: true }).count()).toBe(0);
+    await shot('segments-funnel-breakdown-zh');
     expect(problems).toEqual([]);
   }, 120_000);
 });
