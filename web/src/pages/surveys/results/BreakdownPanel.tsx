@@ -11,6 +11,7 @@ import {
 import type { SegmentText } from '../../../api/segments';
 import { ErrorState } from '../../../components/states';
 import { useSegmentText } from '../../segments/segmentDisplay';
+import { SegmentSelect, useSegmentNames } from '../../segments/SegmentSelect';
 import { EChart, type EChartOption } from '../surveyCharts';
 import { headlineOf, ThinTag } from './ScoreCards';
 import { useNumberFormat } from './numbers';
@@ -36,14 +37,21 @@ export function BreakdownPanel({
   const f = useNumberFormat();
   const [by, setBy] = useState('channel');
   const [trait, setTrait] = useState('city');
-  const effective = by === 'trait' ? `trait:${trait.trim() || 'city'}` : by;
+  const [segmentKeys, setSegmentKeys] = useState<string[]>([]);
+  const segmentOptions = useSegmentNames(by === 'segment');
+  const effective =
+    by === 'trait'
+      ? `trait:${trait.trim() || 'city'}`
+      : by === 'segment' && segmentKeys.length
+        ? `segment:${segmentKeys.join(',')}`
+        : by;
   const load = useLoad(
     (signal) => surveysApi.breakdown(survey.id, { ...range, questionId, by: effective }, signal),
     JSON.stringify([survey.id, range, questionId, effective]),
   );
   const groups: Group[] = load.data?.groups ?? [];
   const segmentText = useSegmentText();
-  const bySegment = effective === 'segment';
+  const bySegment = by === 'segment';
   const none = bySegment ? t('segments.breakdown.inNone') : t('surveys.results.noValue');
   const nameOf = (g: Group) => (g.label ? segmentText(g.label) : null) ?? g.key ?? none;
 
@@ -141,6 +149,14 @@ export function BreakdownPanel({
             })),
           ]}
         />
+        {bySegment && (
+          <SegmentSelect
+            value={segmentKeys}
+            onChange={setSegmentKeys}
+            segments={segmentOptions.segments}
+            style={{ minWidth: 240 }}
+          />
+        )}
         {by === 'trait' && (
           <Input
             style={{ width: 160 }}
