@@ -157,6 +157,7 @@ export const CHECK_COLUMNS = [
   'last_activity_at',
   'escalations',
   'next_check_at',
+  'due_sort',
 ] as const;
 /** What rule conditions look at (read by the scan only when some escalation rule has conditions). */
 export const FACT_COLUMNS = [
@@ -289,22 +290,33 @@ async function moveStaleChecks(
   next: RawBuilder<unknown>,
   now: number,
 ): Promise<number> {
+  const candidates = sql`from cases where workspace_id = ${workspaceId} and next_check_at >= 0
+    and next_check_at <= ${now} and coalesce(${next}, ${now + 1}) > ${now}`;
   let moved = 0;
-  for (;;) {
-    const candidates = sql`from cases where workspace_id = ${workspaceId} and next_check_at >= 0
-      and next_check_at <= ${now} and coalesce(${next}, ${now + 1}) > ${now}`;
-    const result =
-      dialectOf(db) === 'sqlite'
-        ? await sql`update cases set next_check_at = ${next}
-            where rowid in (select rowid ${candidates} limit ${MOVE_CHUNK})`.execute(db)
-        : // PostgreSQL: rows locked in id order (overlapping sweeps wait for each other instead of deadlocking).
-          await sql`update cases set next_check_at = ${next}
-            where workspace_id = ${workspaceId} and id in (
-              select id ${candidates} order by id limit ${MOVE_CHUNK} for update)`.execute(db);
-    const n = Number(result.numAffectedRows ?? 0);
-    moved += n;
-    if (n < MOVE_CHUNK) return moved;
+  if (dialectOf(db) === 'sqlite') {
+    for (;;) {
+      const result = await sql`update cases set next_check_at = ${next}
+        where rowid in (select rowid ${candidates} limit ${MOVE_CHUNK})`.execute(db);
+      const n = Number(result.numAffectedRows ?? 0);
+      moved += n;
+      if (n < MOVE_CHUNK) return moved;
+    }
   }
+  // PostgreSQL: the candidates' ids first (one scan: a rescan per chunk would visit the dead versions the earlier
+  // chunks left in the check index), then per chunk by primary key in id order (overlapping sweeps wait for each
+  // other instead of deadlocking), the condition checked again on the row as it is when written.
+  const ids = (await sql<{ id: string }>`select id ${candidates} order by id`.execute(db)).rows.map(
+    (r) => r.id,
+  );
+  for (let i = 0; i < ids.length; i += MOVE_CHUNK) {
+    const result = await sql`update cases set next_check_at = ${next}
+      where workspace_id = ${workspaceId} and id = any(${ids.slice(i, i + MOVE_CHUNK)})
+        and next_check_at >= 0 and next_check_at <= ${now} and coalesce(${next}, ${now + 1}) > ${now}`.execute(
+      db,
+    );
+    moved += Number(result.numAffectedRows ?? 0);
+  }
+  return moved;
 }
 
 /** The columns a sweep changes on a case where something happens without reassigning or notifying. */
@@ -320,6 +332,8 @@ interface BulkChange {
   due_sort: number;
   next_check_at: number | null;
   escalations: string;
+  /** The queue sort key changes (the case moves in the queue indexes). */
+  sortChanged: boolean;
 }
 
 /**
@@ -347,18 +361,19 @@ async function applyChanges(
     c.escalations,
     at,
   ]);
-  if (dialectOf(db) === 'sqlite')
-    return new Set(
-      await sqliteUpdateFrom(
-        db,
-        workspaceId,
-        `priority = v.column4, fr_status = v.column5, res_status = v.column6, res_breached_at = v.column7,
-          sla_state = v.column8, sla_due_at = v.column9, due_sort = v.column10, next_check_at = v.column11,
-          escalations = v.column12, updated_at = v.column13, version = cases.version + 1`,
-        12,
-        values,
-      ),
-    );
+  if (dialectOf(db) === 'sqlite') {
+    // SQLite re-indexes every index holding a column the statement sets, changed or not: the queue sort key, in
+    // four indexes, is set only for the cases whose queue position moves (about 80 % of such an update's time).
+    const set = `priority = v.column4, fr_status = v.column5, res_status = v.column6, res_breached_at = v.column7,
+          sla_state = v.column8, sla_due_at = v.column9, next_check_at = v.column11,
+          escalations = v.column12, updated_at = v.column13, version = cases.version + 1`;
+    const moving = values.filter((_, i) => (changes[i] as BulkChange).sortChanged);
+    const staying = values.filter((_, i) => !(changes[i] as BulkChange).sortChanged);
+    return new Set([
+      ...(await sqliteUpdateFrom(db, workspaceId, `${set}, due_sort = v.column10`, 12, moving)),
+      ...(await sqliteUpdateFrom(db, workspaceId, set, 12, staying)),
+    ]);
+  }
   // PostgreSQL: one statement for the chunk, rows as JSON arrays.
   const rows = rowsParam(values);
   const updated = await sql<{
@@ -631,6 +646,7 @@ function decide(config: WorkspaceCaseConfig, row: CasesTable, f: CaseFacts | nul
       due_sort: next.due_sort,
       next_check_at: next.next_check_at,
       escalations: next.escalations,
+      sortChanged: next.due_sort !== row.due_sort,
     },
     targets,
     rules,
@@ -754,8 +770,9 @@ export async function sweepWorkspace(
     .where('next_check_at', '<=', now)
     .execute()) as CasesTable[];
   lap('scan');
-  // PostgreSQL: rows are locked in id order, so two overlapping sweeps wait for each other instead of deadlocking.
-  if (dialectOf(db) === 'postgres') due.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  // In id order: on PostgreSQL rows are locked in that order, so two overlapping sweeps wait for each other instead
+  // of deadlocking; on SQLite the updates walk the primary key and the table in order (about 10 % faster).
+  due.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (let i = 0; i < due.length; i += SWEEP_CHUNK) {
     const rows = due.slice(i, i + SWEEP_CHUNK);
     const traits = needTraits

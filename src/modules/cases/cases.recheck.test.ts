@@ -247,6 +247,37 @@ describe('rechecks: stored due times and next checks follow rule, policy and cal
     }
   });
 
+  it('sweeps stale checks set-based: moved to the exact check, versions kept, nothing recorded', async () => {
+    const db = h.t.handle.db;
+    const now = Date.now();
+    const exact = await rows();
+    await db
+      .updateTable('cases')
+      .set({ next_check_at: now - 1000 })
+      .where('workspace_id', '=', ws.id)
+      .where('next_check_at', 'is not', null)
+      .execute();
+    const entries = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('case_entries')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('workspace_id', '=', ws.id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await entries();
+    const result = await sweepWorkspace(db, { events: new EventBus() }, ws.id, now);
+    expect(result).toMatchObject({
+      examined: exact.filter((r) => r.next_check_at !== null).length,
+      breaches: 0,
+      escalations: 0,
+    });
+    expect(await rows()).toEqual(exact);
+    expect(await entries()).toBe(before);
+  });
+
   it('resumes after the last committed chunk and ignores other workspaces', async () => {
     const other = await h.workspace('recheck-b');
     const db = h.t.handle.db;
