@@ -83,7 +83,7 @@ const GLOVE_TOP = 15_000;
 /** The English CNN (chosen on the validation part in the runs listed in the report's notes). */
 const CNN: CnnOptions = {
   widths: [1, 2, 3],
-  filters: 40,
+  filters: 12,
   epochs: 1,
   learningRate: 0.001,
   batch: 50,
@@ -93,7 +93,7 @@ const CNN: CnnOptions = {
   tune: 0.05,
 };
 /** CNNs trained with seeds seed, seed + 1, …; shipped as one (their filters side by side, the mean of their logits). */
-const CNN_MEMBERS = 2;
+const CNN_MEMBERS = 4;
 const BASE: Omit<TrainOptions, 'nb'> = {
   bits: HASH_BITS,
   epochs: 5,
@@ -775,9 +775,13 @@ function reportMarkdown(
     '  85.4–85.5 %;',
     '  64 filters, 1 epoch: 82.9 % / 83.8 %, stacked 85.4 % / 85.7 %; 50 filters, other seeds: 80.8–82.6 % alone,',
     '  stacked 84.5–85.3 % / 85.4–85.7 %; averaging two or more CNNs before stacking: 84.7–85.7 % / 85.6–85.8 %.',
-    '  All stacks are within noise of each other (±1.4 points on ~670 sentences); the shipped size (two networks of',
-    '  40 filters per width, one epoch each, 15,000 most frequent GloVe words) keeps the table near 10 MB, i.e. the',
-    '  model files under 20 MB and the process under its memory target.',
+    '  With the shipped recipe (fine-tuned vectors, 1 epoch, the 15,000 most frequent GloVe words; stacked sentences /',
+    '  phrases / mean): 2 networks × 40 filters per width (9.5 MB table) 85.1 % / 85.3 % / 85.2 %, the one whose test',
+    '  figure was reported first (83.8 % on the test sentences), but it took the benchmark process to 203 MiB at the end',
+    '  of its run (target 200 MB); at most 6 MB of table: 2 × 24 filters 85.1 / 85.2 / 85.2 % (with dropout 0.3',
+    '  85.0 / 85.4 / 85.2 %, with vector rate 0.1 84.8 / 85.0 / 84.9 %), 3 × 16 85.0 / 85.2 / 85.1 %, 2 × 16 (3.7 MB)',
+    '  85.0 / 85.2 / 85.1 %, 4 × 12 85.1 / 85.3 / 85.2 % (shipped: the best mean under the size cap). All of these',
+    '  are within noise of each other (±1.4 points on ~670 sentences).',
     '- The Chinese data sets are reviews (hotel, e-commerce, food delivery), the English one movie reviews: telecom',
     '  and banking complaints use other words, so expect lower accuracy there until workspaces add corrections (which',
     '  override the model for the same text) and the model is retrained with them.',
