@@ -16,6 +16,7 @@ export {
 export { ageOf, type CustomerFacts } from './profile-state.js';
 export {
   customerFactsPage,
+  liveProfileIdAt,
   customerSummaries,
   liveProfileCount,
   type FactsOptions,

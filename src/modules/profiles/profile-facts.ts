@@ -100,3 +100,17 @@ export async function customerSummaries(
   }
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
+
+/** The id of the live profile at `offset` in id order (for sampling from random places), or null past the end. */
+export async function liveProfileIdAt(db: Db, workspaceId: string, offset: number): Promise<string | null> {
+  const row = await db
+    .selectFrom('profiles')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('merged_into', 'is', null)
+    .orderBy('id')
+    .limit(1)
+    .offset(Math.max(0, Math.floor(offset)))
+    .executeTakeFirst();
+  return row?.id ?? null;
+}

@@ -4,6 +4,7 @@ import { fromJson, inTransaction, insertRows, type Db } from '../../platform/db/
 import { enqueueJob, type JobHandler } from '../../platform/jobs/index.js';
 import {
   customerFactsPage,
+  liveProfileIdAt,
   liveProfileCount,
   type CustomerFacts,
   type ProfilesChange,
@@ -353,4 +354,71 @@ export function segmentMemberSql(
   profileColumn: string,
 ): RawBuilder<boolean> {
   return sql<boolean>`exists (select 1 from segment_members sm where sm.workspace_id = ${workspaceId} and sm.segment_id = ${segmentId} and sm.profile_id = ${sql.ref(profileColumn)})`;
+}
+
+/** How many customers a rule would select, exactly for small workspaces and estimated from a sample otherwise. */
+export interface RulePreview {
+  total: number;
+  sampled: number;
+  matched: number;
+  estimate: number;
+  exact: boolean;
+  /** Up to five matching customers of the sample. */
+  examples: string[];
+}
+
+/**
+ * Evaluates a rule without saving it: on every customer when the workspace has at most `sample`, otherwise on
+ * `sample` customers read in ten runs from random places of the id order (ids are time-ordered, so one run would be
+ * one cohort).
+ */
+export async function previewRule(
+  db: Db,
+  cipher: FieldCipher,
+  workspaceId: string,
+  condition: SegmentCondition,
+  sample: number,
+  now = Date.now(),
+): Promise<RulePreview> {
+  const test = compileCondition(condition);
+  const contact = readsContact(condition);
+  const total = await liveProfileCount(db, workspaceId);
+  const exact = total <= sample;
+  const runs = exact ? 0 : 10;
+  const seen = new Set<string>();
+  let matched = 0;
+  const examples: string[] = [];
+  // The last run tops the sample up from the start when runs overlapped or met the end.
+  for (let r = 0; r <= runs; r++) {
+    let after = '';
+    if (!exact && r < runs) {
+      const start = await liveProfileIdAt(db, workspaceId, Math.random() * (total - sample / runs));
+      if (start === null) continue;
+      after = start.slice(0, -1);
+    }
+    let left = exact ? total : r < runs ? Math.ceil(sample / runs) : sample - seen.size;
+    while (left > 0) {
+      const page = await customerFactsPage(db, cipher, workspaceId, after, Math.min(1000, left), { contact });
+      if (page.length === 0) break;
+      for (const f of page) {
+        if (seen.has(f.id)) continue;
+        seen.add(f.id);
+        left--;
+        if (test(f, now)) {
+          matched++;
+          if (examples.length < 5) examples.push(f.id);
+        }
+      }
+      after = (page[page.length - 1] as CustomerFacts).id;
+    }
+  }
+  const sampled = seen.size;
+  return {
+    total,
+    sampled,
+    matched,
+    estimate: exact || sampled === 0 ? matched : Math.round((matched / sampled) * total),
+    exact: exact || sampled >= total,
+    examples,
+  };
 }

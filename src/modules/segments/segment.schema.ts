@@ -97,6 +97,40 @@ export const MemberPage = Page(
 );
 export const CustomerSegments = Type.Object({
   data: Type.Array(
-    Type.Object({ key: Type.String(), name: BilingualView, since: Time }, { additionalProperties: false }),
+    Type.Object(
+      {
+        key: Type.String(),
+        name: BilingualView,
+        status: Type.Union([Type.Literal('active'), Type.Literal('archived')], {
+          description: "an archived segment's members are frozen",
+        }),
+        since: Time,
+      },
+      { additionalProperties: false },
+    ),
   ),
+});
+export const PreviewBody = Type.Object(
+  {
+    condition: Condition,
+    sample: Type.Optional(
+      Type.Integer({
+        minimum: 100,
+        maximum: 20_000,
+        default: 5000,
+        description: 'customers evaluated; every customer when the workspace has no more',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const PreviewResponse = Type.Object({
+  total: Type.Integer({ description: 'live customers of the workspace' }),
+  sampled: Type.Integer(),
+  matched: Type.Integer(),
+  estimate: Type.Integer({
+    description: 'matched / sampled × total; exact when every customer was evaluated',
+  }),
+  exact: Type.Boolean(),
+  examples: Type.Array(CustomerSummary, { description: 'up to five matching customers' }),
 });

@@ -5,6 +5,7 @@ import { PURGE_JOB, startRefresh, type SegmentRegistry } from './segment.members
 import { validateCondition } from './segment.rules.js';
 import type { CreateSegmentInput, UpdateSegmentInput } from './segment.schema.js';
 import {
+  segmentArchived,
   segmentExists,
   segmentNotFound,
   segmentVersionConflict,
@@ -136,7 +137,8 @@ export class SegmentService {
   async refresh(ctx: ActorContext, workspaceId: string, key: string): Promise<SegmentsTable> {
     const row = await inTransaction(this.db, async (trx) => {
       const s = await this.get(workspaceId, key, trx);
-      if (s.status === 'active') await startRefresh(trx, workspaceId, s.id);
+      if (s.status !== 'active') throw segmentArchived(key);
+      await startRefresh(trx, workspaceId, s.id);
       await recordAudit(trx, ctx, {
         workspaceId,
         action: 'segment.refreshed',

@@ -12,3 +12,6 @@ export const segmentVersionConflict = (expected: number, actual: number) =>
 /** A breakdown or targeting request naming segments that do not exist (or too many of them). */
 export const unknownSegments = (keys: string[]) =>
   new AppError('SEGMENT_NOT_FOUND', 404, 'error.segment_not_found', { keys });
+/** Recomputing an archived segment: its members are frozen until it is reactivated. */
+export const segmentArchived = (key: string) =>
+  new AppError('SEGMENT_ARCHIVED', 409, 'error.segment_archived', { key });

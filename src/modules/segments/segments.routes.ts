@@ -11,7 +11,9 @@ import {
 } from '../../platform/http/index.js';
 import { actorFromRequest } from '../audit/index.js';
 import { customerSummaries, liveProfileId } from '../profiles/index.js';
+import { previewRule } from './segment.membership.js';
 import { presentSegment } from './segment.presenter.js';
+import { validateCondition } from './segment.rules.js';
 import {
   CreateSegmentBody,
   CustomerParam,
@@ -19,6 +21,8 @@ import {
   KeyParam,
   MemberPage,
   MembersQuery,
+  PreviewBody,
+  PreviewResponse,
   SegmentList,
   SegmentListQuery,
   SegmentView,
@@ -72,6 +76,39 @@ export function segmentRoutes(opts: {
               await service.create(actorFromRequest(request), workspaceIdOf(request), request.body),
             ),
           ),
+    );
+    app.post(
+      '/segments/preview',
+      {
+        schema: {
+          tags,
+          summary:
+            'How many customers a rule would select (exact, or estimated from a sample), before saving it',
+          body: PreviewBody,
+          response: { 200: PreviewResponse },
+        },
+        config: { auth: 'workspace', permission: 'customers.read' },
+      },
+      async (request) => {
+        const workspaceId = workspaceIdOf(request);
+        const preview = await previewRule(
+          db,
+          cipher,
+          workspaceId,
+          validateCondition(request.body.condition),
+          request.body.sample ?? 5000,
+        );
+        return {
+          ...preview,
+          examples: await customerSummaries(
+            db,
+            cipher,
+            workspaceId,
+            preview.examples,
+            principalOf(request).permissions.has('pii.read'),
+          ),
+        };
+      },
     );
     app.get(
       '/segments/:key',
@@ -201,7 +238,7 @@ export function segmentRoutes(opts: {
           .innerJoin('segments as s', (j) =>
             j.onRef('s.workspace_id', '=', 'm.workspace_id').onRef('s.id', '=', 'm.segment_id'),
           )
-          .select(['s.key', 's.name_zh', 's.name_en', 'm.added_at'])
+          .select(['s.key', 's.name_zh', 's.name_en', 's.status', 'm.added_at'])
           .where('m.workspace_id', '=', workspaceId)
           .where('m.profile_id', '=', live)
           .orderBy('s.key')
@@ -210,6 +247,7 @@ export function segmentRoutes(opts: {
           data: rows.map((r) => ({
             key: r.key,
             name: { 'zh-CN': r.name_zh, en: r.name_en },
+            status: r.status,
             since: toIso(r.added_at),
           })),
         };

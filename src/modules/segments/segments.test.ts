@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp, type TestWorkspace } from '../../../test/support/app.js';
+import { createTestApp, testConfig, type TestApp, type TestWorkspace } from '../../../test/support/app.js';
+import { createFieldCipher } from '../../platform/crypto/index.js';
+import { previewRule } from './segment.membership.js';
+import type { SegmentCondition } from './segment.rules.js';
 
 const DAY = 86_400_000;
 
@@ -192,6 +195,12 @@ describe('segments', () => {
 
     const archived = await api('PATCH', '/segments/hz_phone', { status: 'archived' });
     expect(archived.json().status).toBe('archived');
+    const frozen = await api('POST', '/segments/hz_phone/refresh');
+    expect(frozen.statusCode).toBe(409);
+    expect(frozen.json().error.code).toBe('SEGMENT_ARCHIVED');
+    expect((await api('GET', `/customers/${u1}/segments`)).json().data).toContainEqual(
+      expect.objectContaining({ key: 'hz_phone', status: 'archived' }),
+    );
     await send({ type: 'identify', userId: 'u4', traits: { city: '杭州' }, timestamp: ago(0) });
     await h.runJobs();
     expect(await members('hz_phone')).toEqual([u1, u2].sort());
@@ -294,6 +303,52 @@ describe('segments', () => {
     expect(await members('mixed')).toEqual(incremental);
     expect((await segment('mixed')).memberCount).toBe(count);
     expect(count).toBe(incremental.length);
+  });
+
+  it('previews a rule before it is saved: exact on a small workspace, estimated from a sample otherwise', async () => {
+    const condition = { type: 'trait', trait: 'city', op: 'eq', value: '杭州' };
+    const all = await h.t.handle.db
+      .selectFrom('profiles')
+      .select(['id', 'traits'])
+      .where('workspace_id', '=', ws.id)
+      .where('merged_into', 'is', null)
+      .execute();
+    const hz = all.filter((p) => JSON.parse(p.traits).city === '杭州').map((p) => p.id);
+    const exact = await api('POST', '/segments/preview', { condition }, 'viewer');
+    expect(exact.statusCode, exact.body).toBe(200);
+    expect(exact.json()).toMatchObject({
+      total: all.length,
+      sampled: all.length,
+      matched: hz.length,
+      exact: true,
+    });
+    expect(exact.json().estimate).toBe(hz.length);
+    for (const e of exact.json().examples) expect(hz).toContain(e.id);
+    // The viewer may not read personal data: names and phones come masked.
+    expect(JSON.stringify(exact.json().examples)).not.toContain('13800000002');
+    const sampled = await api('POST', '/segments/preview', {
+      condition: { type: 'trait', trait: 'x', op: 'exists' },
+      sample: 100,
+    });
+    expect(sampled.json()).toMatchObject({ total: all.length, matched: 0, estimate: 0 });
+    // Sampled (a sample smaller than the workspace): ten runs from random places, scaled to the total.
+    const cipher = createFieldCipher(testConfig.secretKey);
+    const everyone = await previewRule(
+      h.t.handle.db,
+      cipher,
+      ws.id,
+      { type: 'trait', trait: 'nope', op: 'not_exists' },
+      20,
+    );
+    expect(everyone).toMatchObject({ total: all.length, exact: false, estimate: all.length });
+    expect(everyone.sampled).toBe(20);
+    const some = await previewRule(h.t.handle.db, cipher, ws.id, condition as SegmentCondition, 20);
+    expect(some.estimate).toBe(Math.round((some.matched / some.sampled) * all.length));
+    const bad = await api('POST', '/segments/preview', { condition: { type: 'metric', metric: 'x' } });
+    expect(bad.json().error).toMatchObject({
+      code: 'SEGMENT_CONDITION_INVALID',
+      details: { path: '/metric' },
+    });
   });
 
   it('schedules hourly recomputation of rules that depend on time', async () => {
