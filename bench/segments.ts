@@ -143,7 +143,7 @@ async function main(): Promise<void> {
   const refreshed = (await api('GET', `/segments/${first.key}`)).json();
 
   // (b) Ingestion on known customers without segments, then with five.
-  const rounds = 40;
+  const rounds = 60;
   const ingest = async () => {
     const start = performance.now();
     const cpu = process.cpuUsage();
@@ -170,9 +170,6 @@ async function main(): Promise<void> {
     };
   };
   await api('DELETE', `/segments/${first.key}`);
-  await h.runJobs();
-  await ingest(); // warm-up
-  const without = await ingest();
   for (const s of SEGMENTS)
     await api('POST', '/segments', {
       key: s.key,
@@ -180,7 +177,29 @@ async function main(): Promise<void> {
       condition: s.condition,
     });
   await h.runJobs();
-  const withSegments = await ingest();
+  // Alternate: all five archived (the hook has nothing to evaluate), then all five active; best of three each.
+  const setStatus = async (status: 'active' | 'archived') => {
+    for (const s of SEGMENTS)
+      await h.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/segments/${s.key}`,
+        headers: { authorization: `Bearer ${ws.keys.marketer}` },
+        payload: { status },
+      });
+    await h.runJobs(); // reactivation recomputes the members: outside the measured rounds
+  };
+  await ingest(); // warm-up
+  const best = (a: Awaited<ReturnType<typeof ingest>>, b: Awaited<ReturnType<typeof ingest>> | null) =>
+    b && b.cpuMsPerEvent < a.cpuMsPerEvent ? b : a;
+  let without: Awaited<ReturnType<typeof ingest>> | null = null;
+  let withSegments: Awaited<ReturnType<typeof ingest>> | null = null;
+  for (let i = 0; i < 3; i++) {
+    await setStatus('archived');
+    without = best(await ingest(), without);
+    await setStatus('active');
+    withSegments = best(await ingest(), withSegments);
+  }
+  if (!without || !withSegments) throw new Error('no rounds');
   const members = await sql<{
     n: number;
   }>`select count(*) as n from segment_members where workspace_id = ${ws.id}`.execute(db);
@@ -193,10 +212,10 @@ async function main(): Promise<void> {
       ceilingOpsPerSec: (scanned * 1000) / scanMs,
     },
     {
-      name: 'POST /v1/batch (100 events) with 5 active segments kept current (events/s)',
-      opsPerSec: withSegments.eventsPerSec,
+      name: 'POST /v1/batch (100 events) with 5 active segments kept current (events per CPU-second)',
+      opsPerSec: 1000 / withSegments.cpuMsPerEvent,
       ceiling: 'the same ingestion with no segment',
-      ceilingOpsPerSec: without.eventsPerSec,
+      ceilingOpsPerSec: 1000 / without.cpuMsPerEvent,
     },
   ];
   console.log(
@@ -209,7 +228,7 @@ async function main(): Promise<void> {
     `\nloaded ${PROFILES.toLocaleString('en')} customers in ${loadSeconds.toFixed(0)} s; refresh: ${refreshMs.toFixed(0)} ms wall, ${refreshCpuMs.toFixed(0)} ms CPU, ${refreshed.memberCount} members, scan ${scanMs.toFixed(0)} ms`,
   );
   console.log(
-    `ingestion CPU per event: ${without.cpuMsPerEvent.toFixed(3)} ms without segments, ${withSegments.cpuMsPerEvent.toFixed(3)} ms with 5 (${withSegments.jobs} jobs run); ${Number(members.rows[0]?.n ?? 0).toLocaleString('en')} memberships`,
+    `ingestion: ${Math.round(without.eventsPerSec)} events/s without segments, ${Math.round(withSegments.eventsPerSec)} with 5 (wall clock; ${withSegments.jobs} jobs run); ${Number(members.rows[0]?.n ?? 0).toLocaleString('en')} memberships`,
   );
   await h.close();
 }
