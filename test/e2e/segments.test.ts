@@ -45,9 +45,19 @@ interface SegmentView {
   name: { 'zh-CN': string; en: string };
   status: 'active' | 'archived';
   memberCount: number;
+  version: number;
   timeDependent: boolean;
   condition: { type: string; conditions?: Array<{ type: string; value?: number }> };
   refresh: { status: string; refreshedAt: string | null };
+}
+
+interface Preview {
+  total: number;
+  sampled: number;
+  matched: number;
+  estimate: number;
+  exact: boolean;
+  examples: Array<{ id: string; name: string | null }>;
 }
 
 /** The app on the demo workspace with its customers and segments, and a job runner for the segments' jobs only. */
@@ -322,6 +332,17 @@ describe.skipIf(!hasChromium)('segments in Chromium', { timeout: 120_000 }, () =
   const choose = (select: Locator, option: string) => pick(page, select, option);
   const zhNumber = new Intl.NumberFormat('zh-CN');
 
+  const enNumber = new Intl.NumberFormat('en');
+  /** What the API counts for a rule (every customer is checked: the demo workspace is smaller than the sample). */
+  const previewOf = async (condition: unknown): Promise<Preview> => {
+    const response = await api.post('/api/v1/segments/preview', { data: { condition } });
+    expect(response.status()).toBe(200);
+    return (await response.json()) as Preview;
+  };
+  /** The drawer's audience panel once it shows an answer. */
+  const previewReady = (drawer: Locator) =>
+    drawer.locator('[data-testid="rule-preview"][data-status="ready"]');
+
   const segments = async (): Promise<SegmentView[]> => {
     const response = await api.get('/api/v1/segments');
     expect(response.status()).toBe(200);
@@ -434,6 +455,15 @@ describe.skipIf(!hasChromium)('segments in Chromium', { timeout: 120_000 }, () =
     await shanghai.getByLabel('Value', { exact: true }).fill('上海');
     await expect.poll(() => shanghai.getByTestId('condition-problem').count()).toBe(0);
 
+    // Now the rule passes the builder's own checks, so its audience is asked of the API, which refuses the trait
+    // name: the problem lands on its row before anything is saved.
+    const preview = drawer.getByTestId('rule-preview');
+    await preview.getByTestId('preview-invalid').waitFor();
+    await hangzhou.getByTestId('condition-problem').waitFor();
+    expect(await hangzhou.getByTestId('condition-problem').textContent()).toContain('Enter a trait name');
+    expect(await shanghai.getByTestId('condition-problem').count()).toBe(0);
+    expect(await drawer.getByTestId('segment-error').count()).toBe(0);
+
     // The JSON view shows the rule as sent: money in fen.
     await drawer.getByTestId('rule-view').getByText('JSON').click();
     const json = (await drawer.getByTestId('rule-json').textContent()) ?? '';
@@ -452,6 +482,42 @@ describe.skipIf(!hasChromium)('segments in Chromium', { timeout: 120_000 }, () =
     await shot('segments-builder-error-en');
 
     await hangzhou.getByLabel('Trait', { exact: true }).fill('city');
+    // Fixed, the rule's audience shows: the same count the API gives for this rule, with links to examples.
+    const counted = await previewOf({
+      type: 'all',
+      conditions: [
+        { type: 'metric', metric: 'total_spend', op: 'gte', value: 10000 },
+        {
+          type: 'any',
+          conditions: [
+            { type: 'trait', trait: 'city', op: 'eq', value: '杭州' },
+            { type: 'trait', trait: 'city', op: 'eq', value: '上海' },
+          ],
+        },
+      ],
+    });
+    // The demo workspace is smaller than the default sample: every customer is checked.
+    expect(counted).toMatchObject({ exact: true, sampled: counted.total });
+    expect(counted.total).toBeGreaterThanOrEqual(CUSTOMERS);
+    expect(counted.estimate).toBeGreaterThan(0);
+    await previewReady(drawer).waitFor();
+    await expect.poll(() => hangzhou.getByTestId('condition-problem').count()).toBe(0);
+    expect(await preview.getByTestId('preview-estimate').textContent()).toBe(
+      `Exactly ${enNumber.format(counted.estimate)} customers (of ${enNumber.format(counted.total)})`,
+    );
+    expect(await preview.getByTestId('preview-basis').textContent()).toBe('Every customer was checked.');
+    const exampleLinks = preview.getByTestId('preview-example');
+    expect(counted.examples.length).toBe(Math.min(5, counted.matched));
+    expect(await exampleLinks.evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(
+      counted.examples.map((c) => `/customers/${encodeURIComponent(c.id)}`),
+    );
+    // Named as the API names them (the avatar's initial and the new-tab icon are not part of the name).
+    const firstExample = preview.getByRole('link', {
+      name: counted.examples[0]?.name ?? 'Unnamed customer',
+      exact: true,
+    });
+    expect(await firstExample.first().getAttribute('href')).toBe(`/customers/${counted.examples[0]?.id}`);
+    await shot('segments-builder-estimate-en');
     await drawer.getByTestId('segment-save').click();
     // A new segment opens on its own page while its members are computed.
     await page.waitForURL(/\/segments\/spenders_in_hangzhou_or_shanghai$/);
@@ -478,6 +544,8 @@ describe.skipIf(!hasChromium)('segments in Chromium', { timeout: 120_000 }, () =
       .toBe(true);
     const done = (await segments()).find((s) => s.key === 'spenders_in_hangzhou_or_shanghai');
     expect(done?.memberCount).toBeGreaterThan(0);
+    // The exact estimate before saving is the computed membership.
+    expect(done?.memberCount).toBe(counted.estimate);
     // The page follows the computation by itself and then lists the members.
     const count = String(done?.memberCount);
     await expect
@@ -529,6 +597,17 @@ describe.skipIf(!hasChromium)('segments in Chromium', { timeout: 120_000 }, () =
     await page.getByTestId('members-table').getByTestId('member-link').first().waitFor();
     expect(await page.getByTestId('segment-status').first().textContent()).toBe('已归档');
     await shot('segments-detail-zh');
+
+    // A member's Segments card marks it archived (from the status each item carries); active ones are unmarked.
+    await page.getByTestId('members-table').getByTestId('member-link').first().click();
+    await page.getByTestId('customer-profile').waitFor();
+    const card = page.getByTestId('card-segments');
+    const item = card.getByTestId('customer-segment').filter({ hasText: '杭沪消费客户' });
+    await item.getByTestId('customer-segment-archived').waitFor();
+    expect(await item.getByTestId('customer-segment-archived').textContent()).toBe('已归档');
+    expect(await card.getByTestId('customer-segment-archived').count()).toBe(1);
+    await page.goBack();
+    await page.getByTestId('segment-detail').waitFor();
   }, 120_000);
 
   it('deletes a segment after confirmation and recomputes another from its menu', async () => {
@@ -565,6 +644,112 @@ describe.skipIf(!hasChromium)('segments in Chromium', { timeout: 120_000 }, () =
     await expect
       .poll(async () => page.getByTestId('members-wechat_engaged').textContent(), { timeout: 20_000 })
       .toBe(zhNumber.format(after?.memberCount ?? -1));
+  }, 120_000);
+
+  it('estimates an edited rule in the drawer: exactly, from a sample while loading, with links to customers', async () => {
+    const highValue = (await segments()).find((s) => s.key === 'high_value');
+    expect(highValue?.memberCount).toBeGreaterThan(0);
+    const counted = await previewOf(highValue?.condition);
+    expect(counted).toMatchObject({ exact: true, sampled: counted.total, estimate: highValue?.memberCount });
+
+    await page.goto(`${server.baseUrl}/segments/high_value`);
+    await page.getByTestId('segment-detail').waitFor();
+    await page.getByTestId('edit-segment').click();
+    const drawer = page.getByTestId('segment-drawer');
+    const preview = drawer.getByTestId('rule-preview');
+    // The stored rule's audience shows as soon as the drawer opens.
+    await previewReady(drawer).waitFor();
+    expect(await preview.getByTestId('preview-estimate').textContent()).toBe(
+      `恰好 ${zhNumber.format(counted.estimate)} 位客户（共 ${zhNumber.format(counted.total)} 位）`,
+    );
+    expect(await preview.getByTestId('preview-basis').textContent()).toBe('已逐一检查全部客户。');
+
+    // An example customer opens on its 360° page in a new tab, so the rule being edited is kept.
+    const example = preview.getByTestId('preview-example').first();
+    expect(await example.getAttribute('href')).toBe(`/customers/${counted.examples[0]?.id}`);
+    const [tab] = await Promise.all([page.context().waitForEvent('page'), example.click()]);
+    await tab.getByTestId('customer-profile').waitFor();
+    expect(new URL(tab.url()).pathname).toBe(`/customers/${counted.examples[0]?.id}`);
+    await tab.close();
+    expect(await drawer.isVisible()).toBe(true);
+
+    // A larger workspace is estimated from a sample: ask for 100 customers only, and hold the answer to see the
+    // panel wait for it.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const answers: Preview[] = [];
+    await page.route('**/api/v1/segments/preview', async (route) => {
+      const body = route.request().postDataJSON() as Record<string, unknown>;
+      const response = await route.fetch({ postData: JSON.stringify({ ...body, sample: 100 }) });
+      answers.push((await response.json()) as Preview);
+      await held;
+      await route.fulfill({ response });
+    });
+    const row = drawer.getByTestId('condition-row').first();
+    await row.getByLabel('值', { exact: true }).fill('100');
+    await preview.getByTestId('preview-loading').waitFor();
+    expect(await preview.getAttribute('aria-busy')).toBe('true');
+    await expect.poll(() => answers.length, { timeout: 20_000 }).toBe(1);
+    release();
+    await previewReady(drawer).waitFor();
+    await page.unroute('**/api/v1/segments/preview');
+    const sampled = answers[0] as Preview;
+    expect(sampled).toMatchObject({ exact: false, sampled: 100, total: counted.total });
+    expect(await preview.getByTestId('preview-estimate').textContent()).toBe(
+      sampled.estimate === 0
+        ? `目前没有客户符合此规则（共 ${zhNumber.format(counted.total)} 位）`
+        : `≈ ${zhNumber.format(sampled.estimate)} 位客户（共 ${zhNumber.format(counted.total)} 位）`,
+    );
+    expect(await preview.getByTestId('preview-basis').textContent()).toContain('按随机抽查的 100 位客户估算');
+    await shot('segments-drawer-estimate-zh');
+
+    // Not saved: closing asks first.
+    await drawer
+      .getByRole('button', { name: '取 消' })
+      .or(drawer.getByRole('button', { name: '取消' }))
+      .click();
+    const confirm = page.locator('.ant-modal-confirm');
+    await confirm.waitFor();
+    await settled(confirm);
+    await confirm
+      .getByRole('button', { name: '放 弃' })
+      .or(confirm.getByRole('button', { name: '放弃' }))
+      .click();
+    await drawer.waitFor({ state: 'hidden' });
+    expect((await segments()).find((s) => s.key === 'high_value')?.condition).toEqual(highValue?.condition);
+  }, 120_000);
+
+  it('says so when recomputing a segment that was archived meanwhile', async () => {
+    const lapsed = (await segments()).find((s) => s.key === 'lapsed');
+    expect(lapsed?.status).toBe('active');
+    await page.goto(`${server.baseUrl}/segments/lapsed`);
+    await page.getByTestId('segment-detail').waitFor();
+    // Someone archives it elsewhere; this page still shows it active.
+    const archived = await api.patch('/api/v1/segments/lapsed', {
+      data: { status: 'archived', version: lapsed?.version },
+    });
+    expect(archived.status()).toBe(200);
+    const refresh = await api.post('/api/v1/segments/lapsed/refresh');
+    expect(refresh.status()).toBe(409);
+    expect(((await refresh.json()) as { error: { code: string } }).error.code).toBe('SEGMENT_ARCHIVED');
+
+    await page.getByTestId('refresh-segment').click();
+    await page.getByText('“沉睡客户”已归档，成员已冻结；请先重新启用再重新计算。').waitFor();
+    // The page then shows the segment as it is now.
+    await expect.poll(async () => page.getByTestId('segment-status').first().textContent()).toBe('已归档');
+    expect(await page.getByTestId('refresh-segment').isDisabled()).toBe(true);
+
+    await page.getByTestId('reactivate-segment').click();
+    await expect.poll(async () => page.getByTestId('segment-status').first().textContent()).toBe('启用');
+    await expect
+      .poll(
+        async () => {
+          const s = (await segments()).find((x) => x.key === 'lapsed');
+          return s?.status === 'active' && s.refresh.status === 'idle';
+        },
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe(true);
   }, 120_000);
 
   it('breaks the journey funnel down by segment', async () => {

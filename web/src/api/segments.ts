@@ -153,7 +153,23 @@ export type SegmentMember = CustomerSummary & { addedAt: string };
 export interface CustomerSegment {
   key: string;
   name: SegmentText;
+  /** An archived segment's members are frozen. */
+  status: SegmentStatus;
   since: string;
+}
+
+/** How many customers a rule would select, before saving it (`POST /segments/preview`). */
+export interface SegmentPreview {
+  /** Live customers of the workspace. */
+  total: number;
+  /** Customers evaluated (every one when the workspace has no more than the sample). */
+  sampled: number;
+  matched: number;
+  /** matched / sampled × total; exact when every customer was evaluated. */
+  estimate: number;
+  exact: boolean;
+  /** Up to five matching customers (personal data masked unless the role may read it). */
+  examples: CustomerSummary[];
 }
 
 const segmentPath = (key: string) => `${V1}/segments/${encodeURIComponent(key)}`;
@@ -171,6 +187,15 @@ export const segmentsApi = {
   members: (key: string, params: { cursor?: string | null; limit?: number; signal?: AbortSignal } = {}) =>
     apiRequest<Page<SegmentMember>>('GET', `${segmentPath(key)}/members`, {
       query: { cursor: params.cursor, limit: params.limit },
+      signal: params.signal,
+    }),
+  /**
+   * Counts (or estimates from a sample of 100–20000 customers, 5000 by default) the customers a rule selects; a bad
+   * rule is a 400 SEGMENT_CONDITION_INVALID with `details.path`, as when saving. Needs `customers.read`.
+   */
+  preview: (condition: SegmentCondition, params: { sample?: number; signal?: AbortSignal } = {}) =>
+    apiRequest<SegmentPreview>('POST', `${V1}/segments/preview`, {
+      body: { condition, ...(params.sample !== undefined ? { sample: params.sample } : {}) },
       signal: params.signal,
     }),
   ofCustomer: (customerId: string, signal?: AbortSignal) =>

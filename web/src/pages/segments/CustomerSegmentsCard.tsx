@@ -12,13 +12,8 @@ import { useSegmentText } from './segmentDisplay';
 export function CustomerSegmentsCard({ customerId }: { customerId: string }) {
   const { t } = useTranslation();
   const nameOf = useSegmentText();
+  // The list includes archived segments (their members are frozen); each item says which.
   const segments = useLoad((signal) => segmentsApi.ofCustomer(customerId, signal), customerId);
-  // The customer's list includes archived segments (their members are frozen): mark those.
-  const archived = useLoad(
-    (signal) => segmentsApi.list('archived', signal).then((answer) => new Set(answer.data.map((s) => s.key))),
-    customerId,
-  );
-  const isArchived = (key: string) => archived.status === 'ready' && archived.data.has(key);
   return (
     <Card
       title={
@@ -62,7 +57,9 @@ export function CustomerSegmentsCard({ customerId }: { customerId: string }) {
               <Space orientation="vertical" size={0} style={{ minWidth: 0 }}>
                 <Space size={6} wrap>
                   <Link to={`/segments/${encodeURIComponent(s.key)}`}>{nameOf(s.name)}</Link>
-                  {isArchived(s.key) && <Tag>{t('segments.status.archived')}</Tag>}
+                  {s.status === 'archived' && (
+                    <Tag data-testid="customer-segment-archived">{t('segments.status.archived')}</Tag>
+                  )}
                 </Space>
                 <Typography.Text type="secondary" className="tp-small">
                   {t('segments.customer.since')} <TimeText iso={s.since} relative />

@@ -28,6 +28,7 @@ import {
   type DraftGroup,
   type FieldProblem,
 } from './conditionDraft';
+import { RulePreview } from './RulePreview';
 import { useSegmentText } from './segmentDisplay';
 
 const KEY_PATTERN = /^[a-z][a-z0-9_]{0,39}$/;
@@ -265,6 +266,14 @@ export function SegmentDrawer({
             {base ? t('common.save') : t('segments.drawer.create')}
           </Button>
         </Space>
+      }
+      // The audience stays in view however long the rule grows.
+      footer={
+        <RulePreview
+          condition={built.condition}
+          ready={open && built.problems.size === 0}
+          onInvalid={(err) => setApiProblems(apiProblem(err, built.paths))}
+        />
       }
       data-testid="segment-drawer"
     >

@@ -1,13 +1,17 @@
 import { App } from 'antd';
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../api';
 import { segmentsApi, type Segment } from '../../api/segments';
 import { useFormatters } from '../../i18n/format';
 import { useErrorMessage } from '../../lib/errors';
 import { useSegmentText } from './segmentDisplay';
 
 export interface SegmentActions {
-  /** Recomputes the members; resolves with the segment (refresh running) or null when it failed. */
+  /**
+   * Recomputes the members; resolves with the segment (refresh running), the segment as it is now when it turned out
+   * to be archived (409 SEGMENT_ARCHIVED), or null when it failed.
+   */
   refresh: (segment: Segment) => Promise<Segment | null>;
   /** Archives (members frozen) or reactivates (members recomputed). */
   setStatus: (segment: Segment, status: Segment['status']) => Promise<Segment | null>;
@@ -30,6 +34,11 @@ export function useSegmentActions(): SegmentActions {
         void message.success(t('segments.actions.refreshStarted', { name: nameOf(segment.name) }));
         return next;
       } catch (error) {
+        if (error instanceof ApiError && error.code === 'SEGMENT_ARCHIVED') {
+          // Archived meanwhile (in another tab, by someone else): say so, and hand back the segment as it is now.
+          void message.warning(t('segments.errors.archived', { name: nameOf(segment.name) }));
+          return segmentsApi.get(segment.key).catch(() => null);
+        }
         void message.error(messageOf(error));
         return null;
       }
