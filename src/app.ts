@@ -41,7 +41,7 @@ export type AppConfig = Pick<
   | 'secretKey'
   | 'phoneRegion'
 > &
-  Partial<Pick<Config, 'smtpUrl' | 'mailFrom'>>;
+  Partial<Pick<Config, 'smtpUrl' | 'mailFrom' | 'webhookAllowPrivate'>>;
 
 /**
  * Composes the HTTP application: the platform server plus every module's routes under /api/v1. The database must
@@ -111,13 +111,20 @@ export async function buildApp(options: {
   const cases = casesModule(db, { events, profiles, publicUrl: config.publicUrl, logger: options.logger });
   eventHooks.push(cases.hook);
   Object.assign(jobs, cases.jobs);
+  // Webhooks reach public addresses only, unless the deployment allows private ones (SSRF).
+  const webhooks = { allowPrivate: config.webhookAllowPrivate ?? false };
   Object.assign(
     jobs,
-    notificationJobs(db, profiles.cipher, {
-      smtpUrl: config.smtpUrl ?? null,
-      mailFrom: config.mailFrom ?? 'Touchpoint <no-reply@touchpoint.local>',
-      logger: options.logger,
-    }),
+    notificationJobs(
+      db,
+      profiles.cipher,
+      {
+        smtpUrl: config.smtpUrl ?? null,
+        mailFrom: config.mailFrom ?? 'Touchpoint <no-reply@touchpoint.local>',
+        logger: options.logger,
+      },
+      webhooks,
+    ),
   );
   // Stored texts the text module can analyse again after the vocabulary or corrections change.
   const reanalysis = new TextReanalysis(db, [surveyAnswerTexts, caseDescriptionTexts]);
@@ -151,7 +158,7 @@ export async function buildApp(options: {
       await api.register(touchpoints.routes);
       await api.register(surveys.adminRoutes);
       await api.register(cases.routes);
-      await api.register(notificationRoutes(db, profiles.cipher));
+      await api.register(notificationRoutes(db, profiles.cipher, webhooks));
     },
     { prefix: '/api/v1' },
   );

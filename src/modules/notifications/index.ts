@@ -4,7 +4,7 @@ import type { FieldCipher } from '../../platform/crypto/index.js';
 import type { Db } from '../../platform/db/index.js';
 import type { JobHandler } from '../../platform/jobs/index.js';
 import { EMAIL_JOB, emailJobHandler, type MailerOptions } from './email.service.js';
-import { WEBHOOK_JOB, webhookJobHandler } from './webhook.service.js';
+import { WEBHOOK_JOB, webhookJobHandler, type WebhookPolicy } from './webhook.service.js';
 
 export {
   enqueueWebhooks,
@@ -12,6 +12,7 @@ export {
   signWebhook,
   verifyWebhookSignature,
   WEBHOOK_JOB,
+  type WebhookPolicy,
 } from './webhook.service.js';
 export type { WebhookEndpointsTable } from './notifications.tables.js';
 export {
@@ -29,9 +30,10 @@ export function notificationJobs(
   db: Db,
   cipher: FieldCipher,
   mail: MailerOptions & { logger?: Logger | false },
+  webhooks: WebhookPolicy,
 ): Record<string, JobHandler> {
   return {
-    [WEBHOOK_JOB]: webhookJobHandler(db, cipher, mail.logger),
+    [WEBHOOK_JOB]: webhookJobHandler(db, cipher, webhooks, mail.logger),
     [EMAIL_JOB]: emailJobHandler(db, mail),
   };
 }

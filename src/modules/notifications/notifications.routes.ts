@@ -13,6 +13,7 @@ import {
   listEndpoints,
   presentEndpoint,
   updateEndpoint,
+  type WebhookPolicy,
 } from './webhook.service.js';
 
 const tags = ['notifications'];
@@ -57,7 +58,11 @@ const view = (e: ReturnType<typeof presentEndpoint>) => ({
 });
 
 /** Webhook endpoints of a workspace and their delivery log. */
-export function notificationRoutes(db: Db, cipher: FieldCipher): FastifyPluginAsyncTypebox {
+export function notificationRoutes(
+  db: Db,
+  cipher: FieldCipher,
+  webhooks: WebhookPolicy,
+): FastifyPluginAsyncTypebox {
   return async (app) => {
     const config = { auth: 'workspace' as const, permission: 'notifications.manage' };
     app.get(
@@ -92,6 +97,7 @@ export function notificationRoutes(db: Db, cipher: FieldCipher): FastifyPluginAs
           actorFromRequest(request),
           workspaceIdOf(request),
           request.body,
+          webhooks,
         );
         return reply.code(201).send({ endpoint: view(endpoint), secret });
       },
@@ -117,6 +123,7 @@ export function notificationRoutes(db: Db, cipher: FieldCipher): FastifyPluginAs
             workspaceIdOf(request),
             request.params.id,
             request.body,
+            webhooks,
           ),
         ),
     );

@@ -1,9 +1,24 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { lookup } from 'node:dns/promises';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestWorkspace } from '../../../test/support/app.js';
 import { renderEmail, signWebhook, verifyWebhookSignature } from './index.js';
+import {
+  isPublicAddress,
+  namesPrivateHost,
+  postWebhook,
+  PrivateAddressError,
+  publicOnlyLookup,
+} from './webhook.address.js';
+
+/** This machine's name, when it resolves to a loopback or private address (as in most containers). */
+const hostnameIsPrivate = await lookup(hostname(), { all: true }).then(
+  (list) => list.length > 0 && list.every((a) => !isPublicAddress(a.address)),
+  () => false,
+);
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -68,9 +83,11 @@ describe('notifications: signed webhooks and SMTP e-mail', () => {
     });
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     const smtpPort = (smtp.server.address() as AddressInfo).port;
+    // The receiver listens on loopback, which webhooks may reach only when the deployment allows it.
     h = await createTestApp({
       smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
       mailFrom: 'Touchpoint <cx@touchpoint.test>',
+      webhookAllowPrivate: true,
     });
     ws = await h.workspace('notify-a');
   });
@@ -216,4 +233,79 @@ describe('notifications: signed webhooks and SMTP e-mail', () => {
     expect(en.html).toContain('&lt;b&gt;Li&lt;/b&gt;');
     expect(renderEmail('case.escalated', 'zh-CN', vars).text).toContain('已触发升级规则');
   });
+});
+
+describe('webhooks reach public addresses only (SSRF)', () => {
+  it('classifies addresses: only global unicast is public', () => {
+    for (const a of ['8.8.8.8', '203.0.113.9', '2001:4860:4860::8888', '::ffff:8.8.8.8'])
+      expect(isPublicAddress(a), a).toBe(a !== '203.0.113.9');
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '224.0.0.1',
+      '255.255.255.255',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      'not an address',
+    ])
+      expect(isPublicAddress(a), a).toBe(false);
+    expect(namesPrivateHost(new URL('http://localhost:8080/x'))).toBe(true);
+    expect(namesPrivateHost(new URL('http://0x7f.0.0.1/x'))).toBe(true);
+    expect(namesPrivateHost(new URL('http://[::ffff:10.0.0.1]/x'))).toBe(true);
+    expect(namesPrivateHost(new URL('https://hooks.example.com/x'))).toBe(false);
+  });
+
+  it('refuses endpoints naming private addresses, and host names resolving to them at delivery', async () => {
+    const h = await createTestApp();
+    try {
+      const ws = await h.workspace('ssrf');
+      const add = (url: string) =>
+        h.app.inject({
+          method: 'POST',
+          url: '/api/v1/notifications/webhooks',
+          headers: { authorization: `Bearer ${ws.keys.admin}` },
+          payload: { name: 'x', url, events: ['case.created'] },
+        });
+      for (const url of [
+        'http://127.0.0.1:9/hook',
+        'http://localhost/hook',
+        'http://[::1]/hook',
+        'http://169.254.169.254/latest/meta-data',
+        'http://10.0.0.5/hook',
+      ]) {
+        const res = await add(url);
+        expect(res.statusCode, url).toBe(400);
+        expect(res.json().error.code, url).toBe('WEBHOOK_URL_NOT_PUBLIC');
+      }
+      expect((await add('https://hooks.example.com/touchpoint')).statusCode).toBe(201);
+    } finally {
+      await h.close();
+    }
+    // The connection's own lookup refuses a name that resolves to loopback, so a DNS answer cannot be swapped
+    // between a check and the connection.
+    const refused = await new Promise<unknown>((resolve) =>
+      publicOnlyLookup('localhost', {}, (err) => resolve(err)),
+    );
+    expect(refused).toBeInstanceOf(PrivateAddressError);
+    await expect(
+      postWebhook('http://localhost:9/x', {}, '{}', { timeoutMs: 1000, allowPrivate: false }),
+    ).rejects.toBeInstanceOf(PrivateAddressError);
+  });
+
+  it.skipIf(!hostnameIsPrivate)(
+    'refuses a host name that passes the URL check but resolves to a private address',
+    async () => {
+      await expect(
+        postWebhook(`http://${hostname()}:9/x`, {}, '{}', { timeoutMs: 1000, allowPrivate: false }),
+      ).rejects.toBeInstanceOf(PrivateAddressError);
+    },
+  );
 });

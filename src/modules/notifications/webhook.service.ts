@@ -12,7 +12,8 @@ import { generateToken, hmacSha256Hex, type FieldCipher } from '../../platform/c
 import { fromJson, inTransaction, newId, toJson, type Db } from '../../platform/db/index.js';
 import { enqueueJob, type JobHandler } from '../../platform/jobs/index.js';
 import { recordAudit, type ActorContext } from '../audit/index.js';
-import { endpointNotFound, invalidUrl } from './notifications.errors.js';
+import { endpointNotFound, invalidUrl, urlNotPublic } from './notifications.errors.js';
+import { namesPrivateHost, postWebhook } from './webhook.address.js';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './notifications.tables.js';
 
 export const WEBHOOK_JOB = 'notifications.webhook';
@@ -49,7 +50,12 @@ export function verifyWebhookSignature(
   return timingSafeEqual(expected, Buffer.from(v1, 'hex'));
 }
 
-export function checkUrl(url: string): string {
+/** Where webhooks may be sent: public addresses only, unless `WEBHOOK_ALLOW_PRIVATE` (development, tests). */
+export interface WebhookPolicy {
+  allowPrivate: boolean;
+}
+
+export function checkUrl(url: string, policy: WebhookPolicy): string {
   let u: URL;
   try {
     u = new URL(url);
@@ -57,6 +63,7 @@ export function checkUrl(url: string): string {
     throw invalidUrl(url);
   }
   if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.username || u.password) throw invalidUrl(url);
+  if (!policy.allowPrivate && namesPrivateHost(u)) throw urlNotPublic(url);
   return u.toString();
 }
 
@@ -118,8 +125,9 @@ export async function createEndpoint(
   ctx: ActorContext,
   workspaceId: string,
   input: EndpointInput,
+  policy: WebhookPolicy,
 ): Promise<{ endpoint: EndpointView; secret: string }> {
-  const url = checkUrl(input.url);
+  const url = checkUrl(input.url, policy);
   const secret = input.secret ?? generateToken('whsec_');
   const now = Date.now();
   const row: WebhookEndpointsTable = {
@@ -154,6 +162,7 @@ export async function updateEndpoint(
   workspaceId: string,
   id: string,
   input: Partial<EndpointInput>,
+  policy: WebhookPolicy,
 ): Promise<EndpointView> {
   return inTransaction(db, async (trx) => {
     await getEndpoint(trx, workspaceId, id);
@@ -161,7 +170,7 @@ export async function updateEndpoint(
       .updateTable('webhook_endpoints')
       .set({
         ...(input.name !== undefined && { name: input.name }),
-        ...(input.url !== undefined && { url: checkUrl(input.url) }),
+        ...(input.url !== undefined && { url: checkUrl(input.url, policy) }),
         ...(input.events !== undefined && { events: toJson([...new Set(input.events)]) }),
         ...(input.enabled !== undefined && { enabled: input.enabled ? 1 : 0 }),
         ...(input.secret !== undefined && { secret: cipher.encrypt(input.secret) }),
@@ -277,7 +286,12 @@ export async function listDeliveries(
 }
 
 /** The job handler that sends one delivery; a non-2xx answer or a network error throws, so the runner retries. */
-export function webhookJobHandler(db: Db, cipher: FieldCipher, logger?: Logger | false): JobHandler {
+export function webhookJobHandler(
+  db: Db,
+  cipher: FieldCipher,
+  policy: WebhookPolicy,
+  logger?: Logger | false,
+): JobHandler {
   return async (job) => {
     const { deliveryId } = job.payload as { deliveryId: string };
     const workspaceId = job.workspaceId ?? '';
@@ -310,9 +324,9 @@ export function webhookJobHandler(db: Db, cipher: FieldCipher, logger?: Logger |
     let error: string;
     let status: number | null = null;
     try {
-      const res = await fetch(endpoint.url, {
-        method: 'POST',
-        headers: {
+      status = await postWebhook(
+        endpoint.url,
+        {
           'content-type': 'application/json',
           'user-agent': 'Touchpoint-Webhooks/1',
           'x-touchpoint-event': d.event_type,
@@ -320,13 +334,10 @@ export function webhookJobHandler(db: Db, cipher: FieldCipher, logger?: Logger |
           'x-touchpoint-timestamp': String(timestamp),
           'x-touchpoint-signature': signWebhook(secret, timestamp, d.body),
         },
-        body: d.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      status = res.status;
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.ok) {
+        d.body,
+        { timeoutMs: TIMEOUT_MS, allowPrivate: policy.allowPrivate },
+      );
+      if (status >= 200 && status < 300) {
         await mark({
           status: 'delivered',
           response_status: status,

@@ -30,6 +30,8 @@ export interface Config {
   readonly smtpUrl: string | null;
   /** Sender address of e-mail notifications. */
   readonly mailFrom: string;
+  /** Let webhooks reach loopback and private addresses (development, tests); off: public addresses only (SSRF). */
+  readonly webhookAllowPrivate: boolean;
 }
 
 /** Raised for a bad environment variable; main prints it and exits with code 1. */
@@ -178,6 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken,
     smtpUrl,
     mailFrom,
+    webhookAllowPrivate: bool('WEBHOOK_ALLOW_PRIVATE', false),
   };
 
   const secretRaw = read('TOUCHPOINT_SECRET_KEY');

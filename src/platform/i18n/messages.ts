@@ -102,6 +102,7 @@ export const en = {
   'error.case_settings_invalid': 'The case setting {path} is invalid: {reason}.',
   'error.webhook_endpoint_not_found': 'Webhook endpoint not found.',
   'error.webhook_url_invalid': 'The webhook URL must be an http(s) URL without credentials.',
+  'error.webhook_url_not_public': 'Webhooks can only be sent to public addresses, not to loopback, private or link-local ones.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -204,4 +205,5 @@ export const zhCN: Record<MessageKey, string> = {
   'error.case_settings_invalid': '工单设置 {path} 无效：{reason}。',
   'error.webhook_endpoint_not_found': 'Webhook 端点不存在。',
   'error.webhook_url_invalid': 'Webhook 地址必须是不含账号密码的 http(s) 地址。',
+  'error.webhook_url_not_public': 'Webhook 只能发送到公网地址，不能发送到本机、内网或链路本地地址。',
 };
