@@ -85,7 +85,7 @@ export function sequences(
   vocabulary: Vocabulary,
   weight: (e: Example) => number = () => 1,
 ): Sequences {
-  let buffer = new Int32Array(256);
+  let buffer: Int32Array = new Int32Array(256);
   const rows = examples.map((e) => {
     const t = tokenKeys(normalizeText(e.text), buffer);
     buffer = t.keys;
