@@ -31,15 +31,7 @@ import {
 } from './survey.errors.js';
 import { getDefinitionCached, type SurveyRow } from './survey.repository.js';
 import type { SubmitBody } from './survey.schema.js';
-import {
-  applyRollupDeltas,
-  primaryScoreOf,
-  rollupValuesOf,
-  type PrimaryScore,
-  type RollupCell,
-  type RollupDelta,
-  type RollupValue,
-} from './survey.scoring.js';
+import { RollupBatch, primaryScoreOf, rollupValuesOf, type PrimaryScore } from './survey.scoring.js';
 import type { SurveyLinksTable, SurveyResponsesTable } from './surveys.tables.js';
 import { workspaceTimeZone, type SurveysContext } from './surveys.context.js';
 
@@ -512,33 +504,5 @@ export async function submitResponse(
   } catch (err) {
     if (err instanceof StaleResponse || isUniqueViolation(err)) return retry();
     throw err;
-  }
-}
-
-/** Rollup deltas of a batch, summed per cell before they are written. */
-class RollupBatch {
-  private readonly cells = new Map<string, { cell: RollupCell; values: Map<string, RollupDelta> }>();
-
-  add(cell: RollupCell, values: readonly RollupValue[], sign: 1 | -1): void {
-    const key = `${cell.workspaceId}\u0000${cell.surveyId}\u0000${cell.day}\u0000${cell.touchpointKey ?? ''}\u0000${cell.channel}`;
-    let entry = this.cells.get(key);
-    if (!entry) this.cells.set(key, (entry = { cell, values: new Map() }));
-    for (const v of values) {
-      const d = entry.values.get(v.questionId) ?? { n: 0, sum: 0, sumSq: 0, low: 0, mid: 0, high: 0 };
-      d.n += sign;
-      d.sum += sign * v.value;
-      d.sumSq += sign * v.value * v.value;
-      if (v.category === 'low') d.low += sign;
-      else if (v.category === 'mid') d.mid += sign;
-      else d.high += sign;
-      entry.values.set(v.questionId, d);
-    }
-  }
-
-  async write(db: Db): Promise<void> {
-    const rows = [...this.cells.values()].flatMap(({ cell, values }) =>
-      [...values].map(([questionId, d]) => ({ cell, questionId, d })),
-    );
-    for (let i = 0; i < rows.length; i += 200) await applyRollupDeltas(db, rows.slice(i, i + 200));
   }
 }
