@@ -93,7 +93,7 @@ export async function buildApp(options: {
   profiles.changeHooks = [segments.changeHook];
   Object.assign(jobs, segments.jobs);
   // Touchpoint health shows survey perception beside the event figures.
-  const touchpoints = touchpointsModule(db, { perception: perceptionByTouchpoint });
+  const touchpoints = touchpointsModule(db, { perception: perceptionByTouchpoint, events });
   // First of the hooks: it sets each event's touchpointKey, which survey triggers and complaint intake read.
   eventHooks.push(touchpoints.hook);
   Object.assign(jobs, touchpoints.jobs);
@@ -148,7 +148,7 @@ export async function buildApp(options: {
           loginRateLimit: config.loginRateLimit,
         }),
       );
-      await api.register(workspaceRoutes({ db, tzDefault: config.tzDefault }));
+      await api.register(workspaceRoutes({ db, tzDefault: config.tzDefault, events }));
       await api.register(keyRoutes(db));
       await api.register(auditRoutes(db));
       await api.register(channelRoutes(db, channels));

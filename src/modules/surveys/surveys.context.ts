@@ -29,6 +29,11 @@ export function surveyUrl(ctx: Pick<SurveysContext, 'publicUrl'>, token: string)
 
 const zones = new Map<string, { tz: string; until: number }>();
 
+/** Forgets a workspace's cached time zone (after it changed). */
+export function forgetTimeZone(workspaceId: string): void {
+  zones.delete(workspaceId);
+}
+
 /** The workspace's time zone (cached for a minute): days of the rollups are local days. */
 export async function workspaceTimeZone(db: Db, workspaceId: string): Promise<string> {
   const now = Date.now();

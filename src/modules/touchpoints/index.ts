@@ -1,11 +1,14 @@
 import './touchpoints.tables.js';
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/index.js';
+import type { EventBus } from '../../platform/events/index.js';
 import type { JobHandler } from '../../platform/jobs/index.js';
+import { systemActor } from '../audit/index.js';
+import { TIME_ZONE_CHANGED } from '../workspaces/index.js';
 import type { EventTouchpoints, RecordedEventsHook } from '../profiles/index.js';
 import { Catalogue } from './catalogue.service.js';
 import { TouchpointMapper } from './touchpoint.mapping.js';
-import { REMAP_JOB, remapJobHandler } from './touchpoint.remap.js';
+import { REMAP_JOB, remapJobHandler, startRemap } from './touchpoint.remap.js';
 import { touchpointRoutes } from './touchpoints.routes.js';
 import { touchpointHealth, touchpointHeatmap, type PerceptionSource } from './touchpoint.health.js';
 import { funnel } from './journey.funnel.js';
@@ -35,14 +38,22 @@ const eventTouchpoints: EventTouchpoints = {
  * The touchpoints module as the app composes it: the ingestion hook that maps events to touchpoints, the routes,
  * and the re-mapping job.
  */
-export function touchpointsModule(db: Db, options: { perception?: PerceptionSource } = {}) {
+export function touchpointsModule(
+  db: Db,
+  options: { perception?: PerceptionSource; events?: EventBus } = {},
+) {
   const mapper = new TouchpointMapper();
   const catalogue = new Catalogue(db, mapper);
+  // The rollups count by local day: a new time zone rebuilds them from the events, as a re-mapping with progress.
+  options.events?.subscribe(TIME_ZONE_CHANGED, 'touchpoints.time-zone-changed', async (e) => {
+    mapper.invalidate(e.workspaceId);
+    await startRemap(db, systemActor('time-zone-change'), e.workspaceId);
+  });
   return {
     catalogue,
     hook: mapper.hook satisfies RecordedEventsHook,
     eventTouchpoints,
-    routes: touchpointRoutes({ db, catalogue, ...options }),
+    routes: touchpointRoutes({ db, catalogue, perception: options.perception }),
     /** The journey analytics the routes serve, for in-process callers (dashboards, benchmarks). */
     analytics: {
       health: (workspaceId: string, query: Parameters<typeof touchpointHealth>[2]) =>

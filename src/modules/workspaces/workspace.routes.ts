@@ -1,3 +1,4 @@
+import type { EventBus } from '../../platform/events/index.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../../platform/db/index.js';
 import {
@@ -37,7 +38,12 @@ function assertTimeZone(tz: string | undefined): void {
 }
 
 /** The current workspace, new workspaces, and its members. */
-export function workspaceRoutes(opts: { db: Db; tzDefault: string }): FastifyPluginAsyncTypebox {
+export function workspaceRoutes(opts: {
+  db: Db;
+  tzDefault: string;
+  /** Publishes time-zone changes, so rollups by local day are re-bucketed. */
+  events?: EventBus;
+}): FastifyPluginAsyncTypebox {
   const { db } = opts;
   return async (app) => {
     app.get(
@@ -63,7 +69,13 @@ export function workspaceRoutes(opts: { db: Db; tzDefault: string }): FastifyPlu
       async (request) => {
         assertTimeZone(request.body.timeZone);
         return presentWorkspace(
-          await updateWorkspace(db, actorFromRequest(request), workspaceIdOf(request), request.body),
+          await updateWorkspace(
+            db,
+            actorFromRequest(request),
+            workspaceIdOf(request),
+            request.body,
+            opts.events,
+          ),
         );
       },
     );

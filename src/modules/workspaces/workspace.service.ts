@@ -1,3 +1,4 @@
+import type { EventBus } from '../../platform/events/index.js';
 import { inTransaction, isUniqueViolation, newId, type Db } from '../../platform/db/index.js';
 import { recordAudit, type ActorContext } from '../audit/index.js';
 import { slugTaken, workspaceNotFound } from './workspaces.errors.js';
@@ -75,12 +76,19 @@ export async function createWorkspace(
   });
 }
 
-/** Changes a workspace's name, time zone or default language; the audit row records old and new values. */
+/** Published when a workspace's time zone changes: modules whose rollups count by local day re-bucket them. */
+export const TIME_ZONE_CHANGED = 'workspace.time_zone_changed';
+
+/**
+ * Changes a workspace's name, time zone or default language; the audit row records old and new values. A new time
+ * zone is published as `workspace.time_zone_changed` ({ from, to }) in the same transaction.
+ */
 export async function updateWorkspace(
   db: Db,
   ctx: ActorContext,
   workspaceId: string,
   patch: Partial<Omit<WorkspaceInput, 'slug'>>,
+  events?: EventBus,
 ): Promise<WorkspacesTable> {
   return inTransaction(db, async (trx) => {
     const before = await getWorkspace(trx, workspaceId);
@@ -107,6 +115,12 @@ export async function updateWorkspace(
       targetId: workspaceId,
       details: changes,
     });
+    if (events && next.time_zone !== before.time_zone)
+      await events.publish(trx, {
+        type: TIME_ZONE_CHANGED,
+        workspaceId,
+        payload: { from: before.time_zone, to: next.time_zone },
+      });
     return getWorkspace(trx, workspaceId);
   });
 }

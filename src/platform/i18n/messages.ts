@@ -102,7 +102,8 @@ export const en = {
   'error.case_settings_invalid': 'The case setting {path} is invalid: {reason}.',
   'error.webhook_endpoint_not_found': 'Webhook endpoint not found.',
   'error.webhook_url_invalid': 'The webhook URL must be an http(s) URL without credentials.',
-  'error.webhook_url_not_public': 'Webhooks can only be sent to public addresses, not to loopback, private or link-local ones.',
+  'error.webhook_url_not_public':
+    'Webhooks can only be sent to public addresses, not to loopback, private or link-local ones.',
 } as const;
 
 export type MessageKey = keyof typeof en;
