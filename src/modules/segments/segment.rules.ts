@@ -1,3 +1,4 @@
+import { compileValueTest, readPath } from '../../platform/rules/index.js';
 import { ageOf, type CustomerFacts } from '../profiles/index.js';
 import { invalidCondition } from './segments.errors.js';
 
@@ -309,7 +310,7 @@ export function compileCondition(c: SegmentCondition): SegmentPredicate {
       return compileTrait(c);
     case 'metric': {
       const read = metricReader(c.metric);
-      const test = numberTest(c.op, c.value);
+      const test = compileValueTest(c);
       return (f, now) => test(read(f, now));
     }
     case 'recency': {
@@ -362,49 +363,8 @@ function own(o: Record<string, number>, k: string): number | undefined {
 
 function compileTrait(c: TraitCondition): SegmentPredicate {
   const path = c.trait.split('.');
-  const read = (f: CustomerFacts): unknown => {
-    let v: unknown = f.traits;
-    for (const k of path) {
-      if (v === null || typeof v !== 'object' || !Object.hasOwn(v, k)) return undefined;
-      v = (v as Record<string, unknown>)[k];
-    }
-    return v;
-  };
-  switch (c.op) {
-    case 'eq':
-      return (f) => read(f) === c.value;
-    case 'neq':
-      return (f) => read(f) !== c.value;
-    case 'in': {
-      const set = new Set<unknown>(c.values);
-      return (f) => set.has(read(f));
-    }
-    case 'not_in': {
-      const set = new Set<unknown>(c.values);
-      return (f) => !set.has(read(f));
-    }
-    case 'gt':
-    case 'gte':
-    case 'lt':
-    case 'lte': {
-      const test = numberTest(c.op, c.value);
-      return (f) => test(numberOf(read(f)));
-    }
-    case 'contains':
-      return (f) => {
-        const v = read(f);
-        return typeof v === 'string' ? v.includes(c.value) : Array.isArray(v) && v.includes(c.value);
-      };
-    case 'starts_with':
-      return (f) => {
-        const v = read(f);
-        return typeof v === 'string' && v.startsWith(c.value);
-      };
-    case 'exists':
-      return (f) => read(f) !== undefined && read(f) !== null && read(f) !== '';
-    case 'not_exists':
-      return (f) => read(f) === undefined || read(f) === null || read(f) === '';
-  }
+  const test = compileValueTest(c, { emptyIsMissing: true });
+  return (f) => test(readPath(f.traits, path));
 }
 
 function metricReader(m: Metric): (f: CustomerFacts, now: number) => number | null {
@@ -423,26 +383,4 @@ function metricReader(m: Metric): (f: CustomerFacts, now: number) => number | nu
     case 'age':
       return (f, now) => ageOf(f.traits, now);
   }
-}
-
-function numberTest(op: NumberOp, value: number): (v: number | null) => boolean {
-  switch (op) {
-    case 'gt':
-      return (v) => v !== null && v > value;
-    case 'gte':
-      return (v) => v !== null && v >= value;
-    case 'lt':
-      return (v) => v !== null && v < value;
-    case 'lte':
-      return (v) => v !== null && v <= value;
-  }
-}
-
-function numberOf(v: unknown): number | null {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (typeof v === 'string' && v.trim() !== '') {
-    const n = Number(v);
-    return Number.isFinite(n) ? n : null;
-  }
-  return null;
 }

@@ -1,4 +1,5 @@
 import { isSafePattern } from 'redos-detector';
+import { compileValueTest, readPath } from '../../platform/rules/index.js';
 import { invalidRule } from './touchpoints.errors.js';
 
 /**
@@ -155,62 +156,14 @@ export function compileRule(rule: MatchRule): CompiledRule {
 
 function compileCondition(c: Condition): CompiledRule {
   const [root, ...keys] = c.path.split('.');
-  const read = (e: MatchableEvent): unknown => {
-    let v: unknown = root === 'context' ? e.context : e.properties;
-    for (const k of keys) {
-      if (v === null || typeof v !== 'object' || !Object.hasOwn(v, k)) return undefined;
-      v = (v as Record<string, unknown>)[k];
-    }
-    return v;
-  };
-  switch (c.op) {
-    case 'eq':
-      return (e) => read(e) === c.value;
-    case 'neq':
-      return (e) => read(e) !== c.value;
-    case 'in': {
-      const set = new Set<unknown>(c.values);
-      return (e) => set.has(read(e));
-    }
-    case 'not_in': {
-      const set = new Set<unknown>(c.values);
-      return (e) => !set.has(read(e));
-    }
-    case 'gt':
-      return (e) => numberOf(read(e)) > c.value;
-    case 'gte':
-      return (e) => numberOf(read(e)) >= c.value;
-    case 'lt':
-      return (e) => numberOf(read(e)) < c.value;
-    case 'lte':
-      return (e) => numberOf(read(e)) <= c.value;
-    case 'contains':
-      return (e) => {
-        const v = read(e);
-        return typeof v === 'string' ? v.includes(c.value) : Array.isArray(v) && v.includes(c.value);
-      };
-    case 'starts_with':
-      return (e) => {
-        const v = read(e);
-        return typeof v === 'string' && v.startsWith(c.value);
-      };
-    case 'exists':
-      return (e) => read(e) !== undefined && read(e) !== null;
-    case 'not_exists':
-      return (e) => read(e) === undefined || read(e) === null;
-    case 'matches': {
-      const re = new RegExp(c.pattern, 'u');
-      return (e) => {
-        const v = read(e);
-        return typeof v === 'string' && re.test(v.slice(0, RULE_LIMITS.matchedLength));
-      };
-    }
+  const read = (e: MatchableEvent): unknown => readPath(root === 'context' ? e.context : e.properties, keys);
+  if (c.op === 'matches') {
+    const re = new RegExp(c.pattern, 'u');
+    return (e) => {
+      const v = read(e);
+      return typeof v === 'string' && re.test(v.slice(0, RULE_LIMITS.matchedLength));
+    };
   }
-}
-
-/** Numeric strings ("12.5") count as numbers, as analysts expect from event properties; anything else is NaN. */
-function numberOf(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v.trim() !== '') return Number(v);
-  return Number.NaN;
+  const test = compileValueTest(c);
+  return (e) => test(read(e));
 }

@@ -1,0 +1,1 @@
+export { compileValueTest, numberOf, readPath, type ValueCondition } from './value-test.js';
