@@ -1,5 +1,5 @@
 import { CompiledQuery, type Selectable } from 'kysely';
-import { dialectOf, fromJson, type Db, type DatabaseKind } from '../../platform/db/index.js';
+import { dialectOf, fromJson, placeholders, type Db, type DatabaseKind } from '../../platform/db/index.js';
 import { localDayStart } from '../../platform/time/index.js';
 import { getSettings, type SurveyRow } from './survey.repository.js';
 import type { SurveySettings } from './survey.schema.js';
@@ -89,11 +89,6 @@ interface LinkWaiter {
 
 /** Ids per statement; a shorter list is padded to a power of two, so at most 9 statement texts are ever prepared. */
 const LINK_CHUNK = 256;
-
-/** `n` placeholders after the first `before` ones, in the dialect's syntax. */
-export function placeholders(kind: DatabaseKind, n: number, before = 0): string[] {
-  return Array.from({ length: n }, (_, i) => (kind === 'postgres' ? `$${before + i + 1}` : '?'));
-}
 
 /** `list` padded to the next power of two by repeating its last item (harmless in an `in (…)` list). */
 export function padToPowerOfTwo<T>(list: readonly T[]): T[] {

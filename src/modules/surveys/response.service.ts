@@ -4,6 +4,7 @@ import {
   fromJson,
   inTransaction,
   insertRows,
+  placeholders,
   isUniqueViolation,
   newId,
   toJson,
@@ -11,13 +12,7 @@ import {
   type DatabaseKind,
 } from '../../platform/db/index.js';
 import { enqueueAfterResponses, finishResponses, type AfterResponseRef } from './response.after-commit.js';
-import {
-  cachedLocalDayStart,
-  cachedSurvey,
-  padToPowerOfTwo,
-  placeholders,
-  readLink,
-} from './response.cache.js';
+import { cachedLocalDayStart, cachedSurvey, padToPowerOfTwo, readLink } from './response.cache.js';
 import { checkAnswers, type Answers } from './survey.answers.js';
 import { markAnswered } from './survey.contacts.js';
 import type { SurveyDefinition } from './survey.definition.js';

@@ -12,4 +12,4 @@ export { newId } from './ids.js';
 export { migrateToLatest, pendingMigrations, type Migrations } from './migrator.js';
 export { isUniqueViolation } from './errors.js';
 export { jsonText } from './json-path.js';
-export { insertRows } from './insert-rows.js';
+export { insertRows, placeholders } from './insert-rows.js';

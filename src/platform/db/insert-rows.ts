@@ -5,6 +5,11 @@ import { dialectOf, type Database, type Db } from './database.js';
 const CHUNK = 128;
 const texts = new Map<string, string>();
 
+/** `n` parameter markers after the first `before` ones, in the dialect's syntax (`?` or `$1`, `$2`, …). */
+export function placeholders(kind: 'sqlite' | 'postgres', n: number, before = 0): string[] {
+  return Array.from({ length: n }, (_, i) => (kind === 'postgres' ? `$${before + i + 1}` : '?'));
+}
+
 function statementText(
   kind: 'sqlite' | 'postgres',
   table: string,
@@ -15,9 +20,10 @@ function statementText(
   const key = `${kind}\u0000${table}\u0000${columns.join(',')}\u0000${rows}\u0000${conflict?.join(',') ?? ''}`;
   let text = texts.get(key);
   if (text === undefined) {
-    let n = 0;
-    const tuple = () => `(${columns.map(() => (kind === 'postgres' ? `$${++n}` : '?')).join(', ')})`;
-    const values = Array.from({ length: rows }, tuple).join(', ');
+    const values = Array.from(
+      { length: rows },
+      (_, r) => `(${placeholders(kind, columns.length, r * columns.length).join(', ')})`,
+    ).join(', ');
     text =
       `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${values}` +
       (conflict ? ` on conflict (${conflict.map((c) => `"${c}"`).join(', ')}) do nothing` : '');
