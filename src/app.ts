@@ -8,7 +8,14 @@ import type { Config } from './platform/config/index.js';
 import { pendingMigrations, type DatabaseHandle } from './platform/db/index.js';
 import { createHttpServer, type HttpServer } from './platform/http/index.js';
 import { auditRoutes } from './modules/audit/index.js';
-import { ChannelCatalogue, channelRoutes, GroupCommitter, ingestRoutes } from './modules/ingest/index.js';
+import {
+  ChannelCatalogue,
+  channelRoutes,
+  EventInbox,
+  GroupCommitter,
+  inboxRoutes,
+  ingestRoutes,
+} from './modules/ingest/index.js';
 import { profileRoutes, type ProfilesContext, type RecordedEventsHook } from './modules/profiles/index.js';
 import { REANALYSIS_JOB, TextReanalysis, textRoutes } from './modules/text/index.js';
 import { touchpointsModule } from './modules/touchpoints/index.js';
@@ -41,7 +48,7 @@ export type AppConfig = Pick<
   | 'secretKey'
   | 'phoneRegion'
 > &
-  Partial<Pick<Config, 'smtpUrl' | 'mailFrom' | 'webhookAllowPrivate'>>;
+  Partial<Pick<Config, 'smtpUrl' | 'mailFrom' | 'webhookAllowPrivate' | 'ingestMaxBacklog'>>;
 
 /**
  * Composes the HTTP application: the platform server plus every module's routes under /api/v1. The database must
@@ -53,6 +60,8 @@ export async function buildApp(options: {
   logger: Logger | false;
   /** Filled with every module's durable job handlers, for the job runner (see main.ts). */
   jobHandlers?: Record<string, JobHandler>;
+  /** Filled with the collection API's inbox, so tests can wait until acknowledged events are in the profiles. */
+  handles?: { inbox?: EventInbox };
 }): Promise<HttpServer> {
   const { config, database } = options;
   // Modules publish domain events inside their transactions; subscribers run as durable jobs.
@@ -129,9 +138,21 @@ export async function buildApp(options: {
   // Stored texts the text module can analyse again after the vocabulary or corrections change.
   const reanalysis = new TextReanalysis(db, [surveyAnswerTexts, caseDescriptionTexts]);
   jobs[REANALYSIS_JOB] = reanalysis.job;
-  const committer = new GroupCommitter({ db, profiles, logger: options.logger });
-  // Events already accepted are written before the database closes.
-  app.addHook('onClose', () => committer.drain());
+  // Overlapping collection requests are answered once their events are in the inbox; its processor folds them into
+  // profiles behind the answers. Events already accepted are written before the database closes.
+  const inbox = new EventInbox({
+    db,
+    profiles,
+    logger: options.logger,
+    maxBacklog: config.ingestMaxBacklog ?? 1_000_000,
+  });
+  if (options.handles) options.handles.inbox = inbox;
+  const committer = new GroupCommitter({ db, profiles, inbox, logger: options.logger });
+  app.addHook('onReady', () => inbox.start());
+  app.addHook('onClose', async () => {
+    await committer.drain();
+    await inbox.stop();
+  });
   const channels = new ChannelCatalogue(db);
   await app.register(ingestRoutes({ db, channels, committer, jsonMaxDepth: config.jsonMaxDepth }), {
     prefix: '/v1',
@@ -152,6 +173,7 @@ export async function buildApp(options: {
       await api.register(keyRoutes(db));
       await api.register(auditRoutes(db));
       await api.register(channelRoutes(db, channels));
+      await api.register(inboxRoutes(inbox));
       await api.register(textRoutes(db, reanalysis));
       await api.register(profileRoutes({ db, ...profiles, eventTouchpoints: touchpoints.eventTouchpoints }));
       await api.register(segments.routes);

@@ -11,6 +11,8 @@ import { caseSearch } from './0009-case-search.js';
 import { touchpointArrivals } from './0010-touchpoint-arrivals.js';
 import { segments } from './0011-segments.js';
 import { caseRechecks } from './0012-case-rechecks.js';
+import { ingestInbox } from './0013-ingest-inbox.js';
+import { caseChecks } from './0014-case-checks.js';
 
 /**
  * Every migration of the application, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -30,5 +32,7 @@ export function allMigrations(kind: DatabaseKind): Migrations {
     '0010_touchpoint_arrivals': touchpointArrivals(kind),
     '0011_segments': segments(kind),
     '0012_case_rechecks': caseRechecks(kind),
+    '0013_ingest_inbox': ingestInbox(kind),
+    '0014_case_checks': caseChecks(kind),
   };
 }

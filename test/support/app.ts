@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppConfig } from '../../src/app.js';
 import { cliActor } from '../../src/modules/audit/index.js';
+import type { EventInbox } from '../../src/modules/ingest/index.js';
 import {
   addMember,
   createApiKey,
@@ -45,6 +46,10 @@ export interface TestApp {
   workspace(slug: string): Promise<TestWorkspace>;
   /** Runs every due durable job (event deliveries, timers) until none is left; returns how many ran. */
   runJobs(now?: () => number): Promise<number>;
+  /** The collection API's inbox (see EventInbox). */
+  inbox: EventInbox;
+  /** Waits until every event the collection API acknowledged is folded into profiles. */
+  settle(): Promise<void>;
   /** Signs in and returns the session cookie header value. */
   login(email: string, password?: string): Promise<string>;
   close(): Promise<void>;
@@ -54,17 +59,21 @@ export interface TestApp {
 export async function createTestApp(config: Partial<AppConfig> = {}): Promise<TestApp> {
   const t = await openTestDatabase();
   const jobHandlers: Record<string, JobHandler> = {};
+  const handles: { inbox?: EventInbox } = {};
   const app = await buildApp({
     config: { ...testConfig, ...config },
     database: t.handle,
     logger: false,
     jobHandlers,
+    handles,
   });
   await app.ready();
   const { db } = t.handle;
+  const inbox = handles.inbox as EventInbox;
   return {
     app,
     t,
+    inbox,
     async runJobs(now) {
       const runner = new JobRunner({ db, handlers: jobHandlers, ...(now ? { now } : {}) });
       let total = 0;
@@ -72,6 +81,7 @@ export async function createTestApp(config: Partial<AppConfig> = {}): Promise<Te
       for (let n = await runner.runDue(); n > 0; n = await runner.runDue()) total += n;
       return total;
     },
+    settle: () => inbox.settled(),
     async workspace(slug) {
       const ownerEmail = `owner@${slug}.test`;
       const owner = await createUser(db, actor, {

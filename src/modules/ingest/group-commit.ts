@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { inTransaction, type Db } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
 import { recordEvents, type IncomingEvent, type ProfilesContext } from '../profiles/index.js';
+import type { EventInbox } from './inbox.js';
 
 interface Pending {
   workspaceId: string;
@@ -13,6 +14,8 @@ interface Pending {
 export interface GroupCommitOptions {
   db: Db;
   profiles: ProfilesContext;
+  /** Where the events of overlapping requests wait for the profiles processor. */
+  inbox: EventInbox;
   logger?: Logger | false;
   /** Most events written by one transaction. */
   maxBatchEvents?: number;
@@ -29,8 +32,13 @@ export interface GroupCommitOptions {
 /**
  * Group commit for the collection API: requests hand over their events and wait; one transaction at a time writes
  * everything that arrived meanwhile (a few ms), then every waiting request is answered. A 2xx therefore always means
- * committed, and the per-transaction cost is shared by many requests. When more than `maxPendingEvents` wait, new
- * requests get 429 with Retry-After rather than an ever-growing queue.
+ * committed, and the per-transaction cost is shared by many requests.
+ *
+ * A request that has the transaction to itself, with nothing waiting in the inbox, is folded into profiles before
+ * its answer (read-your-writes for a lone SDK or a test). Requests that overlap are committed to the inbox and
+ * answered at once; its processor folds them into profiles behind the answers, in arrival order (see EventInbox).
+ * When more than `maxPendingEvents` wait here, or the inbox is full, new requests get 429 with Retry-After rather
+ * than an ever-growing queue.
  */
 export class GroupCommitter {
   private queue: Pending[] = [];
@@ -50,7 +58,11 @@ export class GroupCommitter {
   /** Resolves once the events are committed; throws 429 INGEST_OVERLOADED when the queue is full. */
   submit(workspaceId: string, events: IncomingEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    if (this.pendingEvents + events.length > this.maxPendingEvents) {
+    this.options.inbox.noteArrival();
+    if (
+      this.pendingEvents + events.length > this.maxPendingEvents ||
+      this.options.inbox.full(this.pendingEvents + events.length)
+    ) {
       return Promise.reject(
         new AppError(
           'INGEST_OVERLOADED',
@@ -142,9 +154,15 @@ export class GroupCommitter {
       list.push(...p.events);
       byWorkspace.set(p.workspaceId, list);
     }
-    await inTransaction(this.options.db, async (trx) => {
-      for (const [workspaceId, events] of byWorkspace)
-        await recordEvents(trx, this.options.profiles, workspaceId, events);
-    });
+    const { inbox } = this.options;
+    if (batch.length === 1 && inbox.backlog === 0) {
+      await inTransaction(this.options.db, async (trx) => {
+        for (const [workspaceId, events] of byWorkspace)
+          await recordEvents(trx, this.options.profiles, workspaceId, events);
+      });
+      return;
+    }
+    const staged = await inTransaction(this.options.db, (trx) => inbox.stage(trx, byWorkspace));
+    inbox.staged(staged);
   }
 }

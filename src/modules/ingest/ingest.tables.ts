@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 export interface ChannelsTable {
   workspace_id: string;
   key: string;
@@ -7,8 +9,19 @@ export interface ChannelsTable {
   created_at: number;
 }
 
+export interface IngestInboxTable {
+  seq: Generated<number>;
+  workspace_id: string;
+  received_at: number;
+  /** The validated IncomingEvent, as JSON. */
+  event: string;
+  failed_at: number | null;
+  error: string | null;
+}
+
 declare module '../../platform/db/index.js' {
   interface Database {
     channels: ChannelsTable;
+    ingest_inbox: IngestInboxTable;
   }
 }

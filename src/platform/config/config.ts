@@ -32,6 +32,8 @@ export interface Config {
   readonly mailFrom: string;
   /** Let webhooks reach loopback and private addresses (development, tests); off: public addresses only (SSRF). */
   readonly webhookAllowPrivate: boolean;
+  /** Most events acknowledged but not yet folded into profiles; beyond it the collection API answers 429. */
+  readonly ingestMaxBacklog: number;
 }
 
 /** Raised for a bad environment variable; main prints it and exits with code 1. */
@@ -76,6 +78,11 @@ export const ENV_VARS = [
     'smtp://user:pass@host:587 for e-mail notifications; unset = e-mails skipped and logged.',
   ],
   ['MAIL_FROM', 'Touchpoint <no-reply@touchpoint.local>', 'Sender of e-mail notifications.'],
+  [
+    'INGEST_MAX_BACKLOG',
+    '1000000',
+    'Most collected events waiting to be folded into profiles; beyond it /v1 answers 429.',
+  ],
 ] as const;
 
 type Env = Record<string, string | undefined>;
@@ -181,6 +188,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl,
     mailFrom,
     webhookAllowPrivate: bool('WEBHOOK_ALLOW_PRIVATE', false),
+    ingestMaxBacklog: int('INGEST_MAX_BACKLOG', 1_000_000, 1_000, 1_000_000_000),
   };
 
   const secretRaw = read('TOUCHPOINT_SECRET_KEY');
