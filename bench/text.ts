@@ -6,9 +6,16 @@
  *
  * Texts: the held-out-agnostic review texts of ../shared/datasets (waimai_10k and SST-2, short) when present,
  * otherwise a built-in list of short customer-feedback sentences.
+ *
+ * Memory is measured in two child processes that do nothing but load the text module, its model and analyse every
+ * sample text (keywords included) a few times — one importing only the analysis code (text.analyze.ts: what a
+ * process that analyses texts holds), one importing the module's index (which pulls in the server stack: Fastify,
+ * Kysely, the database drivers) — so that neither this process's ceilings (the Intl.Segmenter pass holds native ICU
+ * memory of its own) nor its timing loops count in the module's figure. Their peak is getrusage's maxRSS.
  * Run: npx tsx bench/text.ts
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,20 +39,92 @@ const FALLBACK = [
   'Great coverage and fast data, love it!',
 ];
 
+/** The first `n` lines of a file after its header line, reading only as much of the file as they need. */
+function firstLines(file: string, n: number): string[] {
+  const fd = openSync(file, 'r');
+  try {
+    const chunk = Buffer.alloc(1 << 16);
+    const parts: Buffer[] = [];
+    let newlines = 0;
+    for (;;) {
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      const part = Buffer.from(chunk.subarray(0, read));
+      parts.push(part);
+      for (const b of part) if (b === 10) newlines++;
+      if (newlines > n + 1) break;
+    }
+    return Buffer.concat(parts)
+      .toString('utf8')
+      .split('\n')
+      .slice(1, n + 1);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function sampleTexts(): string[] {
   const waimai = path.join(DATASETS, 'waimai_10k/waimai_10k.csv');
   const sst2 = path.join(DATASETS, 'sst2/train.tsv');
   if (!existsSync(waimai) || !existsSync(sst2)) return FALLBACK;
   // Column 2 of waimai (after "label,"), column 1 of SST-2; the first 2,000 lines of each are plenty.
-  const zh = readFileSync(waimai, 'utf8')
-    .split('\n')
-    .slice(1, 2001)
-    .map((l) => l.slice(l.indexOf(',') + 1).replace(/^"|"$/g, ''));
-  const en = readFileSync(sst2, 'utf8')
-    .split('\n')
-    .slice(1, 2001)
-    .map((l) => l.split('\t')[0] ?? '');
+  const zh = firstLines(waimai, 2000).map((l) => l.slice(l.indexOf(',') + 1).replace(/^"|"$/g, ''));
+  const en = firstLines(sst2, 2000).map((l) => l.split('\t')[0] ?? '');
   return [...zh, ...en].filter((t) => t.trim().length > 0);
+}
+
+const LONG_TEXT = `${'x'.repeat(50_000)} ${'信号差'.repeat(20_000)}`;
+
+interface MemoryFigures {
+  start: number;
+  imported: number;
+  model: number;
+  analysed: number;
+  peak: number;
+  heapUsed: number;
+  arrayBuffers: number;
+}
+
+/**
+ * Child-process mode (BENCH_TEXT_MEMORY=analysis|index): import the module, load the model, analyse every sample
+ * text three times (everything incl. keywords; Chinese and English) and the 110 KB text, print the RSS figures.
+ */
+async function memoryChild(entry: 'analysis' | 'index'): Promise<void> {
+  const start = process.memoryUsage().rss;
+  const mod =
+    entry === 'analysis'
+      ? await import('../src/modules/text/text.analyze.js')
+      : await import('../src/modules/text/index.js');
+  const { sentimentModel } = await import('../src/modules/text/text.model.js');
+  const imported = process.memoryUsage().rss;
+  void sentimentModel().cnn; // the English CNN is read lazily: load it here so it counts as "the model"
+  const model = process.memoryUsage().rss;
+  const texts = sampleTexts();
+  for (let round = 0; round < 3; round++) for (const t of texts) mod.analyze(t);
+  for (let i = 0; i < 20; i++) mod.analyze(LONG_TEXT);
+  const mem = process.memoryUsage();
+  const figures: MemoryFigures = {
+    start,
+    imported,
+    model,
+    analysed: mem.rss,
+    peak: process.resourceUsage().maxRSS * 1024,
+    heapUsed: mem.heapUsed,
+    arrayBuffers: mem.arrayBuffers,
+  };
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+/** Runs this file again as a memory child under the same Node flags (the tsx loader included). */
+function measureMemory(entry: 'analysis' | 'index'): MemoryFigures {
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+    env: { ...process.env, BENCH_TEXT_MEMORY: entry },
+    encoding: 'utf8',
+  });
+  const last = child.stdout.trim().split('\n').pop() ?? '';
+  if (child.status !== 0 || !last.startsWith('{'))
+    throw new Error(`memory child (${entry}) failed: ${child.stderr || child.stdout}`);
+  return JSON.parse(last) as MemoryFigures;
 }
 
 function cycling(texts: string[], fn: (t: string) => unknown): () => unknown {
@@ -55,15 +134,16 @@ function cycling(texts: string[], fn: (t: string) => unknown): () => unknown {
 
 async function main(): Promise<void> {
   const rssStart = process.memoryUsage().rss;
-  // Imported here, not at the top, to tell the memory of the module (and the server stack its index pulls in)
-  // from that of Node and tsx.
-  const { analyze, modelDirectory, normalizeText, sentimentModel } =
-    await import('../src/modules/text/index.js');
+  // Imported here, not at the top, to tell the memory of the module from that of Node and tsx. The analysis code
+  // only, not the module's index (which pulls in the server stack: see the memory children below).
+  const { analyze } = await import('../src/modules/text/text.analyze.js');
+  const { normalizeText } = await import('../src/modules/text/text.features.js');
+  const { modelDirectory, sentimentModel } = await import('../src/modules/text/text.model.js');
   const rssImported = process.memoryUsage().rss;
   const texts = sampleTexts();
   const meanLength = texts.reduce((s, t) => s + t.length, 0) / texts.length;
   const rssBefore = process.memoryUsage().rss;
-  sentimentModel(); // load outside the timings
+  void sentimentModel().cnn; // load outside the timings (the English CNN, read lazily, too)
   const rssModel = process.memoryUsage().rss - rssBefore;
   const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
@@ -73,7 +153,7 @@ async function main(): Promise<void> {
     cycling(texts, (t) => analyze(t, undefined, undefined, { keywords: false })),
   );
   const full = await opsPerSecond(cycling(texts, (t) => analyze(t)));
-  const long = `${'x'.repeat(50_000)} ${'信号差'.repeat(20_000)}`;
+  const long = LONG_TEXT;
   const truncated = await opsPerSecond(() => analyze(long), 500);
   const rssAnalyzed = process.memoryUsage().rss;
   const peakAnalyzed = process.resourceUsage().maxRSS * 1024;
@@ -129,9 +209,26 @@ async function main(): Promise<void> {
   );
   console.log(report(results));
   const mib = (b: number) => `${(b / 1048576).toFixed(0)} MiB`;
+  const bare = spawnSync(
+    process.execPath,
+    ['-e', 'process.stdout.write(String(process.memoryUsage().rss))'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  for (const entry of ['analysis', 'index'] as const) {
+    const m = measureMemory(entry);
+    console.log(
+      `\nmemory, child process importing ${entry === 'analysis' ? 'the analysis code only (text.analyze.ts)' : "the module's index (and the server stack)"}: ` +
+        `${mib(m.start)} at start (Node + tsx; plain Node alone ${mib(Number(bare.stdout))}), ` +
+        `+${mib(m.imported - m.start)} importing, +${mib(m.model - m.imported)} loading the model, ` +
+        `${mib(m.analysed)} after analysing ${texts.length} texts ×3 (Chinese and English, keywords incl.) and a 110 KB text, ` +
+        `peak ${mib(m.peak)} (heap used ${mib(m.heapUsed)}, array buffers ${mib(m.arrayBuffers)})`,
+    );
+  }
   console.log(
-    `\nmodel files ${(modelBytes / 1048576).toFixed(1)} MiB. RSS: ${mib(rssStart)} at start (Node + tsx), ` +
-      `+${mib(rssImported - rssStart)} importing the module's index (with the server stack it pulls in), ` +
+    `\nmodel files ${(modelBytes / 1048576).toFixed(1)} MiB. This process (timings and ceilings): RSS ${mib(rssStart)} at start (Node + tsx), ` +
+      `+${mib(rssImported - rssStart)} importing the analysis code, ` +
       `+${mib(rssModel)} loading the model, ${mib(rssAnalyzed)} after the analyze runs (peak so far ` +
       `${mib(peakAnalyzed)}), ${mib(mem.rss)} at the end of the run after the ceilings (peak ` +
       `${mib(process.resourceUsage().maxRSS * 1024)}; heap used ${mib(mem.heapUsed)}, array buffers ` +
@@ -139,4 +236,6 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+const memoryEntry = process.env.BENCH_TEXT_MEMORY;
+if (memoryEntry === 'analysis' || memoryEntry === 'index') await memoryChild(memoryEntry);
+else await main();

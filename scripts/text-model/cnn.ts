@@ -115,6 +115,11 @@ export interface CnnOptions {
   seed: number;
   /** AdaGrad rate for fine-tuning the word vectors of the training words (0 = frozen, Kim's "static"). */
   tune: number;
+  /** Share of a training phrase's tokens dropped at each step (word dropout, Iyyer et al. 2015); 0 or absent = none. */
+  wordDropout?: number;
+  /** Per training phrase, a fixed logit added to the network's (e.g. another model's out-of-fold logit): the CNN
+   * then learns what that model misses. Absent = none. */
+  offsets?: Float32Array;
 }
 
 /** Float weights of a trained CNN over frozen embeddings. */
@@ -283,6 +288,7 @@ export function trainCnn(
   const aOutBias = new Adam(outBias, options.learningRate);
   const order = Array.from({ length: train.rows.length }, (_, i) => i);
   const keep = 1 - options.dropout;
+  const wordDropout = options.wordDropout ?? 0;
   const mask = new Float32Array(hidden);
   const F = options.filters;
   const tuning = options.tune > 0;
@@ -311,9 +317,13 @@ export function trainCnn(
     let inBatch = 0;
     let batchWeight = 0;
     for (const idx of order) {
-      const rows = train.rows[idx] as Int32Array;
+      let rows = train.rows[idx] as Int32Array;
+      if (wordDropout > 0 && rows.length > 1) {
+        const kept = rows.filter(() => random() >= wordDropout);
+        if (kept.length > 0) rows = kept;
+      }
       net.forward(rows);
-      let z = outBias[0] as number;
+      let z = (outBias[0] as number) + (options.offsets ? (options.offsets[idx] as number) : 0);
       for (let h = 0; h < hidden; h++) {
         mask[h] = random() < keep ? 1 / keep : 0;
         z += (weights.output[h] as number) * (net.pooled[h] as number) * (mask[h] as number);

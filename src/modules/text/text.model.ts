@@ -7,7 +7,7 @@
  * table when read.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CnnScorer, rowLength, Vocabulary, type CnnModel } from './text.cnn.js';
 import { FeatureExtractor, SentimentLexicon, type FeatureConfig, type Language } from './text.features.js';
@@ -63,8 +63,8 @@ export interface SentimentModel {
   /** One weight vector per language: float16 bit patterns (a view into the model file), read through HALF. */
   readonly weights: Record<Language, Uint16Array>;
   readonly extractor: FeatureExtractor;
-  /** The English CNN's scorer (header.cnn), when the model has one. */
-  readonly cnn?: CnnScorer;
+  /** The English CNN's scorer (header.cnn), when the model has one; read from its file on first access. */
+  readonly cnn?: CnnScorer | undefined;
 }
 
 /** Every float16 bit pattern widened to a float: HALF[bits]. */
@@ -194,12 +194,33 @@ export function loadSentimentModel(dir: string = modelDirectory()): SentimentMod
   // Int32 keys need 4-byte alignment: copy them out (entries × 4 bytes, a few KB) when the weights end unaligned.
   const hashes = new Int32Array(bytes.buffer.slice(lexiconAt, lexiconAt + entries * 4));
   const tenths = new Int8Array(bytes.buffer, lexiconAt + entries * 4, entries);
+  const cnnHeader = header.cnn;
+  if (cnnHeader) checkCnnSize(dir, cnnHeader);
+  // The English CNN (most of the model's bytes) is read on the first English text, not here: a process that only
+  // ever sees Chinese never holds it. Its size was checked above; its SHA-256 is checked when it is read.
+  let cnn: CnnScorer | undefined;
   return {
     header,
     weights: { zh: slice('zh'), en: slice('en') },
     extractor: new FeatureExtractor(header.hashBits, new SentimentLexicon(hashes, tenths)),
-    ...(header.cnn ? { cnn: new CnnScorer(readCnn(dir, header.cnn)) } : {}),
+    get cnn(): CnnScorer | undefined {
+      if (cnnHeader && !cnn) cnn = new CnnScorer(readCnn(dir, cnnHeader));
+      return cnn;
+    },
   };
+}
+
+/** The byte length of sentiment-cnn.bin that a CNN header implies. */
+function cnnFileSize(h: CnnHeader): number {
+  const shape = { widths: h.widths, filters: h.filters, vocabulary: h.vocabulary };
+  return h.vocabulary * 8 + h.widths.length * h.filters * 8 + h.vocabulary * rowLength(shape);
+}
+
+function checkCnnSize(dir: string, h: CnnHeader): void {
+  const file = dir + CNN_FILE;
+  if (!existsSync(file)) throw new Error(`${file} is missing (the model header names an English CNN)`);
+  if (statSync(file).size !== cnnFileSize(h))
+    throw new Error(`${file} has ${statSync(file).size} bytes, not the size its header gives`);
 }
 
 function readCnn(dir: string, h: CnnHeader): CnnModel {
@@ -209,7 +230,7 @@ function readCnn(dir: string, h: CnnHeader): CnnModel {
   const shape = { widths: h.widths, filters: h.filters, vocabulary: h.vocabulary };
   const V = h.vocabulary;
   const H = h.widths.length * h.filters;
-  if (bytes.byteLength !== V * 8 + H * 8 + V * rowLength(shape))
+  if (bytes.byteLength !== cnnFileSize(h))
     throw new Error(`${dir}${CNN_FILE} has ${bytes.byteLength} bytes, not the size its header gives`);
   // Views into the one buffer read from the file (4-byte sections first, so every view is aligned).
   let at = 0;
