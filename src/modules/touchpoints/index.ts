@@ -60,7 +60,11 @@ export function touchpointsModule(
         touchpointHealth(db, workspaceId, query, options.perception),
       heatmap: (workspaceId: string, query: Parameters<typeof touchpointHeatmap>[2]) =>
         touchpointHeatmap(db, workspaceId, query, options.perception),
-      funnel: (workspaceId: string, input: Parameters<typeof funnel>[2]) => funnel(db, workspaceId, input),
+      funnel: (
+        workspaceId: string,
+        input: Parameters<typeof funnel>[2],
+        options?: Parameters<typeof funnel>[3],
+      ) => funnel(db, workspaceId, input, options),
       paths: (workspaceId: string, query: Parameters<typeof paths>[2]) => paths(db, workspaceId, query),
     },
     jobs: { [REMAP_JOB]: remapJobHandler(db, mapper) } satisfies Record<string, JobHandler>,
