@@ -10,6 +10,10 @@
  *  (c) profile lookup by identifier (phone → identities.value_hash → profiles) p50/p99, after bulk-loading
  *      BENCH_PROFILES profiles with BENCH_EVENTS events, in-process and through GET /api/v1/customers/lookup;
  *  (d) the server's peak RSS while ingesting, and (b) again against the loaded database.
+ * Overlapping requests are answered once their events are in the inbox and folded into profiles behind the answers;
+ * after each load the benchmark waits until the server has folded them all (nothing else runs meanwhile) and
+ * reports that too: the events still waiting when the load stopped, the time to fold them, and the end-to-end rate
+ * (acknowledged events ÷ (load time + folding time)).
  *
  * Run: npx tsx bench/ingest.ts                    (SQLite)
  *      bash scripts/with-postgres.sh npx tsx bench/ingest.ts   (PostgreSQL)
@@ -607,6 +611,37 @@ async function main(): Promise<void> {
       .join(' / ');
   lines.push(`load average (1/5/15 min) at the start: ${loadAverage()}`);
 
+  // Overlapping requests are answered once their events are in the inbox; the server folds them into profiles
+  // behind the answers. After each load: how many were still waiting, and how long the server took to fold them in
+  // (with nothing else running, so that it never overlaps a ceiling's measurement).
+  interface Drain {
+    waiting: number;
+    seconds: number;
+    serverCpu: number;
+  }
+  const inboxCount = async () =>
+    Number(
+      (
+        await db
+          .selectFrom('ingest_inbox')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('failed_at', 'is', null)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const drain = async (pid: number): Promise<Drain> => {
+    const waiting = await inboxCount();
+    const cpu0 = procStats(pid).cpuMs;
+    const t0 = performance.now();
+    while ((await inboxCount()) > 0) await new Promise((r) => setTimeout(r, 20));
+    const seconds = (performance.now() - t0) / 1000;
+    return { waiting, seconds, serverCpu: (procStats(pid).cpuMs - cpu0) / 1000 / Math.max(seconds, 1e-3) };
+  };
+  const describeDrain = (name: string, acknowledged: number, loadSeconds: number, d: Drain) =>
+    `${name}: ${d.waiting.toLocaleString('en')} of ${acknowledged.toLocaleString('en')} acknowledged events still in the inbox when the load stopped, ` +
+    `folded into profiles in ${d.seconds.toFixed(2)} s (${Math.round(d.waiting / Math.max(d.seconds, 1e-3)).toLocaleString('en')} events/s, server CPU ${pct(d.serverCpu)}); ` +
+    `end to end ${Math.round(acknowledged / (loadSeconds + d.seconds)).toLocaleString('en')} events/s`;
+
   const noop = await spawnServer([fileURLToPath(import.meta.url), 'noop-server'], {}, '/noop');
   let server = await spawnServer(['src/main.ts', 'start'], serverEnv, '/readyz', true);
   let ingestedByServer = 0;
@@ -620,26 +655,45 @@ async function main(): Promise<void> {
   };
   await load(noop.port, noop.child.pid!, '/noop', headers, trackBody, 1);
   await load(server.port, server.child.pid!, '/v1/track', headers, trackBody, 1);
+  await drain(server.child.pid!);
   const noopRuns: LoadResult[] = [];
   const trackRuns: LoadResult[] = [];
+  const trackDrains: Drain[] = [];
   for (let round = 0; round < 2; round++) {
     noopRuns.push(await load(noop.port, noop.child.pid!, '/noop', headers, trackBody, SECONDS));
     trackRuns.push(await load(server.port, server.child.pid!, '/v1/track', headers, trackBody, SECONDS));
+    trackDrains.push(await drain(server.child.pid!));
   }
   const avg = (rs: LoadResult[]) => rs.reduce((a, r) => a + r.perSecond, 0) / rs.length;
   for (const r of trackRuns) {
     ingestedByServer += r.requests;
     peakRss = Math.max(peakRss, r.peakRssMb);
   }
+  const endToEnd = (runs: LoadResult[], drains: Drain[], perRequest: number) =>
+    runs.reduce((a, r, i) => a + (r.requests * perRequest) / (SECONDS + drains[i]!.seconds), 0) / runs.length;
   results.push({
     name: 'POST /v1/track, 1 event, 2xx after commit (req/s)',
     opsPerSec: avg(trackRuns),
     ceiling: 'POST no-op route, bare Fastify, own process',
     ceilingOpsPerSec: avg(noopRuns),
   });
+  results.push({
+    name: 'POST /v1/track end to end: acknowledged, then folded into profiles (events/s)',
+    opsPerSec: endToEnd(trackRuns, trackDrains, 1),
+    ceiling: 'POST no-op route, bare Fastify, own process',
+    ceilingOpsPerSec: avg(noopRuns),
+  });
   for (let round = 0; round < 2; round++) {
     lines.push(describeLoad(`no-op ceiling (round ${round + 1})`, noopRuns[round]!));
     lines.push(describeLoad(`/v1/track (round ${round + 1})`, trackRuns[round]!));
+    lines.push(
+      describeDrain(
+        `/v1/track (round ${round + 1})`,
+        trackRuns[round]!.requests,
+        SECONDS,
+        trackDrains[round]!,
+      ),
+    );
   }
   lines.push(`load average (1/5/15 min) after (a): ${loadAverage()}`);
   if (ONLY_TRACK) {
@@ -666,11 +720,15 @@ async function main(): Promise<void> {
     return JSON.stringify({ batch, sentAt: iso });
   };
   await load(server.port, server.child.pid!, '/v1/batch', headers, batchBody('u-', 200_000), 1);
+  await drain(server.child.pid!);
   const batchRuns: LoadResult[] = [];
-  for (let round = 0; round < 2; round++)
+  const batchDrains: Drain[] = [];
+  for (let round = 0; round < 2; round++) {
     batchRuns.push(
       await load(server.port, server.child.pid!, '/v1/batch', headers, batchBody('u-', 200_000), SECONDS),
     );
+    batchDrains.push(await drain(server.child.pid!));
+  }
   for (const r of batchRuns) {
     ingestedByServer += r.requests * 100;
     peakRss = Math.max(peakRss, r.peakRssMb);
@@ -683,7 +741,23 @@ async function main(): Promise<void> {
     ceiling: ceiling.name,
     ceilingOpsPerSec: ceiling.perSecond,
   });
-  lines.push(describeLoad('/v1/batch (last round, requests of 100 events)', batchRuns[1]!));
+  results.push({
+    name: 'POST /v1/batch end to end: acknowledged, then folded into profiles (events/s)',
+    opsPerSec: endToEnd(batchRuns, batchDrains, 100),
+    ceiling: ceiling.name,
+    ceilingOpsPerSec: ceiling.perSecond,
+  });
+  for (let round = 0; round < 2; round++) {
+    lines.push(describeLoad(`/v1/batch (round ${round + 1}, requests of 100 events)`, batchRuns[round]!));
+    lines.push(
+      describeDrain(
+        `/v1/batch (round ${round + 1})`,
+        batchRuns[round]!.requests * 100,
+        SECONDS,
+        batchDrains[round]!,
+      ),
+    );
+  }
   const counts = async () => {
     const e = await db
       .selectFrom('events')
@@ -782,6 +856,7 @@ async function main(): Promise<void> {
 
   // (b) again on the loaded database: events for known customers.
   await load(server.port, server.child.pid!, '/v1/batch', headers, batchBody('bulk-', PROFILES), 1);
+  await drain(server.child.pid!);
   const scaled = await load(
     server.port,
     server.child.pid!,
@@ -790,6 +865,7 @@ async function main(): Promise<void> {
     batchBody('bulk-', PROFILES),
     SECONDS,
   );
+  const scaledDrain = await drain(server.child.pid!);
   results.push({
     name: `POST /v1/batch at ${sized.profiles.toLocaleString('en')} profiles / ${sized.events.toLocaleString('en')} events`,
     opsPerSec: scaled.perSecond * 100,
@@ -797,6 +873,7 @@ async function main(): Promise<void> {
     ceilingOpsPerSec: ceiling.perSecond,
   });
   lines.push(describeLoad('/v1/batch on the loaded database', scaled));
+  lines.push(describeDrain('/v1/batch on the loaded database', scaled.requests * 100, SECONDS, scaledDrain));
   lines.push(`server RSS peak while ingesting into the loaded database: ${Math.round(scaled.peakRssMb)} MB`);
   await stop(server);
 
