@@ -66,7 +66,7 @@ export class EventInbox {
 
   constructor(private readonly options: InboxOptions) {
     this.maxBacklog = options.maxBacklog ?? 1_000_000;
-    this.chunkEvents = options.chunkEvents ?? 1_000;
+    this.chunkEvents = options.chunkEvents ?? 500;
     this.quietMs = options.quietMs ?? 2;
   }
 
