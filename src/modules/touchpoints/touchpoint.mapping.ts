@@ -167,6 +167,31 @@ async function loadCatalogue(db: Db, workspaceId: string): Promise<CompiledCatal
   return { timeZone: ws.time_zone, byEvent, next, previous };
 }
 
+/**
+ * Zone offsets and their changes fall on whole quarter hours (+05:30, +05:45, DST at 02:00…), so every instant of a
+ * quarter hour has the same local day: memoised per zone and quarter hour across batches, which keeps Intl calls
+ * (the costliest step of mapping a batch) off the ingestion path. A quarter hour that a historical offset (local
+ * mean time) splits is not memoised.
+ */
+const QUARTER_HOUR = 900_000;
+const MAX_MEMOISED = 100_000;
+const daysByZone = new Map<string, Map<number, number>>();
+
+/** The instant the local day containing `at` begins in `timeZone` (as localDayStart), memoised. */
+export function localDayOf(timeZone: string, at: number): number {
+  let days = daysByZone.get(timeZone);
+  if (!days) daysByZone.set(timeZone, (days = new Map()));
+  const slot = Math.floor(at / QUARTER_HOUR);
+  let d = days.get(slot);
+  if (d === undefined) {
+    d = localDayStart(timeZone, slot * QUARTER_HOUR);
+    if (localDayStart(timeZone, (slot + 1) * QUARTER_HOUR - 1) !== d) return localDayStart(timeZone, at);
+    if (days.size >= MAX_MEMOISED) days.clear();
+    days.set(slot, d);
+  }
+  return d;
+}
+
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -213,17 +238,7 @@ export async function applyHits(
   }
   if (fresh.length === 0) return 0;
 
-  const dayOf = new Map<number, number>();
-  const day = (t: number) => {
-    // Events of one batch cluster in a few hours: memoise per hour to keep Intl calls off the hot path.
-    const hour = Math.floor(t / 3_600_000);
-    let d = dayOf.get(hour);
-    if (d === undefined) {
-      d = localDayStart(catalogue.timeZone, t);
-      dayOf.set(hour, d);
-    }
-    return d;
-  };
+  const day = (t: number) => localDayOf(catalogue.timeZone, t);
   const deltas = new Map<string, DailyDelta>();
   const delta = (key: string, d: number, channel: string) => {
     const id = `${key}\u0000${d}\u0000${channel}`;
