@@ -22,6 +22,13 @@ describe(`database (${testDialect})`, () => {
   });
   afterAll(() => t.close());
 
+  it('writes lone surrogates as U+FFFD and leaves pairs and escaped backslashes alone', () => {
+    expect(fromJson(toJson({ s: 'a\uD800b', t: '\uDFFF' }))).toEqual({ s: 'a\uFFFDb', t: '\uFFFD' });
+    expect(fromJson(toJson({ s: '😀 中文' }))).toEqual({ s: '😀 中文' });
+    expect(fromJson(toJson({ s: '\\ud800 is text' }))).toEqual({ s: '\\ud800 is text' });
+    expect(toJson({ s: 'plain' })).toBe('{"s":"plain"}');
+  });
+
   it('has applied every migration', async () => {
     expect(await pendingMigrations(t.handle.db, allMigrations(t.handle.kind))).toEqual([]);
   });

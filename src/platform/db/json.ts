@@ -5,7 +5,10 @@
 export function toJson(value: unknown): string {
   // JSON.stringify writes proper surrogate pairs as characters and only lone surrogates as \udXXX escapes, which
   // PostgreSQL's jsonb refuses; they become U+FFFD. An escaped backslash before "ud…" is left alone.
-  return JSON.stringify(value ?? null).replace(/(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/gi, '$1\\ufffd');
+  const text = JSON.stringify(value ?? null);
+  // Nearly every document has no escaped surrogate at all: skip the regular expression then (hot ingestion path).
+  if (!/\\u[dD]/.test(text)) return text;
+  return text.replace(/(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/gi, '$1\\ufffd');
 }
 
 /** Parses a JSON column value; `null` stays `null`. */
