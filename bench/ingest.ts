@@ -18,7 +18,9 @@
  * Run: npx tsx bench/ingest.ts                    (SQLite)
  *      bash scripts/with-postgres.sh npx tsx bench/ingest.ts   (PostgreSQL)
  * Env: BENCH_PROFILES (1000000), BENCH_EVENTS (10 × profiles), BENCH_SECONDS per measurement (4),
- *      BENCH_CONNECTIONS (32), BENCH_ONLY=track (only (a): no batches, no bulk load), BENCH_SERVER_PROFILE=dir
+ *      BENCH_CONNECTIONS (32), BENCH_ONLY=track (only (a): no batches, no bulk load), BENCH_ONLY=rss (only the
+ *      server's RSS while BENCH_RSS_EVENTS (10,000,000) events of BENCH_RSS_CUSTOMERS (1,000,000) customers go
+ *      through /v1/batch, 429s retried after Retry-After, until all are folded into profiles), BENCH_SERVER_PROFILE=dir
  *      (the Touchpoint server writes a V8 CPU profile of its whole life into dir: `node --cpu-prof`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -46,6 +48,9 @@ const PROFILES = Number(process.env.BENCH_PROFILES ?? 1_000_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? PROFILES * 10);
 const DAY = 86_400_000;
 const ONLY_TRACK = process.env.BENCH_ONLY === 'track';
+const ONLY_RSS = process.env.BENCH_ONLY === 'rss';
+const RSS_EVENTS = Number(process.env.BENCH_RSS_EVENTS ?? 10_000_000);
+const RSS_CUSTOMERS = Number(process.env.BENCH_RSS_CUSTOMERS ?? 1_000_000);
 const SERVER_PROFILE = process.env.BENCH_SERVER_PROFILE;
 
 // --- the ceiling server: `tsx bench/ingest.ts noop-server` ------------------------------------------------------
@@ -569,6 +574,95 @@ async function bulkLoad(
 
 // --- main --------------------------------------------------------------------------------------------------------
 
+/**
+ * The server's resident memory while `total` events of `customers` customers go through /v1/batch (100 per request,
+ * 8 connections, a 429 retried after its Retry-After) and are folded into profiles: RSS sampled every 250 ms.
+ */
+async function rssSoak(
+  serverEnv: Record<string, string>,
+  headers: Record<string, string>,
+  inboxCount: () => Promise<number>,
+  total: number,
+  customers: number,
+): Promise<string[]> {
+  const lines: string[] = [];
+  const server = await spawnServer(['src/main.ts', 'start'], serverEnv, '/readyz');
+  const pid = server.child.pid!;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  let peak = 0;
+  let acked = 0;
+  let refused = 0;
+  let next = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, procStats(pid).rssMb)), 250);
+  const cpu0 = procStats(pid).cpuMs;
+  const started = performance.now();
+  const post = (payload: string) =>
+    new Promise<{ status: number; retryAfter: number }>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: '/v1/batch',
+          method: 'POST',
+          agent,
+          headers: { ...headers, 'content-length': Buffer.byteLength(payload) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  let nextReport = 1_000_000;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < total) {
+        const i = next;
+        next += 100;
+        const iso = new Date().toISOString();
+        const batch = Array.from({ length: 100 }, (_, j) =>
+          message(Math.floor(Math.random() * customers), i + j, iso, 'u-'),
+        );
+        const payload = JSON.stringify({ batch, sentAt: iso });
+        for (;;) {
+          const { status, retryAfter } = await post(payload);
+          if (status >= 200 && status < 300) break;
+          if (status !== 429) throw new Error(`/v1/batch answered ${status}`);
+          refused++;
+          await sleep(retryAfter * 1000);
+        }
+        acked += 100;
+        if (acked >= nextReport) {
+          nextReport += 1_000_000;
+          lines.push(
+            `${acked.toLocaleString('en')} acknowledged after ${((performance.now() - started) / 1000).toFixed(0)} s: ` +
+              `RSS ${Math.round(procStats(pid).rssMb)} MB (peak so far ${Math.round(peak)} MB), ` +
+              `${(await inboxCount()).toLocaleString('en')} waiting in the inbox`,
+          );
+          console.error(lines.at(-1));
+        }
+      }
+    }),
+  );
+  const ackSeconds = (performance.now() - started) / 1000;
+  while ((await inboxCount()) > 0) await sleep(250);
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  agent.destroy();
+  lines.push(
+    `${acked.toLocaleString('en')} events of ${customers.toLocaleString('en')} customers acknowledged in ${ackSeconds.toFixed(0)} s ` +
+      `(${refused.toLocaleString('en')} requests refused with 429 and retried) and folded into profiles after ${seconds.toFixed(0)} s ` +
+      `(${Math.round(acked / seconds).toLocaleString('en')} events/s end to end, server CPU ${((procStats(pid).cpuMs - cpu0) / 1000).toFixed(0)} s); ` +
+      `server RSS peak ${Math.round(peak)} MB (target < 500 MB)`,
+  );
+  await stop(server);
+  return lines;
+}
+
 async function main(): Promise<void> {
   const t = await openTestDatabase();
   const { db } = t.handle;
@@ -641,6 +735,18 @@ async function main(): Promise<void> {
     `${name}: ${d.waiting.toLocaleString('en')} of ${acknowledged.toLocaleString('en')} acknowledged events still in the inbox when the load stopped, ` +
     `folded into profiles in ${d.seconds.toFixed(2)} s (${Math.round(d.waiting / Math.max(d.seconds, 1e-3)).toLocaleString('en')} events/s, server CPU ${pct(d.serverCpu)}); ` +
     `end to end ${Math.round(acknowledged / (loadSeconds + d.seconds)).toLocaleString('en')} events/s`;
+
+  if (ONLY_RSS) {
+    lines.push(...(await rssSoak(serverEnv, headers, inboxCount, RSS_EVENTS, RSS_CUSTOMERS)));
+    console.log(
+      `\nTouchpoint ingestion memory — ${testDialect}, ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, Node ${process.versions.node}, ${new Date().toISOString()}\n`,
+    );
+    for (const l of lines) console.log(`- ${l}`);
+    console.log(`- load average (1/5/15 min) at the end: ${loadAverage()}`);
+    await t.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    return;
+  }
 
   const noop = await spawnServer([fileURLToPath(import.meta.url), 'noop-server'], {}, '/noop');
   let server = await spawnServer(['src/main.ts', 'start'], serverEnv, '/readyz', true);
