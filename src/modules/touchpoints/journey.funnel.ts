@@ -146,14 +146,22 @@ async function summaries(
     const x = source(i);
     if (plans[i] === 'scan' && 'touchpoint' in (steps[i] as Step)) {
       // The step's arrivals in [start, end + window) bound every candidate (entry >= start, entry < end): one range
-      // scan of the touchpoint × time index, then each remaining customer's earliest qualifying one.
+      // scan of the touchpoint × time index, then each remaining customer's earliest qualifying one. SQLite answers
+      // the correlated min from an automatic index on the scanned arrivals (a join would scan them per customer);
+      // PostgreSQL hashes the join, groups the matches only and hashes them back onto the remaining customers.
       const r = sql.raw(`r${i + 1}`);
-      const scanned = sql`${r} as materialized (select x.profile_id as p, ${t(x)} as t from ${x.table} where ${x.match} and ${t(x)} >= ${range.start} and ${t(x)} < ${range.end + windowMs})`;
+      const a = sql.raw(`a${i + 1}`);
+      const kept = sql.raw(Array.from({ length: i }, (_, k) => `s${i}.t${k + 1}`).join(', '));
       ctes.push(
-        scanned,
-        dialectOf(db) === 'postgres'
-          ? sql`${next} as materialized (select ${prev}.p as p, ${sql.raw(Array.from({ length: i }, (_, k) => `s${i}.t${k + 1}`).join(', '))}, min(${r}.t) as ${ti} from ${prev} left join ${r} on ${r}.p = ${prev}.p and ${r}.t >= ${before} and ${r}.t <= ${prev}.t1 + ${windowMs} group by ${prev}.p, ${sql.raw(Array.from({ length: i }, (_, k) => `s${i}.t${k + 1}`).join(', '))})`
-          : sql`${next} as materialized (select p, ${carried}, case when ${before} is null then null else (select min(${r}.t) from ${r} where ${r}.p = ${prev}.p and ${r}.t >= ${before} and ${r}.t <= ${prev}.t1 + ${windowMs}) end as ${ti} from ${prev})`,
+        sql`${r} as materialized (select x.profile_id as p, ${t(x)} as t from ${x.table} where ${x.match} and ${t(x)} >= ${range.start} and ${t(x)} < ${range.end + windowMs})`,
+        ...(dialectOf(db) === 'postgres'
+          ? [
+              sql`${a} as materialized (select ${prev}.p as p, min(${r}.t) as t from ${prev} join ${r} on ${r}.p = ${prev}.p where ${r}.t >= ${before} and ${r}.t <= ${prev}.t1 + ${windowMs} group by ${prev}.p)`,
+              sql`${next} as materialized (select ${prev}.p as p, ${kept}, ${a}.t as ${ti} from ${prev} left join ${a} on ${a}.p = ${prev}.p)`,
+            ]
+          : [
+              sql`${next} as materialized (select p, ${carried}, case when ${before} is null then null else (select min(${r}.t) from ${r} where ${r}.p = ${prev}.p and ${r}.t >= ${before} and ${r}.t <= ${prev}.t1 + ${windowMs}) end as ${ti} from ${prev})`,
+            ]),
       );
     } else
       ctes.push(
