@@ -216,9 +216,16 @@ describe('collection inbox', () => {
     expect(audit).toHaveLength(1);
   });
 
-  it('answers 429 with Retry-After once the backlog is full, and accepts again once it drains', async () => {
+  it('answers 429 once the backlog is full; folds a busy backlog once it is late, and accepts again', async () => {
     const profiles = { cipher: createFieldCipher(Buffer.alloc(32, 3)), phoneRegion: 'CN' };
-    const inbox = new EventInbox({ db: h.t.handle.db, profiles, maxBacklog: 5 });
+    // Requests count as arriving without pause for a minute, so only the lag rule (200 ms) lets the processor run.
+    const inbox = new EventInbox({
+      db: h.t.handle.db,
+      profiles,
+      maxBacklog: 5,
+      quietMs: 60_000,
+      maxLagMs: 200,
+    });
     const committer = new GroupCommitter({ db: h.t.handle.db, profiles, inbox });
     const event = (i: number): IncomingEvent => ({
       messageId: `full-${i}`,
@@ -237,7 +244,7 @@ describe('collection inbox', () => {
       originalTimestamp: null,
       timestamp: Date.now(),
     });
-    // Two requests in one turn are staged; the processor waits for a quiet moment, so the backlog holds 4.
+    // Two requests in one turn are staged; the processor waits, so the backlog holds 4.
     await Promise.all([
       committer.submit(ws.id, [event(1), event(2)]),
       committer.submit(ws.id, [event(3), event(4)]),

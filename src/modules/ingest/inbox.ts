@@ -15,14 +15,17 @@ export interface InboxOptions {
   chunkEvents?: number;
   /**
    * The processor waits until no request has arrived for this long, so that answering comes first while a burst
-   * lasts; past half of `maxBacklog` it no longer waits and shares the time with answering.
+   * lasts — unless the oldest waiting event is older than `maxLagMs`, or half of `maxBacklog` waits: then it shares
+   * the time with answering, so that under a sustained load profiles lag by about `maxLagMs` at most.
    */
   quietMs?: number;
+  maxLagMs?: number;
 }
 
 interface InboxRow {
   seq: number;
   workspace_id: string;
+  received_at: number;
   event: string;
 }
 
@@ -58,7 +61,10 @@ export class EventInbox {
   private readonly maxBacklog: number;
   private readonly chunkEvents: number;
   private readonly quietMs: number;
+  private readonly maxLagMs: number;
   private lastArrival = 0;
+  /** Received time of the oldest event waiting, as far as this process knows (epoch ms); null when none. */
+  private oldestWaiting: number | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
   private rescan: NodeJS.Timeout | null = null;
@@ -68,6 +74,7 @@ export class EventInbox {
     this.maxBacklog = options.maxBacklog ?? 1_000_000;
     this.chunkEvents = options.chunkEvents ?? 500;
     this.quietMs = options.quietMs ?? 2;
+    this.maxLagMs = options.maxLagMs ?? 10_000;
   }
 
   /** Whether `events` more would exceed the backlog limit. */
@@ -95,6 +102,7 @@ export class EventInbox {
 
   /** `n` staged events are committed: wake the processor. */
   staged(n: number): void {
+    if (this.backlog === 0) this.oldestWaiting = Date.now();
     this.backlog += n;
     this.stagedTotal += n;
     this.kick();
@@ -168,10 +176,11 @@ export class EventInbox {
   private async recount(): Promise<void> {
     const row = await this.options.db
       .selectFrom('ingest_inbox')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('received_at').as('oldest')])
       .where('failed_at', 'is', null)
       .executeTakeFirstOrThrow();
     this.backlog = Number(row.n);
+    this.oldestWaiting = row.oldest === null ? null : Number(row.oldest);
     if (this.backlog > 0) this.kick();
     else this.releaseWaiters();
   }
@@ -198,7 +207,8 @@ export class EventInbox {
   private async drain(): Promise<void> {
     while (!this.stopped && this.backlog > 0) {
       const busy = performance.now() - this.lastArrival < this.quietMs;
-      if (busy && this.backlog < this.maxBacklog / 2) {
+      const late = this.oldestWaiting !== null && Date.now() - this.oldestWaiting > this.maxLagMs;
+      if (busy && !late && this.backlog < this.maxBacklog / 2) {
         await sleep(this.quietMs);
         continue;
       }
@@ -213,6 +223,7 @@ export class EventInbox {
         return;
       }
       this.backlog = Math.max(0, this.backlog - done);
+      if (this.backlog === 0) this.oldestWaiting = null;
       await nextTurn();
     }
   }
@@ -225,7 +236,7 @@ export class EventInbox {
         const rows = await sql<InboxRow>`
           delete from ingest_inbox where seq in (
             select seq from ingest_inbox where failed_at is null order by seq limit ${this.chunkEvents}
-          ) returning seq, workspace_id, event`.execute(trx);
+          ) returning seq, workspace_id, received_at, event`.execute(trx);
         await this.record(trx, rows.rows);
         return rows.rows.length;
       });
@@ -252,7 +263,7 @@ export class EventInbox {
           if (!(await this.lock(trx))) return null;
           const rows = await sql<InboxRow>`
             delete from ingest_inbox where seq = ${seq} and failed_at is null
-            returning seq, workspace_id, event`.execute(trx);
+            returning seq, workspace_id, received_at, event`.execute(trx);
           await this.record(trx, rows.rows);
           return rows.rows.length;
         });
@@ -282,6 +293,8 @@ export class EventInbox {
   private async record(trx: Db, rows: readonly InboxRow[]): Promise<void> {
     const byWorkspace = new Map<string, { seq: number; event: IncomingEvent }[]>();
     for (const r of rows) {
+      // What waits now arrived after what this chunk takes: the chunk's newest event bounds the lag from below.
+      this.oldestWaiting = Math.max(this.oldestWaiting ?? 0, Number(r.received_at));
       let list = byWorkspace.get(r.workspace_id);
       if (!list) byWorkspace.set(r.workspace_id, (list = []));
       list.push({ seq: Number(r.seq), event: fromJson<IncomingEvent>(r.event) });
