@@ -125,7 +125,7 @@ describe(`durable acknowledgement under kill -9 (${testDialect})`, () => {
     }
     retryAgent.destroy();
     // The restarted server folds what the first one left in the inbox, and the replay, into profiles.
-    for (const deadline = Date.now() + 30_000; (await inboxMessageIds()).size > 0; await sleep(50))
+    for (const deadline = Date.now() + 60_000; (await inboxMessageIds()).size > 0; await sleep(50))
       expect(Date.now()).toBeLessThan(deadline);
     second.child.kill('SIGTERM');
     await once(second.child, 'exit');
@@ -133,7 +133,7 @@ describe(`durable acknowledgement under kill -9 (${testDialect})`, () => {
     expect(afterRetry.size).toBe(sent.size);
     expect([...sent].filter((id) => !afterRetry.has(id))).toEqual([]);
     await expectConsistent();
-  });
+  }, 120_000);
 
   it('acknowledges a request submitted just as a group commit finishes', async () => {
     const profiles = { cipher: createFieldCipher(Buffer.alloc(32, 7)), phoneRegion: 'CN' };
