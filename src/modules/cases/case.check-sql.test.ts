@@ -169,7 +169,6 @@ describe('the next check in SQL', () => {
             sla_due_at: null,
             due_sort: 0,
             is_active: 1,
-            next_check_at: null,
             escalations: `,${c.fired.join(',')}${c.fired.length ? ',' : ''}`,
             resolution: null,
             follow_up_score: null,

@@ -9,7 +9,7 @@
  * concurrent sweep or an agent's change is never overwritten and no rule fires twice. The workspace's next sweep is a
  * durable job, so timers survive restarts.
  */
-import { CompiledQuery, sql, type RawBuilder } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Logger } from 'pino';
 import { dialectOf, fromJson, inTransaction, newId, toJson, type Db } from '../../platform/db/index.js';
 import type { DomainEvent, EventBus } from '../../platform/events/index.js';
@@ -47,7 +47,59 @@ import {
 } from './case.settings.js';
 import { breachesAt, nextCheckAt, summarize, triggerStateOf } from './case.sla.js';
 import { nextCheckSql } from './case.check-sql.js';
-import type { CaseEntriesTable, CasesTable } from './cases.tables.js';
+import {
+  earliestCheck,
+  moveChecks,
+  moveStaleChecks,
+  writeChecks,
+  type NextCheckMove,
+} from './case.checks.js';
+import type { CaseEntriesTable, CasesTable, CheckedCase, MaybeCheckedCase } from './cases.tables.js';
+
+/** A case as the sweep and rechecks read it: its columns, its check and the version of its check row (null: none). */
+export type DueCase = CheckedCase & { check_version: number | null };
+
+/**
+ * Cases with their checks: `columns` of `cases` and the check row's time and version, read in one statement (so the
+ * version matches the columns). `due`: the cases whose check is due at that instant (a range of the check index,
+ * then each case by primary key); `ids`: those cases, with a check or not; `page`: the active cases after an id, in
+ * id order (rechecks), optionally of one SLA policy. `activeOnly` keeps active cases only.
+ */
+export async function readWithChecks(
+  db: Db,
+  workspaceId: string,
+  columns: readonly (keyof CasesTable)[],
+  where:
+    | { due: number }
+    | { ids: readonly string[]; activeOnly?: boolean }
+    | { after: string; limit: number; policyId?: string },
+): Promise<DueCase[]> {
+  const select = sql.join(columns.map((c) => sql.ref(`cases.${c}`)));
+  const withChecks = sql`select ${select}, k.next_check_at, k.version as check_version
+    from cases left join case_checks k on k.workspace_id = cases.workspace_id and k.case_id = cases.id`;
+  const rows =
+    'due' in where
+      ? await sql<DueCase>`select ${select}, k.next_check_at, k.version as check_version
+          from case_checks k join cases on cases.workspace_id = k.workspace_id and cases.id = k.case_id
+          where k.workspace_id = ${workspaceId} and k.next_check_at >= 0 and k.next_check_at <= ${where.due}`.execute(
+          db,
+        )
+      : 'ids' in where
+        ? await sql<DueCase>`${withChecks} where cases.workspace_id = ${workspaceId}
+            and cases.id in (${sql.join(where.ids)}) ${where.activeOnly ? sql`and cases.is_active = 1` : sql``}`.execute(
+            db,
+          )
+        : await sql<DueCase>`${withChecks} where cases.workspace_id = ${workspaceId} and cases.is_active = 1
+            and cases.id > ${where.after}
+            ${where.policyId !== undefined ? sql`and cases.sla_policy_id = ${where.policyId}` : sql``}
+            order by cases.id limit ${where.limit}`.execute(db);
+  // PostgreSQL returns bigint columns as numbers already (pg type parser); the check's are read the same way.
+  for (const r of rows.rows) {
+    if (r.next_check_at !== null) r.next_check_at = Number(r.next_check_at);
+    if (r.check_version !== null) r.check_version = Number(r.check_version);
+  }
+  return rows.rows;
+}
 
 /** Cases per sweep transaction: write transactions of a few hundred milliseconds at most. */
 const SWEEP_CHUNK = 10_000;
@@ -156,7 +208,6 @@ export const CHECK_COLUMNS = [
   'created_at',
   'last_activity_at',
   'escalations',
-  'next_check_at',
   'due_sort',
 ] as const;
 /** What rule conditions look at (read by the scan only when some escalation rule has conditions). */
@@ -218,7 +269,6 @@ const ENGINE_COLUMNS = [
   'sla_due_at',
   'due_sort',
   'is_active',
-  'next_check_at',
   'escalations',
   'created_at',
   'updated_at',
@@ -239,84 +289,6 @@ interface SweepPage {
   moves: NextCheckMove[];
   /** The workspace's webhook endpoints, read once per sweep. */
   endpoints: WebhookEndpointsTable[];
-}
-
-/** A case whose check was due but where nothing happens: only its next check moves (no version bump). */
-export interface NextCheckMove {
-  id: string;
-  version: number;
-  next: number | null;
-}
-
-/**
- * Moves the next check of many cases with one statement; a case whose version changed meanwhile keeps its own value
- * (its writer recomputed it).
- */
-export async function moveNextChecks(
-  db: Db,
-  workspaceId: string,
-  moves: readonly NextCheckMove[],
-): Promise<string[]> {
-  if (!moves.length) return [];
-  if (dialectOf(db) === 'sqlite')
-    return sqliteUpdateFrom(
-      db,
-      workspaceId,
-      'next_check_at = v.column4',
-      3,
-      moves.map((m) => [m.id, m.version, m.next]),
-    );
-  // PostgreSQL: one statement per chunk (round trips cost more than parsing); arrays [id, version, next].
-  const rows = rowsParam(moves.map((m) => [m.id, m.version, m.next]));
-  const moved = await sql<{ id: string }>`update cases set next_check_at = cast(j.value ->> 2 as bigint)
-      from jsonb_array_elements(cast(${rows} as jsonb)) as j(value)
-      where cases.workspace_id = ${workspaceId} and cases.id = j.value ->> 0
-        and cases.version = cast(j.value ->> 1 as integer)
-      returning cases.id`.execute(db);
-  return moved.rows.map((r) => r.id);
-}
-
-/** Cases whose next check is moved per statement by moveStaleChecks (each statement is its own short transaction). */
-const MOVE_CHUNK = 20_000;
-
-/**
- * Moves the next check of every case due at `now` where nothing happens (the expression gives a later check, or
- * none) to that check, set-based: one statement per MOVE_CHUNK cases, each computing the check from the row as it is
- * when written, so a concurrent change is never overwritten with a stale value. Returns the number of cases moved.
- */
-async function moveStaleChecks(
-  db: Db,
-  workspaceId: string,
-  next: RawBuilder<unknown>,
-  now: number,
-): Promise<number> {
-  const candidates = sql`from cases where workspace_id = ${workspaceId} and next_check_at >= 0
-    and next_check_at <= ${now} and coalesce(${next}, ${now + 1}) > ${now}`;
-  let moved = 0;
-  if (dialectOf(db) === 'sqlite') {
-    for (;;) {
-      const result = await sql`update cases set next_check_at = ${next}
-        where rowid in (select rowid ${candidates} limit ${MOVE_CHUNK})`.execute(db);
-      const n = Number(result.numAffectedRows ?? 0);
-      moved += n;
-      if (n < MOVE_CHUNK) return moved;
-    }
-  }
-  // PostgreSQL: the candidates' ids first (one scan: a rescan per chunk would visit the dead versions the earlier
-  // chunks left in the check index), then per chunk by primary key in id order (overlapping sweeps wait for each
-  // other instead of deadlocking), the condition checked again on the row as it is when written.
-  const ids = (await sql<{ id: string }>`select id ${candidates} order by id`.execute(db)).rows.map(
-    (r) => r.id,
-  );
-  for (let i = 0; i < ids.length; i += MOVE_CHUNK) {
-    const result = await sql`update cases set next_check_at = ${next}
-      where workspace_id = ${workspaceId} and id = any(${ids.slice(i, i + MOVE_CHUNK)})
-        and next_check_at >= 0 and next_check_at <= ${now} and coalesce(${next}, ${now + 1}) > ${now}`.execute(
-      db,
-    );
-    moved += Number(result.numAffectedRows ?? 0);
-  }
-  return moved;
 }
 
 /** The columns a sweep changes on a case where something happens without reassigning or notifying. */
@@ -357,37 +329,47 @@ async function applyChanges(
     c.sla_state,
     c.sla_due_at,
     c.due_sort,
-    c.next_check_at,
     c.escalations,
     at,
   ]);
+  let changed: Set<string>;
   if (dialectOf(db) === 'sqlite') {
     // SQLite re-indexes every index holding a column the statement sets, changed or not: the queue sort key, in
     // four indexes, is set only for the cases whose queue position moves (about 80 % of such an update's time).
     const set = `priority = v.column4, fr_status = v.column5, res_status = v.column6, res_breached_at = v.column7,
-          sla_state = v.column8, sla_due_at = v.column9, next_check_at = v.column11,
-          escalations = v.column12, updated_at = v.column13, version = cases.version + 1`;
+          sla_state = v.column8, sla_due_at = v.column9,
+          escalations = v.column11, updated_at = v.column12, version = cases.version + 1`;
     const moving = values.filter((_, i) => (changes[i] as BulkChange).sortChanged);
     const staying = values.filter((_, i) => !(changes[i] as BulkChange).sortChanged);
-    return new Set([
-      ...(await sqliteUpdateFrom(db, workspaceId, `${set}, due_sort = v.column10`, 12, moving)),
-      ...(await sqliteUpdateFrom(db, workspaceId, set, 12, staying)),
+    changed = new Set([
+      ...(await sqliteUpdateFrom(db, workspaceId, `${set}, due_sort = v.column10`, 11, moving)),
+      ...(await sqliteUpdateFrom(db, workspaceId, set, 11, staying)),
     ]);
+  } else {
+    // PostgreSQL: one statement for the chunk, rows as JSON arrays.
+    const rows = rowsParam(values);
+    const updated = await sql<{
+      id: string;
+    }>`update cases set priority = j.value ->> 2, fr_status = j.value ->> 3,
+        res_status = j.value ->> 4, res_breached_at = cast(j.value ->> 5 as bigint), sla_state = j.value ->> 6,
+        sla_due_at = cast(j.value ->> 7 as bigint), due_sort = cast(j.value ->> 8 as bigint),
+        escalations = j.value ->> 9, version = cases.version + 1, updated_at = cast(j.value ->> 10 as bigint)
+      from jsonb_array_elements(cast(${rows} as jsonb)) as j(value)
+      where cases.workspace_id = ${workspaceId} and cases.id = j.value ->> 0
+        and cases.version = cast(j.value ->> 1 as integer)
+      returning cases.id`.execute(db);
+    changed = new Set(updated.rows.map((r) => r.id));
   }
-  // PostgreSQL: one statement for the chunk, rows as JSON arrays.
-  const rows = rowsParam(values);
-  const updated = await sql<{
-    id: string;
-  }>`update cases set priority = j.value ->> 2, fr_status = j.value ->> 3,
-      res_status = j.value ->> 4, res_breached_at = cast(j.value ->> 5 as bigint), sla_state = j.value ->> 6,
-      sla_due_at = cast(j.value ->> 7 as bigint), due_sort = cast(j.value ->> 8 as bigint),
-      next_check_at = cast(j.value ->> 9 as bigint), escalations = j.value ->> 10,
-      version = cases.version + 1, updated_at = cast(j.value ->> 11 as bigint)
-    from jsonb_array_elements(cast(${rows} as jsonb)) as j(value)
-    where cases.workspace_id = ${workspaceId} and cases.id = j.value ->> 0
-      and cases.version = cast(j.value ->> 1 as integer)
-    returning cases.id`.execute(db);
-  return new Set(updated.rows.map((r) => r.id));
+  // The checks of the cases changed, with their new version (the rest were changed concurrently: their writer wrote
+  // their checks).
+  await writeChecks(
+    db,
+    workspaceId,
+    changes
+      .filter((c) => changed.has(c.id))
+      .map((c) => ({ id: c.id, version: c.version + 1, next: c.next_check_at })),
+  );
+  return changed;
 }
 
 export interface SweepResult {
@@ -429,10 +411,10 @@ const REASONS: Record<string, { 'zh-CN': string; en: string }> = {
 /** Runs one escalation action on a case inside the sweep's transaction; returns the case as it is afterwards. */
 async function runAction(
   page: SweepPage,
-  row: CasesTable,
+  row: MaybeCheckedCase,
   rule: RuleRow<EscalationConfig>,
   action: EscalationAction,
-): Promise<CasesTable> {
+): Promise<MaybeCheckedCase> {
   const { trx, config, at, sink } = page;
   const publicUrl = page.options.publicUrl ?? '';
   const ws = row.workspace_id;
@@ -588,7 +570,7 @@ type Decision =
  * Decides at `at` what happens to a due case: nothing but a later check, or breaches and escalation rules whose
  * actions only raise the priority (applied in bulk), or rules that reassign or notify (evaluated one by one).
  */
-function decide(config: WorkspaceCaseConfig, row: CasesTable, f: CaseFacts | null, at: number): Decision {
+function decide(config: WorkspaceCaseConfig, row: DueCase, f: CaseFacts | null, at: number): Decision {
   // Allocation-light for the common case where nothing happens: one trigger state, no copies of the row.
   const frDue = row.fr_status === 'active' && row.fr_due_at !== null && row.fr_due_at <= at;
   const resDue = row.res_status === 'active' && row.res_due_at !== null && row.res_due_at <= at;
@@ -604,7 +586,7 @@ function decide(config: WorkspaceCaseConfig, row: CasesTable, f: CaseFacts | nul
     const next = nextCheckAt(row, f, config.escalation);
     return next === row.next_check_at
       ? { kind: 'none' }
-      : { kind: 'move', move: { id: row.id, version: row.version, next } };
+      : { kind: 'move', move: { id: row.id, checkVersion: row.check_version, next } };
   }
   if (!rules.every((r) => r.config.actions.every((a) => a.type === 'raise_priority')))
     return { kind: 'full' };
@@ -625,7 +607,7 @@ function decide(config: WorkspaceCaseConfig, row: CasesTable, f: CaseFacts | nul
       raises.push({ rule, from: priority, to });
       priority = to;
     }
-  const next: CasesTable = { ...breached, priority };
+  const next: CheckedCase = { ...breached, priority, next_check_at: null };
   Object.assign(next, summarize(next));
   next.next_check_at = nextCheckAt(
     next,
@@ -680,16 +662,16 @@ async function recordBulk(page: SweepPage, d: Extract<Decision, { kind: 'bulk' }
  * Evaluates one case at `at`: marks due targets breached (entry, `case.sla.breached` event and webhook) and fires
  * every matching escalation rule whose trigger time has come, once per rule (until the case is reopened).
  */
-async function evaluate(page: SweepPage, row: CasesTable, f: CaseFacts): Promise<void> {
+async function evaluate(page: SweepPage, row: DueCase, f: CaseFacts): Promise<void> {
   const { trx, options, config, at, result, moves, sink } = page;
   const ws = row.workspace_id;
-  let current = row;
+  let current: MaybeCheckedCase = row;
   const { changes, targets } = breachesAt(row, at);
   const dueRules = dueRulesOf(config, row, f, at, changes);
   if (targets.length === 0 && dueRules.length === 0) {
     // Changed since it was read: only the next check moves.
     const next = nextCheckAt(row, f, config.escalation);
-    if (next !== row.next_check_at) moves.push({ id: row.id, version: row.version, next });
+    if (next !== row.next_check_at) moves.push({ id: row.id, checkVersion: row.check_version, next });
     return;
   }
   const fired = dueRules.map((r) => r.id);
@@ -761,14 +743,8 @@ export async function sweepWorkspace(
       ? PAYLOAD_COLUMNS.filter((c) => c !== 'id' && !(needFacts && FACT_COLUMNS.includes(c as never)))
       : []),
   ];
-  const due = (await db
-    .selectFrom('cases')
-    .select(columns)
-    .where('workspace_id', '=', workspaceId)
-    // Both bounds: without histograms SQLite estimates a one-sided range as a quarter of the table and scans it.
-    .where('next_check_at', '>=', 0)
-    .where('next_check_at', '<=', now)
-    .execute()) as CasesTable[];
+  // Both bounds: without histograms SQLite estimates a one-sided range as a quarter of the table and scans it.
+  const due = await readWithChecks(db, workspaceId, columns, { due: now });
   lap('scan');
   // In id order: on PostgreSQL rows are locked in that order, so two overlapping sweeps wait for each other instead
   // of deadlocking; on SQLite the updates walk the primary key and the table in order (about 10 % faster).
@@ -837,12 +813,7 @@ export async function sweepWorkspace(
       await options.events.publishMany(trx, page.breaches);
       lap('breach events');
       for (let j = 0; j < full.length; j += 500) {
-        const fresh = (await trx
-          .selectFrom('cases')
-          .select(ENGINE_COLUMNS)
-          .where('workspace_id', '=', workspaceId)
-          .where('id', 'in', full.slice(j, j + 500))
-          .execute()) as CasesTable[];
+        const fresh = await readWithChecks(trx, workspaceId, ENGINE_COLUMNS, { ids: full.slice(j, j + 500) });
         for (const row of fresh) {
           try {
             await evaluate(page, row, factsOf(row));
@@ -855,21 +826,15 @@ export async function sweepWorkspace(
       lap('per-case evaluation');
       await flushEntries(trx, page.sink);
       lap('timeline entries');
-      await moveNextChecks(trx, workspaceId, page.moves);
+      await moveChecks(trx, workspaceId, page.moves);
       lap('next-check moves');
     });
     lap('commit');
   }
   // The next sweep: at the earliest pending check; a check still due (a case changed concurrently, or an
   // escalation that made another rule apply) gets a sweep in a second.
-  const next = await db
-    .selectFrom('cases')
-    .select((eb) => eb.fn.min('next_check_at').as('t'))
-    .where('workspace_id', '=', workspaceId)
-    .where('next_check_at', '>=', 0)
-    .executeTakeFirst();
-  if (next?.t !== null && next?.t !== undefined)
-    await scheduleCheck(db, workspaceId, Math.max(Number(next.t), now + 1000));
+  const next = await earliestCheck(db, workspaceId);
+  if (next !== null) await scheduleCheck(db, workspaceId, Math.max(next, now + 1000));
   lap('schedule');
   return result;
 }

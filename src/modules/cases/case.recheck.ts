@@ -17,14 +17,15 @@ import {
   FACT_COLUMNS,
   facts,
   flushEntries,
-  moveNextChecks,
+  readWithChecks,
   rowsParam,
   sinkEntry,
   sqliteUpdateFrom,
   usesCustomerFacts,
+  type DueCase,
   type EntrySink,
-  type NextCheckMove,
 } from './case.engine.js';
+import { moveChecks, writeChecks, type NextCheckMove } from './case.checks.js';
 import { scheduleCheck } from './case.service.js';
 import { loadConfig } from './case.settings.js';
 import { nextCheckAt, rebaseOnCalendar, shiftTargets, summarize, type SlaColumns } from './case.sla.js';
@@ -148,31 +149,43 @@ async function applyRetargets(
     r.res_remaining_ms,
     r.sla_due_at,
     r.due_sort,
-    r.next_check_at,
     at,
   ]);
-  if (dialectOf(db) === 'sqlite')
-    return new Set(
-      await sqliteUpdateFrom(
-        db,
-        workspaceId,
-        `fr_due_at = v.column4, fr_remaining_ms = v.column5, res_due_at = v.column6, res_remaining_ms = v.column7,
-          sla_due_at = v.column8, due_sort = v.column9, next_check_at = v.column10, updated_at = v.column11,
-          version = cases.version + 1`,
-        10,
-        values,
-      ),
-    );
-  const updated = await sql<{ id: string }>`update cases set fr_due_at = cast(j.value ->> 2 as bigint),
-      fr_remaining_ms = cast(j.value ->> 3 as bigint), res_due_at = cast(j.value ->> 4 as bigint),
-      res_remaining_ms = cast(j.value ->> 5 as bigint), sla_due_at = cast(j.value ->> 6 as bigint),
-      due_sort = cast(j.value ->> 7 as bigint), next_check_at = cast(j.value ->> 8 as bigint),
-      updated_at = cast(j.value ->> 9 as bigint), version = cases.version + 1
-    from jsonb_array_elements(cast(${rowsParam(values)} as jsonb)) as j(value)
-    where cases.workspace_id = ${workspaceId} and cases.id = j.value ->> 0
-      and cases.version = cast(j.value ->> 1 as integer)
-    returning cases.id`.execute(db);
-  return new Set(updated.rows.map((r) => r.id));
+  const changed =
+    dialectOf(db) === 'sqlite'
+      ? new Set(
+          await sqliteUpdateFrom(
+            db,
+            workspaceId,
+            `fr_due_at = v.column4, fr_remaining_ms = v.column5, res_due_at = v.column6,
+              res_remaining_ms = v.column7, sla_due_at = v.column8, due_sort = v.column9, updated_at = v.column10,
+              version = cases.version + 1`,
+            9,
+            values,
+          ),
+        )
+      : new Set(
+          (
+            await sql<{ id: string }>`update cases set fr_due_at = cast(j.value ->> 2 as bigint),
+                fr_remaining_ms = cast(j.value ->> 3 as bigint), res_due_at = cast(j.value ->> 4 as bigint),
+                res_remaining_ms = cast(j.value ->> 5 as bigint), sla_due_at = cast(j.value ->> 6 as bigint),
+                due_sort = cast(j.value ->> 7 as bigint), updated_at = cast(j.value ->> 8 as bigint),
+                version = cases.version + 1
+              from jsonb_array_elements(cast(${rowsParam(values)} as jsonb)) as j(value)
+              where cases.workspace_id = ${workspaceId} and cases.id = j.value ->> 0
+                and cases.version = cast(j.value ->> 1 as integer)
+              returning cases.id`.execute(db)
+          ).rows.map((r) => r.id),
+        );
+  // Their checks, with the new version (the others were changed meanwhile: their writers wrote their checks).
+  await writeChecks(
+    db,
+    workspaceId,
+    rows
+      .filter((r) => changed.has(r.id))
+      .map((r) => ({ id: r.id, version: r.version + 1, next: r.next_check_at })),
+  );
+  return changed;
 }
 
 /** How a recheck changes the SLA columns of one case (nothing for escalation rule changes). */
@@ -216,16 +229,11 @@ async function runRecheck(db: Db, run: CaseRechecksTable): Promise<void> {
     const columns = recheckColumns(needFacts);
     const retarget = retargeter(run.reason as RecheckReason, details, at, config.compiled);
     const finished = await inTransaction(db, async (trx) => {
-      let q = trx
-        .selectFrom('cases')
-        .select(columns)
-        .where('workspace_id', '=', workspaceId)
-        .where('is_active', '=', 1)
-        .where('id', '>', cursor)
-        .orderBy('id')
-        .limit(RECHECK_CHUNK);
-      if ('policyId' in details) q = q.where('sla_policy_id', '=', details.policyId);
-      let rows = (await q.execute()) as CasesTable[];
+      let rows = await readWithChecks(trx, workspaceId, columns, {
+        after: cursor,
+        limit: RECHECK_CHUNK,
+        ...('policyId' in details && { policyId: details.policyId }),
+      });
       if (!rows.length) {
         await trx
           .updateTable('case_rechecks')
@@ -236,7 +244,7 @@ async function runRecheck(db: Db, run: CaseRechecksTable): Promise<void> {
           .execute();
         return true;
       }
-      const last = (rows[rows.length - 1] as CasesTable).id;
+      const last = (rows[rows.length - 1] as DueCase).id;
       const count = rows.length;
       const sink: EntrySink = [];
       let retargeted = 0;
@@ -257,7 +265,7 @@ async function runRecheck(db: Db, run: CaseRechecksTable): Promise<void> {
             ? facts(row, row.profile_id ? (traits.get(row.profile_id) ?? null) : null)
             : null;
           const set = retarget ? retarget(row) : {};
-          const next: CasesTable = Object.keys(set).length ? { ...row, ...set } : row;
+          const next: DueCase = Object.keys(set).length ? { ...row, ...set } : row;
           const nextCheck = nextCheckAt(next, f, config.escalation);
           if (nextCheck !== null) earliest = Math.min(earliest, nextCheck);
           if (next !== row) {
@@ -278,7 +286,7 @@ async function runRecheck(db: Db, run: CaseRechecksTable): Promise<void> {
               },
             });
           } else if (nextCheck !== row.next_check_at)
-            moves.push({ id: row.id, version: row.version, next: nextCheck });
+            moves.push({ id: row.id, checkVersion: row.check_version, next: nextCheck });
         }
         const now = Date.now();
         const changed = await applyRetargets(
@@ -307,20 +315,14 @@ async function runRecheck(db: Db, run: CaseRechecksTable): Promise<void> {
             at: now,
           });
         }
-        const movedIds = new Set(await moveNextChecks(trx, workspaceId, moves));
+        const movedIds = new Set(await moveChecks(trx, workspaceId, moves));
         moved += movedIds.size;
         const conflicts = [
           ...changes.filter((c) => !changed.has(c.row.id)).map((c) => c.row.id),
           ...moves.filter((m) => !movedIds.has(m.id)).map((m) => m.id),
         ];
         rows = conflicts.length
-          ? ((await trx
-              .selectFrom('cases')
-              .select(columns)
-              .where('workspace_id', '=', workspaceId)
-              .where('is_active', '=', 1)
-              .where('id', 'in', conflicts)
-              .execute()) as CasesTable[])
+          ? await readWithChecks(trx, workspaceId, columns, { ids: conflicts, activeOnly: true })
           : [];
       }
       await flushEntries(trx, sink);

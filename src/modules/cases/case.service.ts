@@ -49,7 +49,8 @@ import {
   type SlaColumns,
 } from './case.sla.js';
 import { searchTokens } from './case.search.js';
-import type { CasesTable } from './cases.tables.js';
+import { readCheck, writeCheck } from './case.checks.js';
+import type { CasesTable, CheckedCase, MaybeCheckedCase } from './cases.tables.js';
 
 /** What the case use cases need besides the database. */
 export interface CasesDeps {
@@ -158,27 +159,33 @@ export async function factsOf(
 // ---------------------------------------------------------------------------------------------------------------
 // Writing with optimistic concurrency
 
+/** Fields of an in-memory case that are not columns of `cases` (its check lives in `case_checks`). */
+const NOT_COLUMNS = new Set(['workspace_id', 'id', 'next_check_at', 'check_version']);
+
 /**
  * Applies `set` to the case if its version is still `row.version`, bumping the version and recomputing the SLA
- * summary and the next engine check. Throws CASE_VERSION_CONFLICT when someone else changed it meanwhile.
+ * summary and the next engine check (written to `case_checks` with the new version, in the same transaction).
+ * Throws CASE_VERSION_CONFLICT when someone else changed it meanwhile. `row.next_check_at`, when the caller read it
+ * with the case, saves reading the old check (a changed check schedules a sweep).
  */
 export async function writeCase(
   db: Db,
   config: WorkspaceCaseConfig,
-  row: CasesTable,
+  row: MaybeCheckedCase,
   set: Partial<CasesTable>,
   at: number,
   facts?: CaseFacts,
   options: { schedule?: boolean } = {},
-): Promise<CasesTable> {
-  const next: CasesTable = { ...row, ...set, version: row.version + 1, updated_at: at };
+): Promise<CheckedCase> {
+  const next: CheckedCase = { ...row, ...set, version: row.version + 1, updated_at: at, next_check_at: null };
+  delete (next as { check_version?: number }).check_version;
   Object.assign(next, summarize(next));
   const f = facts ?? (await factsOf(db, row.workspace_id, next));
   next.next_check_at = nextCheckAt(next, f, config.escalation);
   // Only the columns that changed are written (the sweep works on rows without their long texts).
   const columns: Partial<CasesTable> = {};
   for (const key of Object.keys(next) as (keyof CasesTable)[])
-    if (key !== 'workspace_id' && key !== 'id' && next[key] !== row[key])
+    if (!NOT_COLUMNS.has(key) && next[key] !== row[key])
       (columns as Record<string, unknown>)[key] = next[key];
   const result = await db
     .updateTable('cases')
@@ -196,7 +203,14 @@ export async function writeCase(
       .executeTakeFirst();
     throw versionConflict(row.version, current?.version ?? -1);
   }
-  if (options.schedule !== false && next.next_check_at !== null && next.next_check_at !== row.next_check_at)
+  const before =
+    options.schedule === false || next.next_check_at === null
+      ? null
+      : row.next_check_at !== undefined
+        ? row.next_check_at
+        : await readCheck(db, row.workspace_id, row.id);
+  await writeCheck(db, row.workspace_id, row.id, next.version, next.next_check_at);
+  if (options.schedule !== false && next.next_check_at !== null && next.next_check_at !== before)
     await scheduleCheck(db, row.workspace_id, next.next_check_at);
   return next;
 }
@@ -388,7 +402,8 @@ export interface CreateCaseInput {
 }
 
 export interface CreateCaseResult {
-  case: CasesTable;
+  /** The case, with its pending check when it was created or changed here. */
+  case: MaybeCheckedCase;
   /** false when the source was seen before or the case was linked to an open duplicate. */
   created: boolean;
   /** true when linked to an existing open case of the same customer and category. */
@@ -596,7 +611,6 @@ export async function createCase(
       sla_due_at: null,
       due_sort: 0,
       is_active: 1,
-      next_check_at: null,
       escalations: ',',
       resolution: null,
       follow_up_score: null,
@@ -610,9 +624,12 @@ export async function createCase(
       closed_at: null,
     };
     Object.assign(row, summarize(row));
-    row.next_check_at = nextCheckAt(row, facts, config.escalation);
+    const nextCheck = nextCheckAt(row, facts, config.escalation);
     await trx.insertInto('cases').values(row).execute();
-    if (row.next_check_at !== null) await scheduleCheck(trx, workspaceId, row.next_check_at);
+    if (nextCheck !== null) {
+      await writeCheck(trx, workspaceId, id, row.version, nextCheck);
+      await scheduleCheck(trx, workspaceId, nextCheck);
+    }
     if (input.sourceRef)
       await trx
         .insertInto('case_sources')
@@ -676,7 +693,7 @@ export async function createCase(
         targetId: id,
         details: { number, category, priority, source: input.source },
       });
-    return { case: row, created: true, linked: false };
+    return { case: { ...row, next_check_at: nextCheck }, created: true, linked: false };
   });
   return result;
 }
@@ -718,7 +735,7 @@ export async function updateCase(
   workspaceId: string,
   id: string,
   input: UpdateCaseInput,
-): Promise<CasesTable> {
+): Promise<MaybeCheckedCase> {
   return mutate(db, input.version, async (trx) => {
     const row = await findCase(trx, workspaceId, id);
     checkVersion(row, input.version);
@@ -795,7 +812,7 @@ export async function addMessage(
   workspaceId: string,
   id: string,
   input: MessageInput,
-): Promise<{ case: CasesTable; entryId: string }> {
+): Promise<{ case: MaybeCheckedCase; entryId: string }> {
   return mutate(db, input.version, async (trx) => {
     const row = await findCase(trx, workspaceId, id);
     checkVersion(row, input.version);
@@ -875,7 +892,7 @@ export async function assignCase(
   id: string,
   input: AssignInput,
   reason = 'manual',
-): Promise<CasesTable> {
+): Promise<MaybeCheckedCase> {
   return mutate(db, input.version, async (trx) => {
     const row = await findCase(trx, workspaceId, id);
     checkVersion(row, input.version);
@@ -887,11 +904,11 @@ export async function assignCase(
 export async function assignRow(
   trx: Db,
   actor: ActorContext | null,
-  row: CasesTable,
+  row: MaybeCheckedCase,
   input: AssignInput,
   reason: string,
   at: number,
-): Promise<CasesTable> {
+): Promise<MaybeCheckedCase> {
   const workspaceId = row.workspace_id;
   const config = await loadConfig(trx, workspaceId);
   if (input.teamId && !config.teams.some((t) => t.id === input.teamId)) throw unknownTeam(input.teamId);
@@ -972,7 +989,7 @@ export async function transitionCase(
   workspaceId: string,
   id: string,
   input: TransitionInput,
-): Promise<CasesTable> {
+): Promise<MaybeCheckedCase> {
   return mutate(db, input.version, async (trx) => {
     const row = await findCase(trx, workspaceId, id);
     checkVersion(row, input.version);
@@ -988,7 +1005,7 @@ export async function transitionRow(
   row: CasesTable,
   input: TransitionInput,
   at: number,
-): Promise<CasesTable> {
+): Promise<MaybeCheckedCase> {
   const workspaceId = row.workspace_id;
   const from = row.status as CaseStatus;
   const to = input.status;

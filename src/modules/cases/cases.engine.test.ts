@@ -34,13 +34,22 @@ describe('SLA sweep', () => {
         at,
       })
     ).case;
-  const row = (id: string) =>
-    db()
+  /** The case with its pending check (table case_checks; null when none). */
+  const row = async (id: string) => {
+    const c = await db()
       .selectFrom('cases')
       .selectAll()
       .where('workspace_id', '=', ws.id)
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
+    const k = await db()
+      .selectFrom('case_checks')
+      .select('next_check_at')
+      .where('workspace_id', '=', ws.id)
+      .where('case_id', '=', id)
+      .executeTakeFirst();
+    return { ...c, next_check_at: k ? Number(k.next_check_at) : null };
+  };
   const entries = (id: string, kind: string) =>
     db()
       .selectFrom('case_entries')
@@ -216,10 +225,10 @@ describe('SLA sweep', () => {
     const c = await open(t0);
     // As after a rule change: the stored check is earlier than anything pending.
     await db()
-      .updateTable('cases')
+      .updateTable('case_checks')
       .set({ next_check_at: t0 + MIN })
       .where('workspace_id', '=', ws.id)
-      .where('id', '=', c.id)
+      .where('case_id', '=', c.id)
       .execute();
     const r = await sweepWorkspace(db(), { events }, ws.id, t0 + 2 * MIN);
     expect(r.breaches).toBe(0);
@@ -253,11 +262,15 @@ describe('SLA sweep', () => {
         res_status: 'paused',
         res_due_at: null,
         res_remaining_ms: 100 * MIN,
-        next_check_at: null,
         version: c.version + 1,
       })
       .where('workspace_id', '=', ws.id)
       .where('id', '=', c.id)
+      .execute();
+    await db()
+      .deleteFrom('case_checks')
+      .where('workspace_id', '=', ws.id)
+      .where('case_id', '=', c.id)
       .execute();
     const r = await sweepWorkspace(db(), { events }, ws.id, t0 + 1000 * MIN);
     expect(await entries(c.id, 'sla')).toHaveLength(0);

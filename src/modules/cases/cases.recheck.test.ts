@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestWorkspace } from '../../../test/support/app.js';
 import { EventBus } from '../../platform/events/index.js';
@@ -20,24 +21,30 @@ describe('rechecks: stored due times and next checks follow rule, policy and cal
       headers: { authorization: `Bearer ${ws.keys.admin}` },
       ...(payload !== undefined && { payload: payload as object }),
     });
-  const rows = () =>
-    h.t.handle.db
-      .selectFrom('cases')
-      .select([
-        'id',
-        'status',
-        'version',
-        'fr_status',
-        'fr_due_at',
-        'fr_remaining_ms',
-        'res_due_at',
-        'sla_due_at',
-        'due_sort',
-        'next_check_at',
-      ])
-      .where('workspace_id', '=', ws.id)
-      .orderBy('id')
-      .execute();
+  /** The cases with their pending checks (table case_checks; null when none). */
+  const rows = async () =>
+    (
+      await h.t.handle.db
+        .selectFrom('cases')
+        .leftJoin('case_checks as k', (j) =>
+          j.onRef('k.workspace_id', '=', 'cases.workspace_id').onRef('k.case_id', '=', 'cases.id'),
+        )
+        .select([
+          'cases.id',
+          'cases.status',
+          'cases.version',
+          'cases.fr_status',
+          'cases.fr_due_at',
+          'cases.fr_remaining_ms',
+          'cases.res_due_at',
+          'cases.sla_due_at',
+          'cases.due_sort',
+          'k.next_check_at',
+        ])
+        .where('cases.workspace_id', '=', ws.id)
+        .orderBy('cases.id')
+        .execute()
+    ).map((r) => ({ ...r, next_check_at: r.next_check_at === null ? null : Number(r.next_check_at) }));
   const rechecks = async () =>
     (await call('GET', '/cases/settings/rechecks')).json().data as {
       reason: string;
@@ -252,10 +259,9 @@ describe('rechecks: stored due times and next checks follow rule, policy and cal
     const now = Date.now();
     const exact = await rows();
     await db
-      .updateTable('cases')
+      .updateTable('case_checks')
       .set({ next_check_at: now - 1000 })
       .where('workspace_id', '=', ws.id)
-      .where('next_check_at', 'is not', null)
       .execute();
     const entries = async () =>
       Number(
@@ -283,12 +289,9 @@ describe('rechecks: stored due times and next checks follow rule, policy and cal
     const db = h.t.handle.db;
     const ids = (await rows()).filter((r) => r.status !== 'resolved').map((r) => r.id);
     // Knock every stored check off, then a recheck that already committed the first two cases.
-    await db
-      .updateTable('cases')
-      .set({ next_check_at: 1 })
-      .where('workspace_id', '=', ws.id)
-      .where('is_active', '=', 1)
-      .execute();
+    await sql`insert into case_checks (workspace_id, case_id, version, next_check_at)
+      select workspace_id, id, version, 1 from cases where workspace_id = ${ws.id} and is_active = 1
+      on conflict (workspace_id, case_id) do update set next_check_at = 1`.execute(db);
     await db
       .insertInto('case_rechecks')
       .values({

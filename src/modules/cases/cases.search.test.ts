@@ -148,7 +148,6 @@ describe('migration 0009 (case search tokens)', () => {
         sla_due_at: null,
         due_sort: 8_000_000_000_000,
         is_active: 1,
-        next_check_at: null,
         escalations: ',',
         resolution: null,
         follow_up_score: null,

@@ -65,8 +65,6 @@ export interface CasesTable {
   due_sort: number;
   /** 1 while new, open or pending the customer. */
   is_active: number;
-  /** Next instant at which the SLA/escalation engine has something to check; null = nothing pending. */
-  next_check_at: number | null;
   /** Comma-wrapped ids of escalation rules already fired (`,r1,r2,`). */
   escalations: string;
   /** JSON resolution: code, rootCause, steps, note. */
@@ -148,6 +146,24 @@ export interface CaseRulesTable {
   updated_at: number;
 }
 
+/**
+ * A case's pending SLA/escalation check (migration 0014, case.checks.ts): one narrow row per case with something
+ * pending, so moving a check writes this small row instead of the wide case row and its queue indexes.
+ */
+export interface CaseChecksTable {
+  workspace_id: string;
+  case_id: string;
+  /** The case version the check was computed from: moves compare-and-swap on it. */
+  version: number;
+  /** Next instant at which the engine has something to check. */
+  next_check_at: number;
+}
+
+/** A case with its pending check (null = nothing pending), as the engine and the writers of a case see it. */
+export type CheckedCase = CasesTable & { next_check_at: number | null };
+/** A case that may carry its check (when its reader read it; writeCase reads it otherwise). */
+export type MaybeCheckedCase = CasesTable & { next_check_at?: number | null };
+
 /** Follow-up ratings received for cases (from the surveys module), once per survey response. */
 export interface CaseRatingsTable {
   workspace_id: string;
@@ -197,5 +213,6 @@ declare module '../../platform/db/index.js' {
     case_rules: CaseRulesTable;
     case_ratings: CaseRatingsTable;
     case_rechecks: CaseRechecksTable;
+    case_checks: CaseChecksTable;
   }
 }

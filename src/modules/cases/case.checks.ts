@@ -1,0 +1,300 @@
+/**
+ * The pending SLA/escalation checks of cases (table `case_checks`, migration 0014): one narrow row per case with
+ * something pending — its next check and the case version it was computed from. Every writer of a case writes its
+ * check in the same transaction (with the case's new version, or deletes it when nothing is pending), so a move
+ * computed from an older state of the case fails its compare-and-swap on `version` and is left to that writer.
+ * Moving a check writes only this small row (two short index entries), never the wide case row with its queue and
+ * search indexes.
+ */
+import { CompiledQuery, sql, type RawBuilder } from 'kysely';
+import { dialectOf, placeholders, type Db } from '../../platform/db/index.js';
+
+/** A check as its case's writer sets it: `version` is the case's version after the write; null = nothing pending. */
+export interface CheckWrite {
+  id: string;
+  version: number;
+  next: number | null;
+}
+
+/**
+ * A move of a check computed from a case as it was read: applied only while the check row still has the version
+ * read with the case (`checkVersion`; null = the case had no check row, and the move inserts one unless a writer
+ * made one meanwhile). Moves never change the version: they are not writes of the case.
+ */
+export interface NextCheckMove {
+  id: string;
+  checkVersion: number | null;
+  next: number | null;
+}
+
+/** Rows per fixed SQLite statement text (prepared once per connection and reused). */
+const ROWS = 128;
+const texts = new Map<string, string>();
+
+function text(key: string, build: () => string): string {
+  let t = texts.get(key);
+  if (t === undefined) {
+    t = build();
+    texts.set(key, t);
+  }
+  return t;
+}
+
+/** `n` row tuples of `width` parameters in the dialect's marker syntax (after the workspace id on SQLite). */
+function tuples(kind: 'sqlite' | 'postgres', width: number, n: number): string {
+  return Array.from({ length: n }, (_, r) => `(${placeholders(kind, width, r * width).join(', ')})`).join(
+    ', ',
+  );
+}
+
+/**
+ * Runs `statement(n)` over `rows` in pieces of ROWS rows and power-of-two remainders (few distinct texts). The
+ * workspace id is bound once per statement: first on SQLite (`?` markers are positional), last on PostgreSQL
+ * (`$<n * width + 1>`). Returns the `id` column of the rows the statements return.
+ */
+async function inPieces<R>(
+  db: Db,
+  workspaceId: string,
+  rows: readonly R[],
+  statement: (n: number) => string,
+  params: (row: R) => unknown[],
+): Promise<string[]> {
+  const kind = dialectOf(db);
+  const out: string[] = [];
+  for (let i = 0; i < rows.length;) {
+    const left = rows.length - i;
+    const n = left >= ROWS ? ROWS : 2 ** Math.floor(Math.log2(left));
+    const values: unknown[] = kind === 'sqlite' ? [workspaceId] : [];
+    for (let r = i; r < i + n; r++) values.push(...params(rows[r] as R));
+    if (kind === 'postgres') values.push(workspaceId);
+    const result = await db.executeQuery<{ id: string }>(CompiledQuery.raw(statement(n), values));
+    for (const row of result.rows) out.push(row.id);
+    i += n;
+  }
+  return out;
+}
+
+/** The workspace id's marker in a statement of `n` rows of `width` values (see inPieces). */
+const wsMarker = (kind: 'sqlite' | 'postgres', n: number, width: number) =>
+  kind === 'postgres' ? `$${n * width + 1}` : 'w.id';
+/** SQLite binds the workspace id first, as a one-row CTE the statement joins. */
+const wsCte = (kind: 'sqlite' | 'postgres') => (kind === 'postgres' ? '' : 'with w(id) as (select ?) ');
+const wsFrom = (kind: 'sqlite' | 'postgres') => (kind === 'postgres' ? '' : ', w');
+const cast = (kind: 'sqlite' | 'postgres', e: string, t: 'bigint' | 'integer') =>
+  kind === 'postgres' ? `cast(${e} as ${t})` : e;
+
+/** The pending check of one case (null when none). */
+export async function readCheck(db: Db, workspaceId: string, caseId: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('case_checks')
+    .select('next_check_at')
+    .where('workspace_id', '=', workspaceId)
+    .where('case_id', '=', caseId)
+    .executeTakeFirst();
+  return row ? Number(row.next_check_at) : null;
+}
+
+/**
+ * Writes the checks of cases their caller has just written (in the same transaction, after winning each case's
+ * compare-and-swap): an upsert with the case's new version, or a delete when nothing is pending.
+ */
+export async function writeChecks(db: Db, workspaceId: string, rows: readonly CheckWrite[]): Promise<void> {
+  const kind = dialectOf(db);
+  await inPieces(
+    db,
+    workspaceId,
+    rows.filter((r) => r.next !== null),
+    (n) =>
+      text(`upsert:${kind}:${n}`, () => {
+        const ws = wsMarker(kind, n, 3);
+        return `${wsCte(kind)}insert into case_checks (workspace_id, case_id, version, next_check_at)
+          select ${ws}, v.column1, ${cast(kind, 'v.column2', 'integer')}, ${cast(kind, 'v.column3', 'bigint')}
+          from (values ${tuples(kind, 3, n)}) as v${kind === 'postgres' ? '(column1, column2, column3)' : ''}${wsFrom(kind)}
+          where true
+          on conflict (workspace_id, case_id)
+          do update set version = excluded.version, next_check_at = excluded.next_check_at
+          returning case_id as id`;
+      }),
+    (r) => [r.id, r.version, r.next],
+  );
+  const cleared = rows.filter((r) => r.next === null).map((r) => r.id);
+  for (let i = 0; i < cleared.length; i += 1000)
+    await db
+      .deleteFrom('case_checks')
+      .where('workspace_id', '=', workspaceId)
+      .where('case_id', 'in', cleared.slice(i, i + 1000))
+      .execute();
+}
+
+/** One case's check after its writer changed it (see writeChecks). */
+export async function writeCheck(
+  db: Db,
+  workspaceId: string,
+  caseId: string,
+  version: number,
+  next: number | null,
+): Promise<void> {
+  if (next === null)
+    await db
+      .deleteFrom('case_checks')
+      .where('workspace_id', '=', workspaceId)
+      .where('case_id', '=', caseId)
+      .execute();
+  else
+    await db
+      .insertInto('case_checks')
+      .values({ workspace_id: workspaceId, case_id: caseId, version, next_check_at: next })
+      .onConflict((oc) =>
+        oc.columns(['workspace_id', 'case_id']).doUpdateSet({ version, next_check_at: next }),
+      )
+      .execute();
+}
+
+/**
+ * Moves checks computed from cases as they were read (see NextCheckMove); returns the ids moved. A check whose row
+ * changed version meanwhile keeps its writer's value.
+ */
+export async function moveChecks(
+  db: Db,
+  workspaceId: string,
+  moves: readonly NextCheckMove[],
+): Promise<string[]> {
+  if (!moves.length) return [];
+  const kind = dialectOf(db);
+  const pg = kind === 'postgres';
+  const cols = (width: number) =>
+    pg ? `(${Array.from({ length: width }, (_, i) => `column${i + 1}`).join(', ')})` : '';
+  const moved = await inPieces(
+    db,
+    workspaceId,
+    moves.filter((m) => m.checkVersion !== null && m.next !== null),
+    (n) =>
+      text(`move:${kind}:${n}`, () => {
+        const ws = wsMarker(kind, n, 3);
+        return `${wsCte(kind)}update case_checks set next_check_at = ${cast(kind, 'v.column3', 'bigint')}
+          from (values ${tuples(kind, 3, n)}) as v${cols(3)}${wsFrom(kind)}
+          where case_checks.workspace_id = ${ws} and case_checks.case_id = v.column1
+            and case_checks.version = ${cast(kind, 'v.column2', 'integer')}
+          returning case_checks.case_id as id`;
+      }),
+    (m) => [m.id, m.checkVersion, m.next],
+  );
+  moved.push(
+    ...(await inPieces(
+      db,
+      workspaceId,
+      moves.filter((m) => m.checkVersion !== null && m.next === null),
+      (n) =>
+        text(`unset:${kind}:${n}`, () =>
+          pg
+            ? `delete from case_checks using (values ${tuples(kind, 2, n)}) as v(column1, column2)
+                where case_checks.workspace_id = ${wsMarker(kind, n, 2)} and case_checks.case_id = v.column1
+                  and case_checks.version = cast(v.column2 as integer)
+                returning case_checks.case_id as id`
+            : `delete from case_checks where workspace_id = ? and (case_id, version) in (values ${tuples(kind, 2, n)})
+                returning case_id as id`,
+        ),
+      (m) => [m.id, m.checkVersion],
+    )),
+  );
+  // A case without a check row: inserted unless a writer made one meanwhile (its own, from fresher data). A stale
+  // insert could only add a check earlier than needed, where the next sweep finds nothing and moves it on.
+  moved.push(
+    ...(await inPieces(
+      db,
+      workspaceId,
+      moves.filter((m) => m.checkVersion === null && m.next !== null),
+      (n) =>
+        text(`insert:${kind}:${n}`, () => {
+          const ws = wsMarker(kind, n, 2);
+          return `${wsCte(kind)}insert into case_checks (workspace_id, case_id, version, next_check_at)
+            select ${ws}, cases.id, cases.version, ${cast(kind, 'v.column2', 'bigint')}
+            from (values ${tuples(kind, 2, n)}) as v${cols(2)}${wsFrom(kind)}
+            join cases on cases.workspace_id = ${ws} and cases.id = v.column1
+            where true
+            on conflict (workspace_id, case_id) do nothing
+            returning case_id as id`;
+        }),
+      (m) => [m.id, m.next],
+    )),
+  );
+  return moved;
+}
+
+/** Checks moved per statement by moveStaleChecks (each statement is its own short transaction). */
+const MOVE_CHUNK = 20_000;
+
+/**
+ * Moves the check of every case due at `now` where nothing happens (the expression `next`, over the `cases` row,
+ * gives a later check or none) to that check, set-based, without reading the cases into the process: one statement
+ * per MOVE_CHUNK checks, each computing from the case as it is when written. Returns the number of checks moved.
+ */
+export async function moveStaleChecks(
+  db: Db,
+  workspaceId: string,
+  next: RawBuilder<unknown>,
+  now: number,
+): Promise<number> {
+  // `cases` is not aliased: the expression refers to `cases.tags`.
+  const due = sql`from case_checks k join cases on cases.workspace_id = k.workspace_id and cases.id = k.case_id
+    where k.workspace_id = ${workspaceId} and k.next_check_at >= 0 and k.next_check_at <= ${now}`;
+  let moved = 0;
+  if (dialectOf(db) === 'sqlite') {
+    // One writer at a time: each statement reads and writes the same state, so no compare-and-swap is needed.
+    for (;;) {
+      const result = await sql`delete from case_checks where workspace_id = ${workspaceId} and case_id in
+        (select k.case_id ${due} and ${next} is null limit ${MOVE_CHUNK})`.execute(db);
+      const n = Number(result.numAffectedRows ?? 0);
+      moved += n;
+      if (n < MOVE_CHUNK) break;
+    }
+    for (;;) {
+      const result = await sql`update case_checks set next_check_at = m.next
+        from (select k.case_id as id, ${next} as next ${due} and ${next} > ${now} limit ${MOVE_CHUNK}) as m
+        where case_checks.workspace_id = ${workspaceId} and case_checks.case_id = m.id`.execute(db);
+      const n = Number(result.numAffectedRows ?? 0);
+      moved += n;
+      if (n < MOVE_CHUNK) return moved;
+    }
+  }
+  // PostgreSQL: the moves read with the check's version in one scan, then written per chunk with a compare-and-swap
+  // on that version (a case written meanwhile has its writer's check), in id order, so overlapping sweeps wait for
+  // each other instead of deadlocking.
+  const rows = (
+    await sql<{ id: string; version: number; next: string | number | null }>`select k.case_id as id,
+      k.version, ${next} as next ${due} and coalesce(${next}, ${now + 1}) > ${now} order by k.case_id`.execute(
+      db,
+    )
+  ).rows;
+  for (let i = 0; i < rows.length; i += MOVE_CHUNK) {
+    const part = rows.slice(i, i + MOVE_CHUNK);
+    const set = part.filter((r) => r.next !== null);
+    const unset = part.filter((r) => r.next === null);
+    if (set.length) {
+      const result = await sql`update case_checks set next_check_at = m.next
+        from unnest(${set.map((r) => r.id)}::text[], ${set.map((r) => r.version)}::integer[],
+          ${set.map((r) => Number(r.next))}::bigint[]) as m(id, version, next)
+        where case_checks.workspace_id = ${workspaceId} and case_checks.case_id = m.id
+          and case_checks.version = m.version`.execute(db);
+      moved += Number(result.numAffectedRows ?? 0);
+    }
+    if (unset.length) {
+      const result = await sql`delete from case_checks using unnest(${unset.map((r) => r.id)}::text[],
+          ${unset.map((r) => r.version)}::integer[]) as m(id, version)
+        where case_checks.workspace_id = ${workspaceId} and case_checks.case_id = m.id
+          and case_checks.version = m.version`.execute(db);
+      moved += Number(result.numAffectedRows ?? 0);
+    }
+  }
+  return moved;
+}
+
+/** The workspace's earliest pending check, or null. */
+export async function earliestCheck(db: Db, workspaceId: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('case_checks')
+    .select((eb) => eb.fn.min('next_check_at').as('t'))
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirst();
+  return row?.t === null || row?.t === undefined ? null : Number(row.t);
+}
