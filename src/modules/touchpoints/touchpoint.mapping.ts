@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import { fromJson, type Db } from '../../platform/db/index.js';
+import { CompiledQuery, sql } from 'kysely';
+import { dialectOf, fromJson, placeholders, type Db } from '../../platform/db/index.js';
 import { localDayStart } from '../../platform/time/index.js';
 import type { RecordedEvent, RecordedMerge } from '../profiles/index.js';
 import { getWorkspace } from '../workspaces/index.js';
@@ -192,6 +192,47 @@ export function localDayOf(timeZone: string, at: number): number {
   return d;
 }
 
+/** Rows per statement of the hot writes; a remainder goes out in power-of-two pieces (at most 8 texts each). */
+const PIECE = 128;
+const texts = new Map<string, string>();
+
+/**
+ * Runs one statement per piece of `items` with a text built once per statement, dialect and piece size (so it is
+ * prepared once per connection): building the mapping's multi-row writes through the query builder cost about as
+ * much JavaScript as the rest of mapping a batch. `text` gets the dialect and the parameter markers of each row.
+ */
+async function inPieces<T, R>(
+  db: Db,
+  name: string,
+  items: readonly T[],
+  width: number,
+  text: (rows: string[], kind: 'sqlite' | 'postgres') => string,
+  params: (item: T) => unknown[],
+  lead: readonly unknown[] = [],
+): Promise<R[]> {
+  const kind = dialectOf(db);
+  const out: R[] = [];
+  for (let i = 0; i < items.length;) {
+    const left = items.length - i;
+    const n = left >= PIECE ? PIECE : 2 ** Math.floor(Math.log2(left));
+    const key = `${name}\u0000${kind}\u0000${n}`;
+    let statement = texts.get(key);
+    if (statement === undefined) {
+      const rows = Array.from({ length: n }, (_, r) =>
+        placeholders(kind, width, lead.length + r * width).join(', '),
+      );
+      statement = text(rows, kind);
+      texts.set(key, statement);
+    }
+    const values: unknown[] = [...lead];
+    for (let r = i; r < i + n; r++) values.push(...params(items[r] as T));
+    const result = await db.executeQuery<R>(CompiledQuery.raw(statement, values));
+    out.push(...result.rows);
+    i += n;
+  }
+  return out;
+}
+
 function chunks<T>(items: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -218,24 +259,16 @@ export async function applyHits(
   // 1. The mapping itself; only events not mapped before go on to the rollups.
   const fresh: Hit[] = [];
   const byId = new Map(all.map((h) => [h.eventId, h]));
-  for (const part of chunks(all)) {
-    const inserted = await db
-      .insertInto('touchpoint_events')
-      .values(
-        part.map((h) => ({
-          workspace_id: workspaceId,
-          event_id: h.eventId,
-          touchpoint_key: h.key,
-          profile_id: h.profileId,
-          channel: h.channel,
-          timestamp: h.timestamp,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['workspace_id', 'event_id']).doNothing())
-      .returning('event_id')
-      .execute();
-    for (const r of inserted) fresh.push(byId.get(r.event_id) as Hit);
-  }
+  const inserted = await inPieces<Hit, { event_id: string }>(
+    db,
+    'touchpoint_events',
+    all,
+    6,
+    (rows) =>
+      `insert into touchpoint_events (workspace_id, event_id, touchpoint_key, profile_id, channel, "timestamp") values ${rows.map((r) => `(${r})`).join(', ')} on conflict (workspace_id, event_id) do nothing returning event_id`,
+    (h) => [workspaceId, h.eventId, h.key, h.profileId, h.channel, h.timestamp],
+  );
+  for (const r of inserted) fresh.push(byId.get(r.event_id) as Hit);
   if (fresh.length === 0) return 0;
 
   const day = (t: number) => localDayOf(catalogue.timeZone, t);
@@ -286,22 +319,37 @@ export async function applyHits(
     string,
     { firstAt: number; firstDay: number; firstChannel: string; lastDay: number }
   >();
-  for (const part of chunks([...new Set(fresh.map((h) => h.profileId))])) {
-    const rows = await db
-      .selectFrom('touchpoint_profiles')
-      .select(['touchpoint_key', 'profile_id', 'first_at', 'first_day', 'first_channel', 'last_day'])
-      .where('workspace_id', '=', workspaceId)
-      .where('profile_id', 'in', part)
-      .where('touchpoint_key', 'in', keys)
-      .execute();
-    for (const r of rows)
+  // Every touchpoint of these customers (a handful each, adjacent in the primary key): one statement text per piece
+  // size, where a list of keys would make a new text for every batch.
+  const rows = await inPieces<
+    string,
+    {
+      touchpoint_key: string;
+      profile_id: string;
+      first_at: number | string;
+      first_day: number | string;
+      first_channel: string;
+      last_day: number | string;
+    }
+  >(
+    db,
+    'touchpoint_profiles.read',
+    [...new Set(fresh.map((h) => h.profileId))],
+    1,
+    (ids, kind) =>
+      `select touchpoint_key, profile_id, first_at, first_day, first_channel, last_day from touchpoint_profiles where workspace_id = ${placeholders(kind, 1)[0]} and profile_id in (${ids.join(', ')})`,
+    (id) => [id],
+    [workspaceId],
+  );
+  const wanted = new Set(keys);
+  for (const r of rows)
+    if (wanted.has(r.touchpoint_key))
       known.set(`${r.touchpoint_key}\u0000${r.profile_id}`, {
         firstAt: Number(r.first_at),
         firstDay: Number(r.first_day),
         firstChannel: r.first_channel,
         lastDay: Number(r.last_day),
       });
-  }
   const upserts: {
     key: string;
     profileId: string;
@@ -329,57 +377,29 @@ export async function applyHits(
     if (!before || counted.length || after.firstAt !== before.firstAt)
       upserts.push({ key: p.key, profileId: p.profileId, ...after });
   }
-  for (const part of chunks(upserts)) {
-    await db
-      .insertInto('touchpoint_profiles')
-      .values(
-        part.map((u) => ({
-          workspace_id: workspaceId,
-          profile_id: u.profileId,
-          touchpoint_key: u.key,
-          first_at: u.firstAt,
-          first_day: u.firstDay,
-          first_channel: u.firstChannel,
-          last_day: u.lastDay,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['workspace_id', 'profile_id', 'touchpoint_key']).doUpdateSet({
-          first_at: sql`excluded.first_at`,
-          first_channel: sql`excluded.first_channel`,
-          last_day: sql`excluded.last_day`,
-        }),
-      )
-      .execute();
-  }
+  await inPieces(
+    db,
+    'touchpoint_profiles.upsert',
+    upserts,
+    7,
+    (rows) =>
+      `insert into touchpoint_profiles (workspace_id, profile_id, touchpoint_key, first_at, first_day, first_channel, last_day) values ${rows.map((r) => `(${r})`).join(', ')} on conflict (workspace_id, profile_id, touchpoint_key) do update set first_at = excluded.first_at, first_channel = excluded.first_channel, last_day = excluded.last_day`,
+    (u) => [workspaceId, u.profileId, u.key, u.firstAt, u.firstDay, u.firstChannel, u.lastDay],
+  );
 
   // 3. Journey conversions: a customer reaching a step after the previous one (within the journey's window).
   await applyConversions(db, workspaceId, catalogue, fresh, known);
 
   // 4. Daily rollup.
-  for (const part of chunks([...deltas.values()])) {
-    await db
-      .insertInto('touchpoint_daily')
-      .values(
-        part.map((x) => ({
-          workspace_id: workspaceId,
-          touchpoint_key: x.key,
-          day: x.day,
-          channel: x.channel,
-          events: x.events,
-          customers: x.customers,
-          new_customers: x.newCustomers,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['workspace_id', 'touchpoint_key', 'day', 'channel']).doUpdateSet({
-          events: sql`touchpoint_daily.events + excluded.events`,
-          customers: sql`touchpoint_daily.customers + excluded.customers`,
-          new_customers: sql`touchpoint_daily.new_customers + excluded.new_customers`,
-        }),
-      )
-      .execute();
-  }
+  await inPieces(
+    db,
+    'touchpoint_daily.add',
+    [...deltas.values()],
+    7,
+    (rows) =>
+      `insert into touchpoint_daily (workspace_id, touchpoint_key, day, channel, events, customers, new_customers) values ${rows.map((r) => `(${r})`).join(', ')} on conflict (workspace_id, touchpoint_key, day, channel) do update set events = touchpoint_daily.events + excluded.events, customers = touchpoint_daily.customers + excluded.customers, new_customers = touchpoint_daily.new_customers + excluded.new_customers`,
+    (x) => [workspaceId, x.key, x.day, x.channel, x.events, x.customers, x.newCustomers],
+  );
   return fresh.length;
 }
 
