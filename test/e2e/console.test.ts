@@ -1,5 +1,12 @@
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { systemActor } from '../../src/modules/audit/index.js';
+import type { EventInbox } from '../../src/modules/ingest/index.js';
+import type { IncomingEvent } from '../../src/modules/profiles/index.js';
+import { seedDemoWorkspace } from '../../src/modules/workspaces/index.js';
+import { toJson } from '../../src/platform/db/index.js';
+import { testConfig } from '../support/app.js';
 import {
   CHROMIUM,
   chooseLanguage as switchLanguage,
@@ -7,11 +14,12 @@ import {
   launchChromium,
   screenshot,
 } from '../support/browser.js';
-import { startTestServer } from '../support/server.js';
+import { openTestDatabase, type TestDatabase } from '../support/database.js';
 
 /**
  * The console in a real browser (Debian's chromium) against the real server on a fresh database with the demo
- * workspace: sign-in, language switch, API key and write key creation, the audit trail of those, sign-out.
+ * workspace: sign-in, language switch, API key and write key creation, the event processing status on the sources
+ * page, the audit trail of those, sign-out.
  */
 
 const DEMO = { email: 'demo@touchpoint.dev', password: 'touchpoint-demo' };
@@ -26,6 +34,9 @@ if (!hasChromium) {
 // A real browser on a busy 2-core machine: steps can take tens of seconds.
 describe.skipIf(!hasChromium)('console in Chromium', { timeout: 120_000 }, () => {
   let server: { baseUrl: string; close(): Promise<void> };
+  /** The test database and the collection API's inbox, to stage events as a burst would leave them. */
+  let database: TestDatabase;
+  let inbox: EventInbox;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -42,7 +53,24 @@ describe.skipIf(!hasChromium)('console in Chromium', { timeout: 120_000 }, () =>
   };
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // As startTestServer does, with a hold on the database and the inbox.
+    database = await openTestDatabase();
+    await seedDemoWorkspace(database.handle.db, systemActor('demo-seed'), 'Asia/Shanghai');
+    const handles: { inbox?: EventInbox } = {};
+    const app = await buildApp({
+      config: { ...testConfig, loginRateLimit: 100 },
+      database: database.handle,
+      logger: false,
+      handles,
+    });
+    inbox = handles.inbox as EventInbox;
+    server = {
+      baseUrl: await app.listen({ host: '127.0.0.1', port: 0 }),
+      async close() {
+        await app.close();
+        await database.close();
+      },
+    };
     browser = await launchChromium();
     context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
     page = await context.newPage();
@@ -189,6 +217,100 @@ describe.skipIf(!hasChromium)('console in Chromium', { timeout: 120_000 }, () =>
     await page.locator('.ant-drawer').getByRole('button', { name: '关闭' }).click();
     await drawer.waitFor({ state: 'hidden' });
   }, 60_000);
+
+  it('shows whether collected events are in the profiles, in both languages, and retries failed ones', async () => {
+    const card = page.getByTestId('ingest-status');
+    await card.getByText('已采集的事件均已并入客户档案').waitFor();
+    expect(await card.getByTestId('ingest-retry').count()).toBe(0);
+
+    // A burst left two events in the inbox: one waiting (received two minutes ago) and one whose processing failed.
+    // The processor is held meanwhile, so that the waiting one stays in line until the page has shown it.
+    const { db } = database.handle;
+    const { id: workspaceId } = await db
+      .selectFrom('workspaces')
+      .select('id')
+      .where('slug', '=', 'demo')
+      .executeTakeFirstOrThrow();
+    const now = Date.now();
+    const event = (messageId: string, receivedAt: number): IncomingEvent => ({
+      messageId,
+      type: 'track',
+      name: 'Plan Viewed',
+      userId: 'e2e-inbox-customer',
+      anonymousId: null,
+      previousId: null,
+      traits: {},
+      properties: { plan: '5G' },
+      context: {},
+      channel: 'web',
+      sourceId: null,
+      receivedAt,
+      sentAt: null,
+      originalTimestamp: null,
+      timestamp: receivedAt,
+    });
+    await inbox.stop();
+    await db
+      .insertInto('ingest_inbox')
+      .values([
+        {
+          workspace_id: workspaceId,
+          received_at: now - 120_000,
+          event: toJson(event('e2e-inbox-waiting', now - 120_000)),
+        },
+        {
+          workspace_id: workspaceId,
+          received_at: now - 300_000,
+          event: toJson(event('e2e-inbox-failed', now - 300_000)),
+          failed_at: now - 240_000,
+          error: 'e2e: processing failed',
+        },
+      ])
+      .execute();
+
+    // The next poll (every 5 s) shows them without a reload; the age is the waiting event's, not the failed one's.
+    const pending = card.getByTestId('ingest-pending');
+    await pending.waitFor();
+    expect(await pending.textContent()).toMatch(/1 个事件等待并入客户档案（最早一个接收于[23]分钟前）/);
+    const failed = card.getByTestId('ingest-failed');
+    expect(await failed.textContent()).toContain('1 个事件处理失败');
+    await failed.getByRole('button', { name: /重\s?试/ }).waitFor();
+    await shot('ingest-status-zh');
+
+    await chooseLanguage('English');
+    await pending
+      .getByText(/^1 event waiting to be added to customer profiles \(oldest received [23] minutes ago\)$/)
+      .waitFor();
+    await failed.getByText('1 event could not be processed', { exact: true }).waitFor();
+    await shot('ingest-status-en');
+
+    await failed.getByRole('button', { name: 'Retry' }).click();
+    await page.getByText('1 event put back in line for processing').waitFor();
+    // Back in line (the processor is still held): two wait, none failed.
+    await pending.getByText(/^2 events waiting to be added to customer profiles/).waitFor();
+    await failed.waitFor({ state: 'detached' });
+    const audit = await db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('workspace_id', '=', workspaceId)
+      .where('action', '=', 'ingest.failed_retried')
+      .execute();
+    expect(audit).toHaveLength(1);
+
+    // The processor runs again and folds both into the profile; the next poll says so.
+    await inbox.start();
+    await card.getByText('All collected events are in the customer profiles').waitFor();
+    const stored = await db
+      .selectFrom('events')
+      .select('message_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('message_id', 'like', 'e2e-inbox-%')
+      .execute();
+    expect(stored.map((r) => r.message_id).sort()).toEqual(['e2e-inbox-failed', 'e2e-inbox-waiting']);
+
+    await chooseLanguage('简体中文');
+    await card.getByText('已采集的事件均已并入客户档案').waitFor();
+  }, 90_000);
 
   it('adds a member and shows the temporary password only once', async () => {
     await openFromMenu('成员');

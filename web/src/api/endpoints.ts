@@ -8,6 +8,7 @@ import type {
   CustomerFilter,
   CustomerImportResult,
   CustomerSummary,
+  IngestStatus,
   Locale,
   Member,
   Page,
@@ -87,6 +88,13 @@ export const writeKeysApi = {
     }),
   create: (input: { name: string }) => apiRequest<WriteKey>('POST', `${V1}/write-keys`, { body: input }),
   revoke: (id: string) => apiRequest<void>('DELETE', `${V1}/write-keys/${encodeURIComponent(id)}`),
+};
+
+/** Events collected but not yet in the customer profiles, and putting the failed ones back in line. */
+export const ingestApi = {
+  status: (signal?: AbortSignal) => apiRequest<IngestStatus>('GET', `${V1}/ingest/status`, { signal }),
+  /** Audited; answers how many failed events were put back in line. */
+  retryFailed: () => apiRequest<{ retried: number }>('POST', `${V1}/ingest/failed/retry`),
 };
 
 export const auditApi = {

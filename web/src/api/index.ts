@@ -6,6 +6,7 @@ export {
   authApi,
   channelsApi,
   customersApi,
+  ingestApi,
   membersApi,
   workspaceApi,
   writeKeysApi,

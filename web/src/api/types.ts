@@ -100,6 +100,19 @@ export interface WriteKey {
   revokedAt: string | null;
 }
 
+/**
+ * The collection API's inbox for the workspace (`GET /api/v1/ingest/status`): events acknowledged but not yet
+ * folded into customer profiles, and events whose processing failed.
+ */
+export interface IngestStatus {
+  pending: number;
+  failed: number;
+  /** When the oldest pending event was received; null when none waits. */
+  oldestReceivedAt: string | null;
+  /** How long the oldest pending event has waited, by the server's clock (0 when none waits). */
+  lagMs: number;
+}
+
 export const ACTOR_TYPES = ['user', 'api_key', 'cli', 'system'] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
 

@@ -26,6 +26,7 @@ import { TimeText } from '../../components/TimeText';
 import { useErrorMessage } from '../../lib/errors';
 import { useCursorList } from '../../lib/useCursorList';
 import { useSession } from '../../session/SessionContext';
+import { IngestStatusCard } from './IngestStatusCard';
 import { RequirePermission } from './RequirePermission';
 import { SubmitOnEnter } from '../../components/SubmitOnEnter';
 
@@ -205,6 +206,7 @@ function WriteKeysList() {
         description={t('writeKeys.description')}
         extra={createButton}
       />
+      <IngestStatusCard />
       <Card styles={{ body: { padding: 0 } }}>
         <ListTable<WriteKey>
           list={list}
