@@ -143,7 +143,7 @@ export async function recordProfileEvent(
   };
   const state = fromRow(row, ctx.cipher);
   applyEvent(state, event, ctx.phoneRegion);
-  await writeProfileChanges(db, workspaceId, state, ctx.cipher, now);
+  await writeProfileChanges(db, workspaceId, [state], ctx.cipher, now);
   const recorded: RecordedEvent = {
     id: newId('evt'),
     messageId: input.messageId,

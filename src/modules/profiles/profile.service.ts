@@ -300,7 +300,7 @@ export async function updateTraits(
       else bucket[name] = value;
       state.stats.traitTimes[piiKey ? `pii.${piiKey}` : key] = now;
     }
-    await writeProfileChanges(trx, workspaceId, state, cipher, now);
+    await writeProfileChanges(trx, workspaceId, [state], cipher, now);
     await profilesChanged(trx, profiles, workspaceId, { changed: [factsOfState(state)], removed: [] });
     await recordAudit(trx, ctx, {
       workspaceId,

@@ -1,5 +1,13 @@
 import type { FieldCipher } from '../../platform/crypto/index.js';
-import { fromJson, insertRows, newId, toJson, type Db } from '../../platform/db/index.js';
+import {
+  fromJson,
+  insertRows,
+  newId,
+  toJson,
+  updateRows,
+  type Db,
+  type RowUpdate,
+} from '../../platform/db/index.js';
 import { applyEvent } from './event-effects.js';
 import {
   LIMITS,
@@ -322,10 +330,14 @@ export async function recordEvents(
     'profiles',
     newProfiles.map((p) => toRow(p, workspaceId, ctx.cipher, now)),
   );
-  for (const p of profiles.values()) {
-    if (p.isNew && p.mergedInto) continue; // created and merged away within this batch: never stored
-    if (!p.isNew && p.dirty) await writeProfileChanges(db, workspaceId, p, ctx.cipher, now);
-  }
+  // Profiles created and merged away within this batch were never stored.
+  await writeProfileChanges(
+    db,
+    workspaceId,
+    [...profiles.values()].filter((p) => !p.isNew && p.dirty),
+    ctx.cipher,
+    now,
+  );
   const newIdentities = [...identities.values()].filter((i) => i.isNew);
   await insertRows(
     db,
@@ -462,17 +474,36 @@ export function fromRow(r: ProfilesTable, cipher: FieldCipher): ProfileState {
   };
 }
 
+/** PostgreSQL types of the profile columns a write-back sets (the others are text). */
+const PROFILE_PG_TYPES = {
+  traits: 'jsonb',
+  stats: 'jsonb',
+  event_count: 'integer',
+  first_seen_at: 'bigint',
+  last_seen_at: 'bigint',
+  updated_at: 'bigint',
+} as const;
+
 /**
- * Writes a stored profile's changes: only the columns whose value changed (and `updated_at`), so an event that
- * bumps counters neither re-seals the PII nor rewrites the name, phone and merge indexes.
+ * Writes back changed profiles, each setting only the columns that changed (an event that bumps counters does not
+ * re-seal the PII or rewrite the name, phone and merge indexes), all of them with a few multi-row statements.
  */
 export async function writeProfileChanges(
   db: Db,
   workspaceId: string,
-  p: ProfileState,
+  states: readonly ProfileState[],
   cipher: FieldCipher,
   now: number,
 ): Promise<void> {
+  const updates: RowUpdate[] = states.map((p) => ({
+    key: [workspaceId, p.id],
+    set: changedColumns(p, cipher, now),
+  }));
+  await updateRows(db, 'profiles', ['workspace_id', 'id'], updates, PROFILE_PG_TYPES);
+}
+
+/** The columns of a stored profile that its state changed, and their new values. */
+function changedColumns(p: ProfileState, cipher: FieldCipher, now: number): Partial<ProfilesTable> {
   const before = p.stored?.row;
   const set: Partial<ProfilesTable> = {};
   const traits = toJson(p.traits);
@@ -491,12 +522,7 @@ export async function writeProfileChanges(
       set.phone_suffix_index = sealed.phone_suffix_index;
   }
   set.updated_at = now;
-  await db
-    .updateTable('profiles')
-    .set(set)
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', p.id)
-    .execute();
+  return set;
 }
 
 /** The sealed PII of a profile and its blind indexes (name, last four digits of the phone). */

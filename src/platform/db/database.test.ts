@@ -12,6 +12,7 @@ import {
   openDatabase,
   pendingMigrations,
   toJson,
+  updateRows,
 } from './index.js';
 import { allMigrations } from '../../migrations/index.js';
 
@@ -118,6 +119,38 @@ describe(`database (${testDialect})`, () => {
     const after = await stored();
     expect(after).toHaveLength(302);
     expect(after.find((r) => r.id === 'job_bulk_7')?.run_at).toBe(7);
+  });
+
+  it('updates many rows by key, grouped by the columns they set, with typed values on both dialects', async () => {
+    const { db } = t.handle;
+    // The 302 bulk jobs of the previous test: 301 of them set two columns, every third one a third column too.
+    const updates = Array.from({ length: 301 }, (_, i) => ({
+      key: [`job_bulk_${i}`],
+      set:
+        i % 3 === 0
+          ? { status: 'done', run_at: 10_000 + i, payload: toJson({ i, s: '中文' }) }
+          : { status: 'failed', run_at: 20_000 + i },
+    }));
+    const updated = await inTransaction(db, (trx) =>
+      updateRows(trx, 'jobs', ['id'], updates, { run_at: 'bigint', payload: 'jsonb' }),
+    );
+    expect(updated).toBe(301);
+    const rows = await db
+      .selectFrom('jobs')
+      .select(['id', 'status', 'run_at', 'payload'])
+      .where('type', '=', 'bulk')
+      .execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    for (let i = 0; i < 301; i++) {
+      const r = byId.get(`job_bulk_${i}`);
+      expect(r?.status).toBe(i % 3 === 0 ? 'done' : 'failed');
+      expect(Number(r?.run_at)).toBe(i % 3 === 0 ? 10_000 + i : 20_000 + i);
+      if (i % 3 === 0) expect(fromJson(r?.payload ?? null)).toEqual({ i, s: '中文' });
+    }
+    expect(byId.get('job_bulk_301')?.run_at).toBe(301);
+    // Unknown keys change nothing; nothing to set is not a statement.
+    expect(await updateRows(db, 'jobs', ['id'], [{ key: ['job_none'], set: { status: 'done' } }])).toBe(0);
+    expect(await updateRows(db, 'jobs', ['id'], [{ key: ['job_bulk_1'], set: {} }])).toBe(0);
   });
 
   it.skipIf(testDialect !== 'sqlite')(

@@ -13,3 +13,4 @@ export { migrateToLatest, pendingMigrations, type Migrations } from './migrator.
 export { isUniqueViolation } from './errors.js';
 export { jsonText } from './json-path.js';
 export { insertRows, placeholders } from './insert-rows.js';
+export { updateRows, type RowUpdate } from './update-rows.js';
