@@ -310,6 +310,27 @@ describe.skipIf(!hasChromium)('console in Chromium', { timeout: 120_000 }, () =>
 
     await chooseLanguage('简体中文');
     await card.getByText('已采集的事件均已并入客户档案').waitFor();
+
+    // A hidden tab stops asking; shown again, it asks at once.
+    const isStatusRequest = (request: { url(): string }) => request.url().includes('/api/v1/ingest/status');
+    const setVisibility = (state: 'hidden' | 'visible') =>
+      page.evaluate((value) => {
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => value });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, state);
+    await setVisibility('hidden');
+    await page.waitForTimeout(1_000); // a poll already on its way may still land
+    let whileHidden = 0;
+    const countHidden = (request: { url(): string }) => {
+      if (isStatusRequest(request)) whileHidden++;
+    };
+    page.on('request', countHidden);
+    await page.waitForTimeout(7_000); // longer than the 5 s interval
+    page.off('request', countHidden);
+    expect(whileHidden).toBe(0);
+    const shown = page.waitForRequest(isStatusRequest, { timeout: 3_000 });
+    await setVisibility('visible');
+    await shown;
   }, 90_000);
 
   it('adds a member and shows the temporary password only once', async () => {
