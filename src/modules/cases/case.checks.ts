@@ -7,7 +7,7 @@
  * search indexes.
  */
 import { CompiledQuery, sql, type RawBuilder } from 'kysely';
-import { dialectOf, placeholders, type Db } from '../../platform/db/index.js';
+import { dialectOf, inTransaction, placeholders, type Db } from '../../platform/db/index.js';
 
 /** A check as its case's writer sets it: `version` is the case's version after the write; null = nothing pending. */
 export interface CheckWrite {
@@ -221,8 +221,10 @@ export async function moveChecks(
   return moved;
 }
 
-/** Checks moved per statement by moveStaleChecks (each statement is its own short transaction). */
+/** Checks moved per statement by moveStaleChecks (each in its own short transaction). */
 const MOVE_CHUNK = 20_000;
+/** SQLite: "nothing pending" inside one chunk's transaction (later than any instant; the rows are then deleted). */
+const NONE = 9_000_000_000_000_000;
 
 /**
  * Moves the check of every case due at `now` where nothing happens (the expression `next`, over the `cases` row,
@@ -240,19 +242,20 @@ export async function moveStaleChecks(
     where k.workspace_id = ${workspaceId} and k.next_check_at >= 0 and k.next_check_at <= ${now}`;
   let moved = 0;
   if (dialectOf(db) === 'sqlite') {
-    // One writer at a time: each statement reads and writes the same state, so no compare-and-swap is needed.
+    // One pass of the expression per chunk: a case with nothing pending gets NONE, and its check row is deleted in
+    // the same transaction (nobody sees NONE). One writer at a time: the statements read and write the same state,
+    // so no compare-and-swap is needed.
     for (;;) {
-      const result = await sql`delete from case_checks where workspace_id = ${workspaceId} and case_id in
-        (select k.case_id ${due} and ${next} is null limit ${MOVE_CHUNK})`.execute(db);
-      const n = Number(result.numAffectedRows ?? 0);
-      moved += n;
-      if (n < MOVE_CHUNK) break;
-    }
-    for (;;) {
-      const result = await sql`update case_checks set next_check_at = m.next
-        from (select k.case_id as id, ${next} as next ${due} and ${next} > ${now} limit ${MOVE_CHUNK}) as m
-        where case_checks.workspace_id = ${workspaceId} and case_checks.case_id = m.id`.execute(db);
-      const n = Number(result.numAffectedRows ?? 0);
+      const n = await inTransaction(db, async (trx) => {
+        const result = await sql`update case_checks set next_check_at = m.next
+          from (select k.case_id as id, coalesce(${next}, ${NONE}) as next ${due}
+            and coalesce(${next}, ${NONE}) > ${now} limit ${MOVE_CHUNK}) as m
+          where case_checks.workspace_id = ${workspaceId} and case_checks.case_id = m.id`.execute(trx);
+        await sql`delete from case_checks where workspace_id = ${workspaceId} and next_check_at = ${NONE}`.execute(
+          trx,
+        );
+        return Number(result.numAffectedRows ?? 0);
+      });
       moved += n;
       if (n < MOVE_CHUNK) return moved;
     }

@@ -11,7 +11,15 @@
  */
 import { CompiledQuery, sql } from 'kysely';
 import type { Logger } from 'pino';
-import { dialectOf, fromJson, inTransaction, newId, toJson, type Db } from '../../platform/db/index.js';
+import {
+  dialectOf,
+  fromJson,
+  inTransaction,
+  insertRows,
+  newId,
+  toJson,
+  type Db,
+} from '../../platform/db/index.js';
 import type { DomainEvent, EventBus } from '../../platform/events/index.js';
 import type { JobHandler } from '../../platform/jobs/index.js';
 import {
@@ -174,18 +182,20 @@ export function rowsParam(rows: readonly object[]): string {
   return JSON.stringify(rows);
 }
 
-/** Multi-row insert of timeline entries: one statement per chunk. */
+/**
+ * Multi-row insert of timeline entries: SQLite through fixed multi-row statements (prepared once, no JSON to build
+ * and parse), PostgreSQL with one statement per chunk (round trips cost more than parsing there).
+ */
 export async function flushEntries(db: Db, sink: EntrySink): Promise<void> {
   if (!sink.length) return;
+  if (dialectOf(db) === 'sqlite') {
+    await insertRows(db, 'case_entries', sink);
+    sink.length = 0;
+    return;
+  }
   // Arrays: workspace_id, id, case_id, kind, data, created_at.
   const rows = rowsParam(sink.map((e) => [e.workspace_id, e.id, e.case_id, e.kind, e.data, e.created_at]));
-  if (dialectOf(db) === 'sqlite')
-    await sql`insert into case_entries (workspace_id, id, case_id, kind, direction, actor_type, actor_id, body, data, created_at)
-      select j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, null, 'system', null, null,
-        j.value ->> 4, j.value ->> 5
-      from json_each(${rows}) as j`.execute(db);
-  else
-    await sql`insert into case_entries (workspace_id, id, case_id, kind, direction, actor_type, actor_id, body, data, created_at)
+  await sql`insert into case_entries (workspace_id, id, case_id, kind, direction, actor_type, actor_id, body, data, created_at)
       select j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, null, 'system', null, null,
         cast(j.value ->> 4 as jsonb), cast(j.value ->> 5 as bigint)
       from jsonb_array_elements(cast(${rows} as jsonb)) as j(value)`.execute(db);
@@ -592,11 +602,11 @@ function decide(config: WorkspaceCaseConfig, row: DueCase, f: CaseFacts | null, 
     return { kind: 'full' };
   const { changes, targets } = breachesAt(row, at);
   const fired = rules.map((r) => r.id);
-  const breached: CasesTable = {
-    ...row,
-    ...changes,
-    escalations: fired.length ? `${row.escalations}${fired.join(',')},` : row.escalations,
-  };
+  const sortBefore = row.due_sort;
+  // The scan's row becomes the breached case in place (no copy of the row per case: tens of thousands in a
+  // catch-up); nothing else reads it afterwards.
+  const breached: CasesTable = Object.assign(row, changes);
+  if (fired.length) breached.escalations = `${row.escalations}${fired.join(',')},`;
   let priority = row.priority as Priority;
   const raises: { rule: RuleRow<EscalationConfig>; from: string; to: Priority }[] = [];
   for (const rule of rules)
@@ -607,28 +617,28 @@ function decide(config: WorkspaceCaseConfig, row: DueCase, f: CaseFacts | null, 
       raises.push({ rule, from: priority, to });
       priority = to;
     }
-  const next: CheckedCase = { ...breached, priority, next_check_at: null };
-  Object.assign(next, summarize(next));
-  next.next_check_at = nextCheckAt(
-    next,
-    f && f.priority !== priority ? { ...f, priority } : f,
-    config.escalation,
-  );
+  // The case after the sweep: the breached case with the raised priority (the priority changes neither the SLA
+  // summary nor the trigger times, only which rules' conditions hold).
+  const summary = summarize(breached);
   return {
     kind: 'bulk',
     change: {
       id: row.id,
       version: row.version,
       priority,
-      fr_status: next.fr_status,
-      res_status: next.res_status,
-      res_breached_at: next.res_breached_at,
-      sla_state: next.sla_state,
-      sla_due_at: next.sla_due_at,
-      due_sort: next.due_sort,
-      next_check_at: next.next_check_at,
-      escalations: next.escalations,
-      sortChanged: next.due_sort !== row.due_sort,
+      fr_status: breached.fr_status,
+      res_status: breached.res_status,
+      res_breached_at: breached.res_breached_at,
+      sla_state: summary.sla_state,
+      sla_due_at: summary.sla_due_at,
+      due_sort: summary.due_sort,
+      next_check_at: nextCheckAt(
+        breached,
+        f && f.priority !== priority ? { ...f, priority } : f,
+        config.escalation,
+      ),
+      escalations: breached.escalations,
+      sortChanged: summary.due_sort !== sortBefore,
     },
     targets,
     rules,
@@ -645,9 +655,13 @@ async function recordBulk(page: SweepPage, d: Extract<Decision, { kind: 'bulk' }
     result.breaches++;
     const dueAt = target === 'first_response' ? row.fr_due_at : row.res_due_at;
     sinkEntry(sink, row, { kind: 'sla', data: { target, event: 'breached', dueAt }, at });
-    const payload = { ...presentEventPayload(row), target, dueAt };
+    const payload = Object.assign(presentEventPayload(row), { target, dueAt });
     page.breaches.push({ type: 'case.sla.breached', workspaceId: row.workspace_id, payload, occurredAt: at });
-    await enqueueWebhooks(trx, row.workspace_id, 'case.sla.breached', payload, { endpoints: page.endpoints });
+    // Without an enabled endpoint there is nothing to enqueue (skips tens of thousands of calls in a catch-up).
+    if (page.endpoints.some((e) => e.enabled === 1))
+      await enqueueWebhooks(trx, row.workspace_id, 'case.sla.breached', payload, {
+        endpoints: page.endpoints,
+      });
   }
   result.escalations += d.rules.length;
   for (const r of d.raises)
