@@ -1,12 +1,7 @@
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { systemActor } from '../../src/modules/audit/index.js';
-import type { EventInbox } from '../../src/modules/ingest/index.js';
 import type { IncomingEvent } from '../../src/modules/profiles/index.js';
-import { seedDemoWorkspace } from '../../src/modules/workspaces/index.js';
 import { toJson } from '../../src/platform/db/index.js';
-import { testConfig } from '../support/app.js';
 import {
   CHROMIUM,
   chooseLanguage as switchLanguage,
@@ -14,7 +9,7 @@ import {
   launchChromium,
   screenshot,
 } from '../support/browser.js';
-import { openTestDatabase, type TestDatabase } from '../support/database.js';
+import { startTestServer } from '../support/server.js';
 
 /**
  * The console in a real browser (Debian's chromium) against the real server on a fresh database with the demo
@@ -33,10 +28,7 @@ if (!hasChromium) {
 
 // A real browser on a busy 2-core machine: steps can take tens of seconds.
 describe.skipIf(!hasChromium)('console in Chromium', { timeout: 120_000 }, () => {
-  let server: { baseUrl: string; close(): Promise<void> };
-  /** The test database and the collection API's inbox, to stage events as a burst would leave them. */
-  let database: TestDatabase;
-  let inbox: EventInbox;
+  let server: Awaited<ReturnType<typeof startTestServer>>;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -53,24 +45,7 @@ describe.skipIf(!hasChromium)('console in Chromium', { timeout: 120_000 }, () =>
   };
 
   beforeAll(async () => {
-    // As startTestServer does, with a hold on the database and the inbox.
-    database = await openTestDatabase();
-    await seedDemoWorkspace(database.handle.db, systemActor('demo-seed'), 'Asia/Shanghai');
-    const handles: { inbox?: EventInbox } = {};
-    const app = await buildApp({
-      config: { ...testConfig, loginRateLimit: 100 },
-      database: database.handle,
-      logger: false,
-      handles,
-    });
-    inbox = handles.inbox as EventInbox;
-    server = {
-      baseUrl: await app.listen({ host: '127.0.0.1', port: 0 }),
-      async close() {
-        await app.close();
-        await database.close();
-      },
-    };
+    server = await startTestServer();
     browser = await launchChromium();
     context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
     page = await context.newPage();
@@ -225,7 +200,7 @@ describe.skipIf(!hasChromium)('console in Chromium', { timeout: 120_000 }, () =>
 
     // A burst left two events in the inbox: one waiting (received two minutes ago) and one whose processing failed.
     // The processor is held meanwhile, so that the waiting one stays in line until the page has shown it.
-    const { db } = database.handle;
+    const { db } = server.database.handle;
     const { id: workspaceId } = await db
       .selectFrom('workspaces')
       .select('id')
@@ -249,7 +224,7 @@ describe.skipIf(!hasChromium)('console in Chromium', { timeout: 120_000 }, () =>
       originalTimestamp: null,
       timestamp: receivedAt,
     });
-    await inbox.stop();
+    await server.inbox.stop();
     await db
       .insertInto('ingest_inbox')
       .values([
@@ -298,7 +273,7 @@ describe.skipIf(!hasChromium)('console in Chromium', { timeout: 120_000 }, () =>
     expect(audit).toHaveLength(1);
 
     // The processor runs again and folds both into the profile; the next poll says so.
-    await inbox.start();
+    await server.inbox.start();
     await card.getByText('All collected events are in the customer profiles').waitFor();
     const stored = await db
       .selectFrom('events')
@@ -314,10 +289,11 @@ describe.skipIf(!hasChromium)('console in Chromium', { timeout: 120_000 }, () =>
     // A hidden tab stops asking; shown again, it asks at once.
     const isStatusRequest = (request: { url(): string }) => request.url().includes('/api/v1/ingest/status');
     const setVisibility = (state: 'hidden' | 'visible') =>
-      page.evaluate((value) => {
-        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => value });
-        document.dispatchEvent(new Event('visibilitychange'));
-      }, state);
+      // A string, evaluated in the page: the test code is compiled without the DOM library.
+      page.evaluate(
+        `Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => '${state}' });
+         document.dispatchEvent(new Event('visibilitychange'));`,
+      );
     await setVisibility('hidden');
     await page.waitForTimeout(1_000); // a poll already on its way may still land
     let whileHidden = 0;
