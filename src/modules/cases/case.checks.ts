@@ -40,7 +40,7 @@ function text(key: string, build: () => string): string {
   return t;
 }
 
-/** `n` row tuples of `width` parameters in the dialect's marker syntax (after the workspace id on SQLite). */
+/** `n` row tuples of `width` parameters in the dialect's marker syntax. */
 function tuples(kind: 'sqlite' | 'postgres', width: number, n: number): string {
   return Array.from({ length: n }, (_, r) => `(${placeholders(kind, width, r * width).join(', ')})`).join(
     ', ',
@@ -48,9 +48,9 @@ function tuples(kind: 'sqlite' | 'postgres', width: number, n: number): string {
 }
 
 /**
- * Runs `statement(n)` over `rows` in pieces of ROWS rows and power-of-two remainders (few distinct texts). The
- * workspace id is bound once per statement: first on SQLite (`?` markers are positional), last on PostgreSQL
- * (`$<n * width + 1>`). Returns the `id` column of the rows the statements return.
+ * SQLite: runs `statement(n)` over `rows` in pieces of ROWS rows and power-of-two remainders (few distinct texts,
+ * each prepared once per connection), the workspace id bound first (a one-row CTE `w`). Returns the `id` column of
+ * the rows the statements return.
  */
 async function inPieces<R>(
   db: Db,
@@ -59,29 +59,18 @@ async function inPieces<R>(
   statement: (n: number) => string,
   params: (row: R) => unknown[],
 ): Promise<string[]> {
-  const kind = dialectOf(db);
   const out: string[] = [];
   for (let i = 0; i < rows.length;) {
     const left = rows.length - i;
     const n = left >= ROWS ? ROWS : 2 ** Math.floor(Math.log2(left));
-    const values: unknown[] = kind === 'sqlite' ? [workspaceId] : [];
+    const values: unknown[] = [workspaceId];
     for (let r = i; r < i + n; r++) values.push(...params(rows[r] as R));
-    if (kind === 'postgres') values.push(workspaceId);
     const result = await db.executeQuery<{ id: string }>(CompiledQuery.raw(statement(n), values));
     for (const row of result.rows) out.push(row.id);
     i += n;
   }
   return out;
 }
-
-/** The workspace id's marker in a statement of `n` rows of `width` values (see inPieces). */
-const wsMarker = (kind: 'sqlite' | 'postgres', n: number, width: number) =>
-  kind === 'postgres' ? `$${n * width + 1}` : 'w.id';
-/** SQLite binds the workspace id first, as a one-row CTE the statement joins. */
-const wsCte = (kind: 'sqlite' | 'postgres') => (kind === 'postgres' ? '' : 'with w(id) as (select ?) ');
-const wsFrom = (kind: 'sqlite' | 'postgres') => (kind === 'postgres' ? '' : ', w');
-const cast = (kind: 'sqlite' | 'postgres', e: string, t: 'bigint' | 'integer') =>
-  kind === 'postgres' ? `cast(${e} as ${t})` : e;
 
 /** The pending check of one case (null when none). */
 export async function readCheck(db: Db, workspaceId: string, caseId: string): Promise<number | null> {
@@ -99,17 +88,30 @@ export async function readCheck(db: Db, workspaceId: string, caseId: string): Pr
  * compare-and-swap): an upsert with the case's new version, or a delete when nothing is pending.
  */
 export async function writeChecks(db: Db, workspaceId: string, rows: readonly CheckWrite[]): Promise<void> {
-  const kind = dialectOf(db);
+  const set = rows.filter((r) => r.next !== null);
+  const cleared = rows.filter((r) => r.next === null).map((r) => r.id);
+  if (dialectOf(db) === 'postgres') {
+    // One statement per call, the rows as arrays (round trips cost more than parsing on PostgreSQL).
+    if (set.length)
+      await sql`insert into case_checks (workspace_id, case_id, version, next_check_at)
+        select ${workspaceId}, v.id, v.version, v.next
+        from unnest(${set.map((r) => r.id)}::text[], ${set.map((r) => r.version)}::integer[],
+          ${set.map((r) => r.next)}::bigint[]) as v(id, version, next)
+        on conflict (workspace_id, case_id)
+        do update set version = excluded.version, next_check_at = excluded.next_check_at`.execute(db);
+    if (cleared.length)
+      await sql`delete from case_checks where workspace_id = ${workspaceId}
+        and case_id = any(${cleared}::text[])`.execute(db);
+    return;
+  }
   await inPieces(
     db,
     workspaceId,
-    rows.filter((r) => r.next !== null),
+    set,
     (n) =>
-      text(`upsert:${kind}:${n}`, () => {
-        const ws = wsMarker(kind, n, 3);
-        return `${wsCte(kind)}insert into case_checks (workspace_id, case_id, version, next_check_at)
-          select ${ws}, v.column1, ${cast(kind, 'v.column2', 'integer')}, ${cast(kind, 'v.column3', 'bigint')}
-          from (values ${tuples(kind, 3, n)}) as v${kind === 'postgres' ? '(column1, column2, column3)' : ''}${wsFrom(kind)}
+      text(`upsert:${n}`, () => {
+        return `with w(id) as (select ?) insert into case_checks (workspace_id, case_id, version, next_check_at)
+          select w.id, v.column1, v.column2, v.column3 from (values ${tuples('sqlite', 3, n)}) as v, w
           where true
           on conflict (workspace_id, case_id)
           do update set version = excluded.version, next_check_at = excluded.next_check_at
@@ -117,7 +119,6 @@ export async function writeChecks(db: Db, workspaceId: string, rows: readonly Ch
       }),
     (r) => [r.id, r.version, r.next],
   );
-  const cleared = rows.filter((r) => r.next === null).map((r) => r.id);
   for (let i = 0; i < cleared.length; i += 1000)
     await db
       .deleteFrom('case_checks')
@@ -160,21 +161,20 @@ export async function moveChecks(
   moves: readonly NextCheckMove[],
 ): Promise<string[]> {
   if (!moves.length) return [];
-  const kind = dialectOf(db);
-  const pg = kind === 'postgres';
-  const cols = (width: number) =>
-    pg ? `(${Array.from({ length: width }, (_, i) => `column${i + 1}`).join(', ')})` : '';
+  const updates = moves.filter((m) => m.checkVersion !== null && m.next !== null);
+  const deletes = moves.filter((m) => m.checkVersion !== null && m.next === null);
+  const inserts = moves.filter((m) => m.checkVersion === null && m.next !== null);
+  if (dialectOf(db) === 'postgres') return moveChecksPg(db, workspaceId, updates, deletes, inserts);
   const moved = await inPieces(
     db,
     workspaceId,
-    moves.filter((m) => m.checkVersion !== null && m.next !== null),
+    updates,
     (n) =>
-      text(`move:${kind}:${n}`, () => {
-        const ws = wsMarker(kind, n, 3);
-        return `${wsCte(kind)}update case_checks set next_check_at = ${cast(kind, 'v.column3', 'bigint')}
-          from (values ${tuples(kind, 3, n)}) as v${cols(3)}${wsFrom(kind)}
-          where case_checks.workspace_id = ${ws} and case_checks.case_id = v.column1
-            and case_checks.version = ${cast(kind, 'v.column2', 'integer')}
+      text(`move:${n}`, () => {
+        return `with w(id) as (select ?) update case_checks set next_check_at = v.column3
+          from (values ${tuples('sqlite', 3, n)}) as v, w
+          where case_checks.workspace_id = w.id and case_checks.case_id = v.column1
+            and case_checks.version = v.column2
           returning case_checks.case_id as id`;
       }),
     (m) => [m.id, m.checkVersion, m.next],
@@ -183,16 +183,12 @@ export async function moveChecks(
     ...(await inPieces(
       db,
       workspaceId,
-      moves.filter((m) => m.checkVersion !== null && m.next === null),
+      deletes,
       (n) =>
-        text(`unset:${kind}:${n}`, () =>
-          pg
-            ? `delete from case_checks using (values ${tuples(kind, 2, n)}) as v(column1, column2)
-                where case_checks.workspace_id = ${wsMarker(kind, n, 2)} and case_checks.case_id = v.column1
-                  and case_checks.version = cast(v.column2 as integer)
-                returning case_checks.case_id as id`
-            : `delete from case_checks where workspace_id = ? and (case_id, version) in (values ${tuples(kind, 2, n)})
-                returning case_id as id`,
+        text(
+          `unset:${n}`,
+          () => `delete from case_checks where workspace_id = ? and (case_id, version) in
+            (values ${tuples('sqlite', 2, n)}) returning case_id as id`,
         ),
       (m) => [m.id, m.checkVersion],
     )),
@@ -203,21 +199,62 @@ export async function moveChecks(
     ...(await inPieces(
       db,
       workspaceId,
-      moves.filter((m) => m.checkVersion === null && m.next !== null),
+      inserts,
       (n) =>
-        text(`insert:${kind}:${n}`, () => {
-          const ws = wsMarker(kind, n, 2);
-          return `${wsCte(kind)}insert into case_checks (workspace_id, case_id, version, next_check_at)
-            select ${ws}, cases.id, cases.version, ${cast(kind, 'v.column2', 'bigint')}
-            from (values ${tuples(kind, 2, n)}) as v${cols(2)}${wsFrom(kind)}
-            join cases on cases.workspace_id = ${ws} and cases.id = v.column1
+        text(
+          `insert:${n}`,
+          () => `with w(id) as (select ?) insert into case_checks (workspace_id, case_id, version, next_check_at)
+            select w.id, cases.id, cases.version, v.column2 from (values ${tuples('sqlite', 2, n)}) as v, w
+            join cases on cases.workspace_id = w.id and cases.id = v.column1
             where true
             on conflict (workspace_id, case_id) do nothing
-            returning case_id as id`;
-        }),
+            returning case_id as id`,
+        ),
       (m) => [m.id, m.next],
     )),
   );
+  return moved;
+}
+
+/** moveChecks on PostgreSQL: one statement per kind of move, the rows as arrays. */
+async function moveChecksPg(
+  db: Db,
+  workspaceId: string,
+  updates: readonly NextCheckMove[],
+  deletes: readonly NextCheckMove[],
+  inserts: readonly NextCheckMove[],
+): Promise<string[]> {
+  const moved: string[] = [];
+  const ids = (rows: readonly NextCheckMove[]) => rows.map((m) => m.id);
+  if (updates.length)
+    for (const r of (
+      await sql<{ id: string }>`update case_checks set next_check_at = v.next
+        from unnest(${ids(updates)}::text[], ${updates.map((m) => m.checkVersion)}::integer[],
+          ${updates.map((m) => m.next)}::bigint[]) as v(id, version, next)
+        where case_checks.workspace_id = ${workspaceId} and case_checks.case_id = v.id
+          and case_checks.version = v.version
+        returning case_checks.case_id as id`.execute(db)
+    ).rows)
+      moved.push(r.id);
+  if (deletes.length)
+    for (const r of (
+      await sql<{ id: string }>`delete from case_checks
+        using unnest(${ids(deletes)}::text[], ${deletes.map((m) => m.checkVersion)}::integer[]) as v(id, version)
+        where case_checks.workspace_id = ${workspaceId} and case_checks.case_id = v.id
+          and case_checks.version = v.version
+        returning case_checks.case_id as id`.execute(db)
+    ).rows)
+      moved.push(r.id);
+  if (inserts.length)
+    for (const r of (
+      await sql<{ id: string }>`insert into case_checks (workspace_id, case_id, version, next_check_at)
+        select ${workspaceId}, cases.id, cases.version, v.next
+        from unnest(${ids(inserts)}::text[], ${inserts.map((m) => m.next)}::bigint[]) as v(id, next)
+        join cases on cases.workspace_id = ${workspaceId} and cases.id = v.id
+        on conflict (workspace_id, case_id) do nothing
+        returning case_id as id`.execute(db)
+    ).rows)
+      moved.push(r.id);
   return moved;
 }
 
