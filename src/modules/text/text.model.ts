@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CnnScorer, rowLength, Vocabulary, type CnnModel } from './text.cnn.js';
+import { contrastTail } from './text.contrast.js';
 import { FeatureExtractor, SentimentLexicon, type FeatureConfig, type Language } from './text.features.js';
 
 export const MODEL_FORMAT = 'touchpoint-text-sentiment';
@@ -40,6 +41,11 @@ export interface LanguageModelHeader {
   bias: number;
   /** Platt scaling fitted on the validation part: p = 1 / (1 + exp(-(a·logit + b))). */
   calibration: { a: number; b: number };
+  /**
+   * The contrast rule (text.contrast.ts): the weight λ of the logit of what follows the last contrast marker
+   * (fitted on the validation part; absent or 0 = off).
+   */
+  contrast?: number;
 }
 
 export interface ModelHeader {
@@ -283,8 +289,21 @@ export function stackedLogitOf(model: SentimentModel, normalized: string, lang: 
   return cnn.stack.lr * z + cnn.stack.cnn * model.cnn.logit(normalized);
 }
 
+/**
+ * The model's logit before calibration with the contrast rule: (1 − λ)·stacked logit of the text + λ·that of what
+ * follows its last contrast marker ("…, but it's sure a lot smarter"), when the language has a λ and the text a tail.
+ */
+export function sentimentLogitOf(model: SentimentModel, normalized: string, lang: Language): number {
+  const z = stackedLogitOf(model, normalized, lang);
+  const weight = model.header.languages[lang].contrast ?? 0;
+  if (weight === 0) return z;
+  const tail = contrastTail(normalized, lang);
+  if (tail === undefined) return z;
+  return (1 - weight) * z + weight * stackedLogitOf(model, tail, lang);
+}
+
 /** Calibrated probability that a normalised text is positive, under one language's model. */
 export function positiveProbability(model: SentimentModel, normalized: string, lang: Language): number {
   const { a, b } = model.header.languages[lang].calibration;
-  return 1 / (1 + Math.exp(-(a * stackedLogitOf(model, normalized, lang) + b)));
+  return 1 / (1 + Math.exp(-(a * sentimentLogitOf(model, normalized, lang) + b)));
 }
