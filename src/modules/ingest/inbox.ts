@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { dialectOf, fromJson, inTransaction, insertRows, toJson, type Db } from '../../platform/db/index.js';
@@ -224,7 +224,9 @@ export class EventInbox {
       }
       this.backlog = Math.max(0, this.backlog - done);
       if (this.backlog === 0) this.oldestWaiting = null;
-      await nextTurn();
+      // A timer, not setImmediate: the loop must poll the sockets first, so that requests that came in during the
+      // chunk are seen (and keep the processor waiting) before the next chunk starts.
+      await sleep(this.quietMs);
     }
   }
 
