@@ -154,7 +154,7 @@ export async function buildApp(options: {
     await inbox.stop();
   });
   const channels = new ChannelCatalogue(db);
-  await app.register(ingestRoutes({ db, channels, committer, jsonMaxDepth: config.jsonMaxDepth }), {
+  await app.register(ingestRoutes({ db, channels, committer, inbox, jsonMaxDepth: config.jsonMaxDepth }), {
     prefix: '/v1',
   });
   await app.register(surveys.publicRoutes);

@@ -58,7 +58,7 @@ export class GroupCommitter {
   /** Resolves once the events are committed; throws 429 INGEST_OVERLOADED when the queue is full. */
   submit(workspaceId: string, events: IncomingEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    this.options.inbox.noteArrival();
+    this.options.inbox.noteActivity();
     if (
       this.pendingEvents + events.length > this.maxPendingEvents ||
       this.options.inbox.full(this.pendingEvents + events.length)

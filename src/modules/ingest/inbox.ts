@@ -14,8 +14,8 @@ export interface InboxOptions {
   /** Events folded into profiles per transaction. */
   chunkEvents?: number;
   /**
-   * The processor waits until no request has arrived for this long, so that answering comes first while a burst
-   * lasts — unless the oldest waiting event is older than `maxLagMs`, or half of `maxBacklog` waits: then it shares
+   * The processor waits until no collection request is in progress and none has come or gone for this long, so that
+   * answering comes first while a burst lasts — unless the oldest waiting event is older than `maxLagMs`, or half of `maxBacklog` waits: then it shares
    * the time with answering, so that under a sustained load profiles lag by about `maxLagMs` at most.
    */
   quietMs?: number;
@@ -39,6 +39,8 @@ export interface InboxStatus {
 
 /** Serialises the processors of all server processes on PostgreSQL, so events are folded in arrival order. */
 const PG_LOCK_KEY = 0x7470_1b0c;
+/** How long the processor waits before it looks again whether the server is busy. */
+const RECHECK_MS = 2;
 /** How often an idle process looks for events staged by another process (or left by a crash). */
 const RESCAN_MS = 5_000;
 
@@ -62,7 +64,9 @@ export class EventInbox {
   private readonly chunkEvents: number;
   private readonly quietMs: number;
   private readonly maxLagMs: number;
-  private lastArrival = 0;
+  private lastActivity = 0;
+  /** Collection requests received and not yet answered. */
+  private activeRequests = 0;
   /** Received time of the oldest event waiting, as far as this process knows (epoch ms); null when none. */
   private oldestWaiting: number | null = null;
   private running: Promise<void> | null = null;
@@ -82,10 +86,22 @@ export class EventInbox {
     return this.backlog + events > this.maxBacklog;
   }
 
-  /** A request arrived: the processor keeps out of the way while they keep coming. */
-  noteArrival(): void {
-    this.lastArrival = performance.now();
+  /** Events were handed over: the processor keeps out of the way while they keep coming. */
+  noteActivity(): void {
+    this.lastActivity = performance.now();
   }
+
+  /** A collection request arrived (its body may still be on its way): the server is busy answering. */
+  readonly requestStarted = (): void => {
+    this.activeRequests++;
+    this.lastActivity = performance.now();
+  };
+
+  /** A collection request was answered, or its connection closed. */
+  readonly requestFinished = (): void => {
+    this.activeRequests--;
+    this.lastActivity = performance.now();
+  };
 
   /** Stores events for the processor, in the caller's transaction; call `staged` once it has committed. */
   async stage(trx: Db, byWorkspace: Map<string, IncomingEvent[]>): Promise<number> {
@@ -206,10 +222,10 @@ export class EventInbox {
 
   private async drain(): Promise<void> {
     while (!this.stopped && this.backlog > 0) {
-      const busy = performance.now() - this.lastArrival < this.quietMs;
+      const busy = this.activeRequests > 0 || performance.now() - this.lastActivity < this.quietMs;
       const late = this.oldestWaiting !== null && Date.now() - this.oldestWaiting > this.maxLagMs;
       if (busy && !late && this.backlog < this.maxBacklog / 2) {
-        await sleep(this.quietMs);
+        await sleep(RECHECK_MS);
         continue;
       }
       const done = await this.processChunk();
@@ -226,7 +242,7 @@ export class EventInbox {
       if (this.backlog === 0) this.oldestWaiting = null;
       // A timer, not setImmediate: the loop must poll the sockets first, so that requests that came in during the
       // chunk are seen (and keep the processor waiting) before the next chunk starts.
-      await sleep(this.quietMs);
+      await sleep(RECHECK_MS);
     }
   }
 

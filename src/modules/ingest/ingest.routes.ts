@@ -7,12 +7,15 @@ import { AppError, parseJsonText } from '../../platform/http/index.js';
 import { markWriteKeyUsed, resolveWriteKey } from '../workspaces/index.js';
 import type { ChannelCatalogue } from './channels.js';
 import type { GroupCommitter } from './group-commit.js';
+import type { EventInbox } from './inbox.js';
 import { isRejection, LIMITS, validateEvent, type EventType, type Rejection } from './validate-event.js';
 
 export interface IngestRouteOptions {
   db: Db;
   channels: ChannelCatalogue;
   committer: GroupCommitter;
+  /** Told of every request in progress, so that its processor waits while the server is busy answering. */
+  inbox: EventInbox;
   jsonMaxDepth: number;
 }
 
@@ -78,6 +81,12 @@ export function ingestRoutes(opts: IngestRouteOptions): FastifyPluginAsync {
       methods: ['POST', 'OPTIONS'],
       allowedHeaders: ['content-type', 'authorization', 'x-write-key', 'content-encoding'],
       maxAge: 86_400,
+    });
+    // From the first byte to the answer (or a closed connection), before the body is read.
+    app.addHook('onRequest', (_request, reply, done) => {
+      opts.inbox.requestStarted();
+      reply.raw.once('close', opts.inbox.requestFinished);
+      done();
     });
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(
