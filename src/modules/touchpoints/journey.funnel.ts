@@ -137,37 +137,53 @@ async function summaries(
     sql`s0 as materialized (select x.profile_id as p, ${t(entry)} as t from ${entry.table} where ${entry.match} and ${t(entry)} >= ${range.start} and ${t(entry)} < ${range.end})`,
     sql`s1 as materialized (select p, min(t) as t1 from s0 group by p)`,
   ];
+  // SQLite: the later steps nest as co-routines over s1 ("limit -1 offset 0" keeps each level from being flattened,
+  // which would copy its subquery into every level above), so one customer's steps run one after the other on the
+  // index pages their first seek brought into the cache, instead of one pass over all customers per step.
+  // PostgreSQL: one materialised CTE per step, so a scanned step can be a hash join.
+  const postgres = dialectOf(db) === 'postgres';
+  let nested = sql`select p, t1 from s1`;
   for (let i = 1; i < steps.length; i++) {
     const prev = sql.raw(`s${i}`);
     const carried = sql.raw(Array.from({ length: i }, (_, k) => `t${k + 1}`).join(', '));
-    const before = sql.raw(`s${i}.t${i}`);
     const next = sql.raw(`s${i + 1}`);
     const ti = sql.raw(`t${i + 1}`);
     const x = source(i);
-    if (plans[i] === 'scan' && 'touchpoint' in (steps[i] as Step)) {
-      // The step's arrivals in [start, end + window) bound every candidate (entry >= start, entry < end): one range
-      // scan of the touchpoint × time index, then each remaining customer's earliest qualifying one. SQLite answers
-      // the correlated min from an automatic index on the scanned arrivals (a join would scan them per customer);
-      // PostgreSQL hashes the join, groups the matches only and hashes them back onto the remaining customers.
-      const r = sql.raw(`r${i + 1}`);
+    const r = sql.raw(`r${i + 1}`);
+    const scan = plans[i] === 'scan' && 'touchpoint' in (steps[i] as Step);
+    // The step's arrivals in [start, end + window) bound every candidate (entry >= start, entry < end): one range
+    // scan of the touchpoint × time index. SQLite answers each customer's earliest qualifying one from an automatic
+    // index on them (a join would scan them per customer); PostgreSQL hashes the join, groups the matches only and
+    // hashes them back onto the remaining customers.
+    if (scan)
+      ctes.push(
+        sql`${r} as materialized (select x.profile_id as p, ${t(x)} as t from ${x.table} where ${x.match} and ${t(x)} >= ${range.start} and ${t(x)} < ${range.end + windowMs})`,
+      );
+    if (postgres) {
+      const before = sql.raw(`s${i}.t${i}`);
       const a = sql.raw(`a${i + 1}`);
       const kept = sql.raw(Array.from({ length: i }, (_, k) => `s${i}.t${k + 1}`).join(', '));
       ctes.push(
-        sql`${r} as materialized (select x.profile_id as p, ${t(x)} as t from ${x.table} where ${x.match} and ${t(x)} >= ${range.start} and ${t(x)} < ${range.end + windowMs})`,
-        ...(dialectOf(db) === 'postgres'
+        ...(scan
           ? [
               sql`${a} as materialized (select ${prev}.p as p, min(${r}.t) as t from ${prev} join ${r} on ${r}.p = ${prev}.p where ${r}.t >= ${before} and ${r}.t <= ${prev}.t1 + ${windowMs} group by ${prev}.p)`,
               sql`${next} as materialized (select ${prev}.p as p, ${kept}, ${a}.t as ${ti} from ${prev} left join ${a} on ${a}.p = ${prev}.p)`,
             ]
           : [
-              sql`${next} as materialized (select p, ${carried}, case when ${before} is null then null else (select min(${r}.t) from ${r} where ${r}.p = ${prev}.p and ${r}.t >= ${before} and ${r}.t <= ${prev}.t1 + ${windowMs}) end as ${ti} from ${prev})`,
+              sql`${next} as materialized (select p, ${carried}, case when ${before} is null then null else (select min(${t(x)}) from ${x.table} where ${x.match} and x.profile_id = ${prev}.p and ${t(x)} >= ${before} and ${t(x)} <= ${prev}.t1 + ${windowMs}) end as ${ti} from ${prev})`,
             ]),
       );
-    } else
-      ctes.push(
-        sql`${next} as materialized (select p, ${carried}, case when ${before} is null then null else (select min(${t(x)}) from ${x.table} where ${x.match} and x.profile_id = ${prev}.p and ${t(x)} >= ${before} and ${t(x)} <= ${prev}.t1 + ${windowMs}) end as ${ti} from ${prev})`,
-      );
+    } else {
+      const q = sql.raw(`q${i}`);
+      const before = sql.raw(`q${i}.t${i}`);
+      const earliest = scan
+        ? sql`(select min(${r}.t) from ${r} where ${r}.p = ${q}.p and ${r}.t >= ${before} and ${r}.t <= ${q}.t1 + ${windowMs})`
+        : sql`(select min(${t(x)}) from ${x.table} where ${x.match} and x.profile_id = ${q}.p and ${t(x)} >= ${before} and ${t(x)} <= ${q}.t1 + ${windowMs})`;
+      nested = sql`select p, ${carried}, case when ${before} is null then null else ${earliest} end as ${ti} from (${nested} limit -1 offset 0) as ${q}`;
+    }
   }
+  if (!postgres && steps.length > 1)
+    ctes.push(sql`${sql.raw(`s${steps.length}`)} as materialized (${nested})`);
   const last = sql.raw(`s${steps.length}`);
   const first = source(0, 'e');
   const by =
