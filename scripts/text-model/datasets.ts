@@ -40,6 +40,8 @@ export interface DataSet {
   testPhrases?: Example[];
   /** SST-2: every phrase inside a validation sentence (held out like them; used to make model choice less noisy). */
   validationPhrases?: Example[];
+  /** SST-2: the full sentences of the train part (for cross-validation inside it). */
+  trainSentences?: string[];
   notes: string[];
 }
 
@@ -183,6 +185,7 @@ function loadSst2(root: string): DataSet {
     test: [],
     testPhrases: [],
     validationPhrases: [],
+    trainSentences: sentences.filter((t) => partOf(t) === 'train'),
     notes: [],
   };
   let dropped = 0;
