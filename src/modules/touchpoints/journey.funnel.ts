@@ -48,14 +48,18 @@ function stepSource(alias: string, workspaceId: string, step: Step, firstArrival
 export type StepPlan = 'seek' | 'scan';
 
 /**
- * A scan costs about this many arrivals read per seek saved (measured at 1 M customers / 9 M mapped events: a seek
- * in the per-customer index costs a few times a row of a range scan plus its hash or automatic-index probe).
+ * A step is scanned when its arrivals are fewer than this many times the customers who can still reach it. Measured
+ * at 1 M customers / 9 M mapped events (docs/benchmarks.md, touchpoints, session 5): on PostgreSQL a scanned row
+ * (index-only range scan, hash probe) costs a small fraction of a per-customer index seek, so scanning pays while the
+ * arrivals are up to about twice the customers; on SQLite, materialising the arrivals and building the automatic
+ * index on them costs about as much per row as a seek (about 2.5 µs from the OS page cache), so only a step with
+ * far fewer arrivals than remaining customers (unsubscribe, complain after a subscription) is scanned.
  */
-const SCAN_ROWS_PER_SEEK = 2;
+const SCAN_ROWS_PER_SEEK = { postgres: 2, sqlite: 0.5 } as const;
 
 /**
  * Plans each later step from the daily rollups: a touchpoint step is scanned when its arrivals in
- * [start, end + window) are fewer than SCAN_ROWS_PER_SEEK times the customers who can still be in the funnel there
+ * [start, end + window) are fewer than SCAN_ROWS_PER_SEEK (per dialect) times the customers who can still be there
  * (at most the entrants' step-1 arrivals in the period, and at most the arrivals of every step scanned or estimated
  * before it). Event-name steps have no rollup and are sought.
  */
@@ -102,7 +106,7 @@ async function choosePlans(
     if (i === 0) return 'seek';
     if (!('touchpoint' in step)) return 'seek';
     const n = arrivals.get(step.touchpoint) ?? 0;
-    const plan: StepPlan = n < SCAN_ROWS_PER_SEEK * remaining ? 'scan' : 'seek';
+    const plan: StepPlan = n < SCAN_ROWS_PER_SEEK[dialectOf(db)] * remaining ? 'scan' : 'seek';
     remaining = Math.min(remaining, n);
     return plan;
   });
@@ -126,6 +130,7 @@ async function summaries(
   breakdown: FunnelInput['breakdown'],
   segments: readonly SegmentRef[] = [],
   plans: readonly StepPlan[] = steps.map(() => 'seek'),
+  chained = false,
 ): Promise<{ all: Summary; groups: { value: string | null; summary: Summary }[] }> {
   const source = (i: number, alias = 'x') => stepSource(alias, workspaceId, steps[i] as Step, firstArrival);
   const entry = source(0);
@@ -142,6 +147,7 @@ async function summaries(
   // index pages their first seek brought into the cache, instead of one pass over all customers per step.
   // PostgreSQL: one materialised CTE per step, so a scanned step can be a hash join.
   const postgres = dialectOf(db) === 'postgres';
+  const chain = postgres || chained;
   let nested = sql`select p, t1 from s1`;
   for (let i = 1; i < steps.length; i++) {
     const prev = sql.raw(`s${i}`);
@@ -159,19 +165,23 @@ async function summaries(
       ctes.push(
         sql`${r} as materialized (select x.profile_id as p, ${t(x)} as t from ${x.table} where ${x.match} and ${t(x)} >= ${range.start} and ${t(x)} < ${range.end + windowMs})`,
       );
-    if (postgres) {
+    if (chain) {
       const before = sql.raw(`s${i}.t${i}`);
       const a = sql.raw(`a${i + 1}`);
       const kept = sql.raw(Array.from({ length: i }, (_, k) => `s${i}.t${k + 1}`).join(', '));
       ctes.push(
-        ...(scan
+        ...(scan && !postgres
           ? [
-              sql`${a} as materialized (select ${prev}.p as p, min(${r}.t) as t from ${prev} join ${r} on ${r}.p = ${prev}.p where ${r}.t >= ${before} and ${r}.t <= ${prev}.t1 + ${windowMs} group by ${prev}.p)`,
-              sql`${next} as materialized (select ${prev}.p as p, ${kept}, ${a}.t as ${ti} from ${prev} left join ${a} on ${a}.p = ${prev}.p)`,
+              sql`${next} as materialized (select p, ${carried}, case when ${before} is null then null else (select min(${r}.t) from ${r} where ${r}.p = ${prev}.p and ${r}.t >= ${before} and ${r}.t <= ${prev}.t1 + ${windowMs}) end as ${ti} from ${prev})`,
             ]
-          : [
-              sql`${next} as materialized (select p, ${carried}, case when ${before} is null then null else (select min(${t(x)}) from ${x.table} where ${x.match} and x.profile_id = ${prev}.p and ${t(x)} >= ${before} and ${t(x)} <= ${prev}.t1 + ${windowMs}) end as ${ti} from ${prev})`,
-            ]),
+          : scan
+            ? [
+                sql`${a} as materialized (select ${prev}.p as p, min(${r}.t) as t from ${prev} join ${r} on ${r}.p = ${prev}.p where ${r}.t >= ${before} and ${r}.t <= ${prev}.t1 + ${windowMs} group by ${prev}.p)`,
+                sql`${next} as materialized (select ${prev}.p as p, ${kept}, ${a}.t as ${ti} from ${prev} left join ${a} on ${a}.p = ${prev}.p)`,
+              ]
+            : [
+                sql`${next} as materialized (select p, ${carried}, case when ${before} is null then null else (select min(${t(x)}) from ${x.table} where ${x.match} and x.profile_id = ${prev}.p and ${t(x)} >= ${before} and ${t(x)} <= ${prev}.t1 + ${windowMs}) end as ${ti} from ${prev})`,
+              ]),
       );
     } else {
       const q = sql.raw(`q${i}`);
@@ -182,8 +192,7 @@ async function summaries(
       nested = sql`select p, ${carried}, case when ${before} is null then null else ${earliest} end as ${ti} from (${nested} limit -1 offset 0) as ${q}`;
     }
   }
-  if (!postgres && steps.length > 1)
-    ctes.push(sql`${sql.raw(`s${steps.length}`)} as materialized (${nested})`);
+  if (!chain && steps.length > 1) ctes.push(sql`${sql.raw(`s${steps.length}`)} as materialized (${nested})`);
   const last = sql.raw(`s${steps.length}`);
   const first = source(0, 'e');
   const by =
@@ -291,6 +300,8 @@ function stepViews(summary: Summary, labels: string[]): StepView[] {
 export interface FunnelOptions {
   /** The plan of every later step (or of each step, by index) instead of the one chosen from the rollups. */
   plan?: StepPlan | readonly StepPlan[];
+  /** SQLite: one materialised CTE per step, as PostgreSQL (the form before the steps nested; for benchmarks). */
+  chained?: boolean;
 }
 
 /** Computes a funnel, its breakdown and, on request, the comparison with another period. */
@@ -329,6 +340,7 @@ export async function funnel(
       breakdown,
       segments,
       plans,
+      options.chained,
     );
   };
   const current = await run(range, input.breakdown);
