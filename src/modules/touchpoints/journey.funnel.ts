@@ -49,13 +49,14 @@ export type StepPlan = 'seek' | 'scan';
 
 /**
  * A step is scanned when its arrivals are fewer than this many times the customers who can still reach it. Measured
- * at 1 M customers / 9 M mapped events (docs/benchmarks.md, touchpoints, session 5): on PostgreSQL a scanned row
- * (index-only range scan, hash probe) costs a small fraction of a per-customer index seek, so scanning pays while the
- * arrivals are up to about twice the customers; on SQLite, materialising the arrivals and building the automatic
- * index on them costs about as much per row as a seek (about 2.5 µs from the OS page cache), so only a step with
- * far fewer arrivals than remaining customers (unsubscribe, complain after a subscription) is scanned.
+ * at 1 M customers / 9 M mapped events on SQLite and 200 k on PostgreSQL (docs/benchmarks.md, touchpoints, session
+ * 5): on PostgreSQL a scanned row (index-only range scan, hash probe) costs a small fraction of a per-customer index
+ * seek, so scanning pays while the arrivals are up to about twice the customers. On SQLite the nested steps seek on
+ * index pages the customer's previous step already cached, while a scan materialises the arrivals and builds an
+ * automatic index on them: scanning never paid there (planned with two scanned steps: 2.13 s CPU per funnel; every
+ * step sought: 1.99 s), so SQLite always seeks.
  */
-const SCAN_ROWS_PER_SEEK = { postgres: 2, sqlite: 0.5 } as const;
+const SCAN_ROWS_PER_SEEK = { postgres: 2, sqlite: 0 } as const;
 
 /**
  * Plans each later step from the daily rollups: a touchpoint step is scanned when its arrivals in
@@ -72,7 +73,8 @@ async function choosePlans(
   windowMs: number,
 ): Promise<StepPlan[]> {
   const keys = [...new Set(steps.flatMap((s) => ('touchpoint' in s ? [s.touchpoint] : [])))];
-  if (steps.length < 2 || !keys.length) return steps.map(() => 'seek');
+  if (steps.length < 2 || !keys.length || SCAN_ROWS_PER_SEEK[dialectOf(db)] === 0)
+    return steps.map(() => 'seek');
   const rows = await db
     .selectFrom('touchpoint_daily')
     .select((eb) => [
