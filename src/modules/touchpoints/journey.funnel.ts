@@ -41,9 +41,10 @@ function stepSource(alias: string, workspaceId: string, step: Step, firstArrival
  * - `seek`: one index seek per customer still in the funnel (the per-customer index of the step's source);
  * - `scan`: one range scan of the step's arrivals between the period's start and its end plus the window (the
  *   touchpoint × time index, which covers it), joined to the customers still in the funnel and grouped by customer
- *   (PostgreSQL hashes the join; SQLite probes an automatic index of the remaining customers).
+ *   (PostgreSQL hashes the join; SQLite probes an automatic index on the scanned arrivals).
  * Both give the same times; which is cheaper depends on how many arrivals the range holds against how many
- * customers remain, so the choice is made per step from the daily rollups (see {@link choosePlans}).
+ * customers remain, so PostgreSQL chooses per step from the daily rollups (see {@link choosePlans}); SQLite seeks
+ * unless a plan is forced (tests, benchmarks).
  */
 export type StepPlan = 'seek' | 'scan';
 
@@ -137,8 +138,8 @@ async function summaries(
   const source = (i: number, alias = 'x') => stepSource(alias, workspaceId, steps[i] as Step, firstArrival);
   const entry = source(0);
   const t = (x: StepSource) => sql.ref(`x.${x.time}`);
-  // Every CTE is materialised: inlined, each step's correlated seek would be copied into every later step that
-  // reads its time, doubling the seeks per step. s0 reads step 1's arrivals of the period by their time index
+  // Every CTE is materialised (and the nested levels kept from flattening): inlined, each step's correlated seek
+  // would be copied into every later step that reads its time, doubling the seeks per step. s0 reads step 1's arrivals of the period by their time index
   // (grouping them in the same statement lets the planner walk the whole per-customer index instead).
   const ctes: RawBuilder<unknown>[] = [
     sql`s0 as materialized (select x.profile_id as p, ${t(entry)} as t from ${entry.table} where ${entry.match} and ${t(entry)} >= ${range.start} and ${t(entry)} < ${range.end})`,
