@@ -154,6 +154,34 @@ describe(`database (${testDialect})`, () => {
   });
 
   it.skipIf(testDialect !== 'sqlite')(
+    'keeps the WAL bounded under a sustained write load (it starts over once past its limit)',
+    async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'tp-wal-'));
+      const file = path.join(dir, 'w.db');
+      const handle = openDatabase(`sqlite:${file}`, { walRestartBytes: 1_000_000 });
+      try {
+        await sql`create table blobs (id integer primary key, body text not null)`.execute(handle.db);
+        // 30 MB in 300 transactions with short gaps between them, as the group commit writes; never a quiet second.
+        let largest = 0;
+        for (let i = 0; i < 300; i++) {
+          await inTransaction(handle.db, (trx) =>
+            sql`insert into blobs (body) values (${'x'.repeat(100_000)})`.execute(trx),
+          );
+          largest = Math.max(largest, statSync(`${file}-wal`).size);
+          await new Promise((r) => setTimeout(r, 2));
+        }
+        // A passive checkpoint alone let this WAL grow to the whole 30 MB.
+        expect(largest).toBeLessThan(15_000_000);
+        const count = await sql<{ n: number }>`select count(*) as n from blobs`.execute(handle.db);
+        expect(Number(count.rows[0]?.n)).toBe(300);
+      } finally {
+        await handle.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it.skipIf(testDialect !== 'sqlite')(
     'copies committed pages from the WAL into the database file on its checkpoint thread',
     async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'tp-ckpt-'));

@@ -65,13 +65,28 @@ function cachingStatements(conn: SqliteDatabase.Database): SqliteDialectConfig['
  * checkpoint runs inside the commit that crosses the threshold, so one unlucky write pays for copying the whole
  * WAL back into the database file (and its fsync). Here the writer only appends to the WAL, and a PASSIVE checkpoint
  * (which never blocks the writer or readers) copies committed pages back every `intervalMs` on another core.
+ *
+ * A PASSIVE checkpoint never lets the WAL start over while the writer keeps appending (each pass ends behind the
+ * newest frames), so under a sustained load the file would grow without bound — gigabytes per million events. Once
+ * the WAL holds more than `restartBytes`, a RESTART checkpoint follows the passive one: it waits (up to 200 ms on this
+ * thread) for a gap between the writer's transactions, copies the few frames the passive pass left and makes the
+ * next transaction write the WAL from its start; `journal_size_limit` then trims the file.
  */
 const CHECKPOINTER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 0');
-const checkpoint = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy: next tick */ } };
+const pageSize = db.pragma('page_size', { simple: true });
+const checkpoint = () => {
+  try {
+    const [pass] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (pass && pass.log * pageSize > workerData.restartBytes) {
+      db.pragma('busy_timeout = 200');
+      try { db.pragma('wal_checkpoint(RESTART)'); } finally { db.pragma('busy_timeout = 0'); }
+    }
+  } catch { /* busy: next tick */ }
+};
 const timer = setInterval(checkpoint, workerData.intervalMs);
 parentPort.on('message', () => { clearInterval(timer); checkpoint(); db.close(); parentPort.close(); });
 `;
@@ -79,12 +94,19 @@ parentPort.on('message', () => { clearInterval(timer); checkpoint(); db.close();
 function startCheckpointer(
   conn: SqliteDatabase.Database,
   file: string,
+  restartBytes: number,
   intervalMs = 250,
 ): () => Promise<void> {
   conn.pragma('wal_autocheckpoint = 0');
+  conn.pragma(`journal_size_limit = ${restartBytes}`);
   const worker = new Worker(CHECKPOINTER, {
     eval: true,
-    workerData: { file, intervalMs, driver: createRequire(import.meta.url).resolve('better-sqlite3') },
+    workerData: {
+      file,
+      intervalMs,
+      restartBytes,
+      driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+    },
   });
   worker.unref();
   let exited = false;
@@ -111,7 +133,14 @@ function startCheckpointer(
 }
 
 /** Opens the database named by a `sqlite:<file>` or `postgres://` URL. */
-export function openDatabase(url: string, options: { poolSize?: number } = {}): DatabaseHandle {
+export function openDatabase(
+  url: string,
+  options: {
+    poolSize?: number;
+    /** SQLite: WAL size past which the checkpoint thread makes it start over (default 64 MiB). */
+    walRestartBytes?: number;
+  } = {},
+): DatabaseHandle {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -124,7 +153,8 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     // 64 MiB of page cache (the default is 2 MiB): ingestion writes indexes in random order, and hitting the OS
     // cache for every page costs more than the memory.
     conn.pragma('cache_size = -65536');
-    const stopCheckpointer = file === ':memory:' ? null : startCheckpointer(conn, file);
+    const stopCheckpointer =
+      file === ':memory:' ? null : startCheckpointer(conn, file, options.walRestartBytes ?? 64 * 1024 * 1024);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(conn) }) });
     kinds.set(db, 'sqlite');
     return {
