@@ -332,8 +332,16 @@ export async function moveStaleChecks(
   // planner's statistics of the table, taken before, would have the next sweep read the whole table for a range that
   // now holds a few checks (and never mark the moved rows' dead index entries). Refreshed at once instead of at the
   // next autovacuum round; ANALYZE samples the narrow table in tens of milliseconds and blocks no reader or writer.
-  if (moved >= REANALYZE_AFTER) await sql`analyze case_checks`.execute(db);
+  await refreshCheckStatistics(db, moved);
   return moved;
+}
+
+/**
+ * PostgreSQL: after `changed` checks moved at once (REANALYZE_AFTER or more), the table's statistics are refreshed
+ * (see moveStaleChecks). SQLite's planner needs no statistics for the check range (both bounds given).
+ */
+export async function refreshCheckStatistics(db: Db, changed: number): Promise<void> {
+  if (changed >= REANALYZE_AFTER && dialectOf(db) === 'postgres') await sql`analyze case_checks`.execute(db);
 }
 
 /** The workspace's earliest pending check, or null. */

@@ -59,6 +59,7 @@ import {
   earliestCheck,
   moveChecks,
   moveStaleChecks,
+  refreshCheckStatistics,
   writeChecks,
   type NextCheckMove,
 } from './case.checks.js';
@@ -763,6 +764,7 @@ export async function sweepWorkspace(
   // In id order: on PostgreSQL rows are locked in that order, so two overlapping sweeps wait for each other instead
   // of deadlocking; on SQLite the updates walk the primary key and the table in order (about 10 % faster).
   due.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  let written = 0;
   for (let i = 0; i < due.length; i += SWEEP_CHUNK) {
     const rows = due.slice(i, i + SWEEP_CHUNK);
     const traits = needTraits
@@ -805,6 +807,7 @@ export async function sweepWorkspace(
       );
       lap('bulk update');
       const done = bulk.filter((d) => changed.has(d.change.id));
+      written += done.length;
       result.conflicts += bulk.length - done.length;
       // Breach events describe the case: the columns the scan did not read, for the breaching cases only.
       const breaching = done.filter((d) => d.targets.length > 0 && d.breached.number === undefined);
@@ -845,6 +848,8 @@ export async function sweepWorkspace(
     });
     lap('commit');
   }
+  // A catch-up moved tens of thousands of checks at once (from the breached targets to the next ones).
+  await refreshCheckStatistics(db, written);
   // The next sweep: at the earliest pending check; a check still due (a case changed concurrently, or an
   // escalation that made another rule apply) gets a sweep in a second.
   const next = await earliestCheck(db, workspaceId);
