@@ -13,6 +13,7 @@ import { createWorkspace, createWriteKey } from '../src/modules/workspaces/index
 import { createFieldCipher } from '../src/platform/crypto/index.js';
 import { fromJson } from '../src/platform/db/index.js';
 import { openTestDatabase, testDialect, type TestDatabase } from './support/database.js';
+import { trackEvent } from './support/events.js';
 
 /**
  * "A 2xx is sent only after the events are committed": the real server runs as a child process on its own port,
@@ -139,23 +140,7 @@ describe(`durable acknowledgement under kill -9 (${testDialect})`, () => {
     const profiles = { cipher: createFieldCipher(Buffer.alloc(32, 7)), phoneRegion: 'CN' };
     const inbox = new EventInbox({ db: t.handle.db, profiles });
     const committer = new GroupCommitter({ db: t.handle.db, profiles, inbox });
-    const event = (messageId: string): IncomingEvent => ({
-      messageId,
-      type: 'track',
-      name: 'Plan Viewed',
-      userId: 'u-window',
-      anonymousId: null,
-      previousId: null,
-      traits: {},
-      properties: {},
-      context: {},
-      channel: 'web',
-      sourceId: null,
-      receivedAt: Date.now(),
-      sentAt: null,
-      originalTimestamp: null,
-      timestamp: Date.now(),
-    });
+    const event = (messageId: string) => trackEvent(messageId, { userId: 'u-window' });
     let second: Promise<void> | undefined;
     await committer.submit(workspaceId, [event('window-1')]).then(() => {
       second = committer.submit(workspaceId, [event('window-2')]);

@@ -1,6 +1,5 @@
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { IncomingEvent } from '../../src/modules/profiles/index.js';
 import { toJson } from '../../src/platform/db/index.js';
 import {
   CHROMIUM,
@@ -9,6 +8,7 @@ import {
   launchChromium,
   screenshot,
 } from '../support/browser.js';
+import { trackEvent } from '../support/events.js';
 import { startTestServer } from '../support/server.js';
 
 /**
@@ -207,23 +207,8 @@ describe.skipIf(!hasChromium)('console in Chromium', { timeout: 120_000 }, () =>
       .where('slug', '=', 'demo')
       .executeTakeFirstOrThrow();
     const now = Date.now();
-    const event = (messageId: string, receivedAt: number): IncomingEvent => ({
-      messageId,
-      type: 'track',
-      name: 'Plan Viewed',
-      userId: 'e2e-inbox-customer',
-      anonymousId: null,
-      previousId: null,
-      traits: {},
-      properties: { plan: '5G' },
-      context: {},
-      channel: 'web',
-      sourceId: null,
-      receivedAt,
-      sentAt: null,
-      originalTimestamp: null,
-      timestamp: receivedAt,
-    });
+    const event = (messageId: string, at: number) =>
+      trackEvent(messageId, { userId: 'e2e-inbox-customer', properties: { plan: '5G' }, at });
     await server.inbox.stop();
     await db
       .insertInto('ingest_inbox')

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestWorkspace } from '../../../test/support/app.js';
+import { trackEvent } from '../../../test/support/events.js';
 import { createFieldCipher } from '../../platform/crypto/index.js';
 import { toJson } from '../../platform/db/index.js';
-import type { IncomingEvent } from '../profiles/index.js';
 import { GroupCommitter } from './group-commit.js';
 import { EventInbox } from './inbox.js';
 
@@ -135,23 +135,8 @@ describe('collection inbox', () => {
   it('reports the backlog per workspace, sets a failing event aside, and retries it on request', async () => {
     const { db } = h.t.handle;
     const now = Date.now();
-    const event = (messageId: string, userId: string): IncomingEvent => ({
-      messageId,
-      type: 'track',
-      name: 'Late Event',
-      userId,
-      anonymousId: null,
-      previousId: null,
-      traits: {},
-      properties: {},
-      context: {},
-      channel: 'web',
-      sourceId: null,
-      receivedAt: now - 60_000,
-      sentAt: null,
-      originalTimestamp: null,
-      timestamp: now - 60_000,
-    });
+    const event = (messageId: string, userId: string) =>
+      trackEvent(messageId, { name: 'Late Event', userId, at: now - 60_000 });
     // Rows as another process would have left them: two good events around one the profiles module cannot read.
     await db
       .insertInto('ingest_inbox')
@@ -227,23 +212,7 @@ describe('collection inbox', () => {
       maxLagMs: 200,
     });
     const committer = new GroupCommitter({ db: h.t.handle.db, profiles, inbox });
-    const event = (i: number): IncomingEvent => ({
-      messageId: `full-${i}`,
-      type: 'track',
-      name: 'Full',
-      userId: `full-${i % 2}`,
-      anonymousId: null,
-      previousId: null,
-      traits: {},
-      properties: {},
-      context: {},
-      channel: 'web',
-      sourceId: null,
-      receivedAt: Date.now(),
-      sentAt: null,
-      originalTimestamp: null,
-      timestamp: Date.now(),
-    });
+    const event = (i: number) => trackEvent(`full-${i}`, { name: 'Full', userId: `full-${i % 2}` });
     // Two requests in one turn are staged; the processor waits, so the backlog holds 4.
     await Promise.all([
       committer.submit(ws.id, [event(1), event(2)]),
