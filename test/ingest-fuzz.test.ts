@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
+import type { EventInbox } from '../src/modules/ingest/index.js';
 import { createFieldCipher } from '../src/platform/crypto/index.js';
 import type { HttpServer } from '../src/platform/http/index.js';
 import { createTestApp, testConfig, type TestApp, type TestWorkspace } from './support/app.js';
@@ -47,13 +48,17 @@ describe('hostile payloads at every collection route', () => {
   /** Errors the server logged, so that a 5xx shows its cause in the failure message. */
   const serverErrors: string[] = [];
   let app: HttpServer;
+  /** The inbox of `app`, which the fuzzed requests go to. */
+  let fuzzInbox: EventInbox;
 
   beforeAll(async () => {
     h = await createTestApp();
     ws = await h.workspace('ingest-fuzz');
     // The same application on the same database, with a logger that keeps errors for the assertion messages.
     const logger = pino({ level: 'error' }, { write: (line: string) => void serverErrors.push(line) });
-    app = await buildApp({ config: testConfig, database: h.t.handle, logger });
+    const handles: { inbox?: EventInbox } = {};
+    app = await buildApp({ config: testConfig, database: h.t.handle, logger, handles });
+    fuzzInbox = handles.inbox as EventInbox;
     await app.ready();
     writeKey = (
       await h.app.inject({
@@ -476,6 +481,8 @@ describe('hostile payloads at every collection route', () => {
     });
     expect(ok.statusCode).toBe(200);
 
+    // Overlapping requests were answered from the second application's inbox: read storage once it is folded in.
+    await fuzzInbox.settled();
     await expectReadableProfiles();
   });
 

@@ -155,6 +155,7 @@ export class GroupCommitter {
       byWorkspace.set(p.workspaceId, list);
     }
     const { inbox } = this.options;
+    // One request carries one workspace's events: no order of workspace locks to keep (see recordEvents).
     if (batch.length === 1 && inbox.backlog === 0) {
       await inTransaction(this.options.db, async (trx) => {
         for (const [workspaceId, events] of byWorkspace)

@@ -239,7 +239,9 @@ export class EventInbox {
         return;
       }
       this.backlog = Math.max(0, this.backlog - done);
-      if (this.backlog === 0) this.oldestWaiting = null;
+      // The count can run ahead of `staged`: a chunk may take rows committed by a transaction whose `staged` call is
+      // still to come. Before calling the inbox empty, ask the table.
+      if (this.backlog === 0) await this.recount();
       // A timer, not setImmediate: the loop must poll the sockets first, so that requests that came in during the
       // chunk are seen (and keep the processor waiting) before the next chunk starts.
       await sleep(RECHECK_MS);
@@ -317,7 +319,8 @@ export class EventInbox {
       if (!list) byWorkspace.set(r.workspace_id, (list = []));
       list.push({ seq: Number(r.seq), event: fromJson<IncomingEvent>(r.event) });
     }
-    for (const [workspaceId, list] of byWorkspace) {
+    // Workspaces in id order: recordEvents locks each one on PostgreSQL, and every caller takes them in that order.
+    for (const [workspaceId, list] of [...byWorkspace].sort(([a], [b]) => (a < b ? -1 : 1))) {
       list.sort((a, b) => a.seq - b.seq);
       await recordEvents(
         trx,

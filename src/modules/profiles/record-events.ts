@@ -1,5 +1,7 @@
 import type { FieldCipher } from '../../platform/crypto/index.js';
+import { sql } from 'kysely';
 import {
+  dialectOf,
   fromJson,
   insertRows,
   newId,
@@ -164,6 +166,15 @@ export async function recordEvents(
   workspaceId: string,
   incoming: IncomingEvent[],
 ): Promise<RecordResult> {
+  // 0. PostgreSQL runs transactions side by side: two folding events of one workspace at once would each resolve the
+  // same new identifier to a profile of their own, or merge what the other just moved. One at a time per workspace
+  // (a lock held until the transaction ends; callers with several workspaces take them in id order). SQLite has a
+  // single writer anyway.
+  if (dialectOf(db) === 'postgres')
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`touchpoint.profiles:${workspaceId}`}, 0))`.execute(
+      db,
+    );
+
   // 1. Duplicates: within the batch and against stored events.
   const unique = new Map<string, IncomingEvent>();
   for (const e of incoming) if (!unique.has(e.messageId)) unique.set(e.messageId, e);
