@@ -20,10 +20,12 @@
  * Env: BENCH_PROFILES (1000000), BENCH_EVENTS (10 × profiles), BENCH_SECONDS per measurement (4),
  *      BENCH_CONNECTIONS (32), BENCH_ONLY=track (only (a): no batches, no bulk load), BENCH_ONLY=rss (only the
  *      server's RSS while BENCH_RSS_EVENTS (10,000,000) events of BENCH_RSS_CUSTOMERS (1,000,000) customers go
- *      through /v1/batch, 429s retried after Retry-After, until all are folded into profiles), BENCH_SERVER_PROFILE=dir
+ *      through /v1/batch, 429s retried after Retry-After, until all are folded into profiles; the server as `npm start`
+ *      runs it: compiled by `tsc -p tsconfig.build.json` and started through bin/touchpoint.js, or under tsx with
+ *      BENCH_RSS_SERVER=tsx), BENCH_SERVER_PROFILE=dir
  *      (the Touchpoint server writes a V8 CPU profile of its whole life into dir: `node --cpu-prof`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -42,6 +44,7 @@ import { openTestDatabase, testDialect } from '../test/support/database.js';
 import { report, type BenchResult } from './harness.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const tscBin = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const PROFILES = Number(process.env.BENCH_PROFILES ?? 1_000_000);
@@ -52,6 +55,7 @@ const ONLY_RSS = process.env.BENCH_ONLY === 'rss';
 const RSS_EVENTS = Number(process.env.BENCH_RSS_EVENTS ?? 10_000_000);
 const RSS_CUSTOMERS = Number(process.env.BENCH_RSS_CUSTOMERS ?? 1_000_000);
 const SERVER_PROFILE = process.env.BENCH_SERVER_PROFILE;
+const RSS_SERVER_TSX = process.env.BENCH_RSS_SERVER === 'tsx';
 
 // --- the ceiling server: `tsx bench/ingest.ts noop-server` ------------------------------------------------------
 
@@ -88,7 +92,8 @@ async function spawnServer(
 ): Promise<Proc> {
   const port = await freePort();
   const prof = profile && SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${SERVER_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', ...args], {
+  const loader = args[0]?.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...prof, ...loader, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -586,7 +591,15 @@ async function rssSoak(
   customers: number,
 ): Promise<string[]> {
   const lines: string[] = [];
-  const server = await spawnServer(['src/main.ts', 'start'], serverEnv, '/readyz');
+  if (!RSS_SERVER_TSX) execFileSync(process.execPath, [tscBin, '-p', 'tsconfig.build.json'], { cwd: ROOT });
+  const server = await spawnServer(
+    RSS_SERVER_TSX ? ['src/main.ts', 'start'] : ['bin/touchpoint.js', 'start'],
+    serverEnv,
+    '/readyz',
+  );
+  lines.push(
+    `server: ${RSS_SERVER_TSX ? 'src/main.ts under tsx' : 'compiled (dist/), started through bin/touchpoint.js'}`,
+  );
   const pid = server.child.pid!;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   let peak = 0;
