@@ -16,6 +16,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
+import pg from 'pg';
 import { sql } from 'kysely';
 import { addMember } from '../src/modules/workspaces/index.js';
 import { actor, createTestApp } from '../test/support/app.js';
@@ -114,8 +115,62 @@ async function sweepKept(file: string): Promise<void> {
   }
 }
 
+/**
+ * BENCH_CASES_PG=<name> (PostgreSQL): the first run keeps the loaded database on the server as database <name>
+ * (after the HTTP queries); later runs sweep a copy of it (`create database … template <name>`), migrated to the
+ * latest migration first (untimed), without loading again. The server must outlive the runs (not with-postgres.sh).
+ */
+const KEPT_PG = testDialect === 'postgres' ? process.env.BENCH_CASES_PG : undefined;
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+async function sweepKeptPg(template: string): Promise<void> {
+  const copy = `${template}_run_${Date.now().toString(36)}`;
+  const copyStart = performance.now();
+  await admin((c) => c.query(`create database ${copy} template ${template}`));
+  const u = new URL(process.env.TEST_DATABASE_URL as string);
+  u.pathname = `/${copy}`;
+  const handle = openDatabase(u.toString());
+  try {
+    const migrateStart = performance.now();
+    await migrateToLatest(handle.db, allMigrations('postgres'));
+    await sql`vacuum analyze`.execute(handle.db);
+    console.log(
+      `copied ${template} in ${((migrateStart - copyStart) / 1000).toFixed(1)} s, migrated and analyzed in ${((performance.now() - migrateStart) / 1000).toFixed(1)} s`,
+    );
+    const ws = await handle.db
+      .selectFrom('workspaces')
+      .select('id')
+      .where('slug', '=', 'bench-cases')
+      .executeTakeFirstOrThrow();
+    const settings = await handle.db
+      .selectFrom('case_settings')
+      .select('updated_at')
+      .where('workspace_id', '=', ws.id)
+      .executeTakeFirstOrThrow();
+    await runSweeps(handle.db, ws.id, Number(settings.updated_at), 'postgres (kept database)', 0);
+  } finally {
+    await handle.close();
+    await admin((c) => c.query(`drop database if exists ${copy} with (force)`));
+  }
+}
+
 async function main(): Promise<void> {
   if (KEPT && existsSync(KEPT)) return sweepKept(KEPT);
+  if (KEPT_PG) {
+    const exists = await admin(
+      async (c) => (await c.query('select 1 from pg_database where datname = $1', [KEPT_PG])).rowCount,
+    );
+    if (exists) return sweepKeptPg(KEPT_PG);
+  }
   const h = await createTestApp();
   const ws = await h.workspace('bench-cases');
   const { db } = h.t.handle;
@@ -178,6 +233,21 @@ async function main(): Promise<void> {
     const batch = rows;
     rows = [];
     await db.insertInto('cases').values(batch).execute();
+    // Their queue rows (migration 0016).
+    await db
+      .insertInto('case_queue')
+      .values(
+        batch.map((c) => ({
+          workspace_id: c.workspace_id,
+          case_id: c.id,
+          assignee_id: c.assignee_id,
+          team_id: c.team_id,
+          status: c.status,
+          is_active: c.is_active,
+          due_sort: c.due_sort,
+        })),
+      )
+      .execute();
     const pending = checks;
     checks = [];
     if (pending.length) await db.insertInto('case_checks').values(pending).execute();
@@ -273,7 +343,7 @@ async function main(): Promise<void> {
   }
   await flush();
   if (testDialect === 'sqlite') await sql`commit`.execute(db);
-  if (testDialect === 'postgres') await sql`analyze cases, case_checks`.execute(db);
+  if (testDialect === 'postgres') await sql`analyze cases, case_checks, case_queue`.execute(db);
   else await sql`analyze`.execute(db);
   const loadSeconds = (performance.now() - loadStart) / 1000;
   // The rechecks the rule change above enqueued ran on an empty table; they are not part of the benchmark.
@@ -355,6 +425,18 @@ async function main(): Promise<void> {
     console.log(
       `| ${name} | ${fmt(m.p50)} | ${fmt(m.p95)} | ${fmt(ceiling.p95)} | ${(m.p95 / ceiling.p95).toFixed(1)} |`,
     );
+  if (KEPT_PG) {
+    // Keep the loaded database on the server, then sweep a copy of it like later runs.
+    await h.app.close();
+    await h.t.handle.close();
+    const name = new URL(h.t.url).pathname.slice(1);
+    await admin(async (c) => {
+      await c.query(`create database ${KEPT_PG} template ${name}`);
+      await c.query(`drop database ${name}`);
+    });
+    console.log(`kept the loaded database as ${KEPT_PG}`);
+    return sweepKeptPg(KEPT_PG);
+  }
   await runSweeps(db, ws.id, now, testDialect, loadSeconds);
   await h.close();
 }

@@ -55,6 +55,7 @@ import {
 } from './case.settings.js';
 import { breachesAt, nextCheckAt, summarize, triggerStateOf } from './case.sla.js';
 import { nextCheckSql } from './case.check-sql.js';
+import { moveQueueSorts } from './case.queue.js';
 import {
   earliestCheck,
   moveChecks,
@@ -315,7 +316,7 @@ interface BulkChange {
   due_sort: number;
   next_check_at: number | null;
   escalations: string;
-  /** The queue sort key changes (the case moves in the queue indexes). */
+  /** The queue sort key changes (the case's `case_queue` row moves in its indexes). */
   sortChanged: boolean;
 }
 
@@ -345,17 +346,19 @@ async function applyChanges(
   ]);
   let changed: Set<string>;
   if (dialectOf(db) === 'sqlite') {
-    // SQLite re-indexes every index holding a column the statement sets, changed or not: the queue sort key, in
-    // four indexes, is set only for the cases whose queue position moves (about 80 % of such an update's time).
-    const set = `priority = v.column4, fr_status = v.column5, res_status = v.column6, res_breached_at = v.column7,
-          sla_state = v.column8, sla_due_at = v.column9,
-          escalations = v.column11, updated_at = v.column12, version = cases.version + 1`;
-    const moving = values.filter((_, i) => (changes[i] as BulkChange).sortChanged);
-    const staying = values.filter((_, i) => !(changes[i] as BulkChange).sortChanged);
-    changed = new Set([
-      ...(await sqliteUpdateFrom(db, workspaceId, `${set}, due_sort = v.column10`, 11, moving)),
-      ...(await sqliteUpdateFrom(db, workspaceId, set, 11, staying)),
-    ]);
+    // No index of `cases` holds a column set here (the queue sort key is indexed only in `case_queue`), so SQLite
+    // re-indexes nothing of the case row.
+    changed = new Set(
+      await sqliteUpdateFrom(
+        db,
+        workspaceId,
+        `priority = v.column4, fr_status = v.column5, res_status = v.column6, res_breached_at = v.column7,
+          sla_state = v.column8, sla_due_at = v.column9, due_sort = v.column10,
+          escalations = v.column11, updated_at = v.column12, version = cases.version + 1`,
+        11,
+        values,
+      ),
+    );
   } else {
     // PostgreSQL: one statement for the chunk, rows as JSON arrays.
     const rows = rowsParam(values);
@@ -371,8 +374,13 @@ async function applyChanges(
       returning cases.id`.execute(db);
     changed = new Set(updated.rows.map((r) => r.id));
   }
-  // The checks of the cases changed, with their new version (the rest were changed concurrently: their writer wrote
-  // their checks).
+  // The queue rows of the cases changed whose sort key moved, and the checks of the cases changed, with their new
+  // version (the rest were changed concurrently: their writer wrote both).
+  await moveQueueSorts(
+    db,
+    workspaceId,
+    changes.filter((c) => c.sortChanged && changed.has(c.id)),
+  );
   await writeChecks(
     db,
     workspaceId,

@@ -1,8 +1,8 @@
 /**
  * The agent inbox and case search: my cases, a team's queue, unassigned cases or everything, filtered by status,
  * priority, category, SLA state, customer and text, sorted by SLA due time (soonest first) or by creation, with
- * keyset pagination. Queue queries walk an index in due order (`workspace_id, assignee_id|team_id, is_active,
- * due_sort`), so a page costs the same whatever the number of cases.
+ * keyset pagination. Queue queries walk an index of `case_queue` in due order (`workspace_id, assignee_id|team_id,
+ * is_active, due_sort`) and read each case by primary key, so a page costs the same whatever the number of cases.
  */
 import { sql } from 'kysely';
 import { dialectOf, type Db } from '../../platform/db/index.js';
@@ -63,54 +63,63 @@ export async function listCases(
   after?: string,
 ): Promise<CasesTable[]> {
   const sort = filters.sort ?? 'due';
-  let q = db.selectFrom('cases').selectAll().where('workspace_id', '=', workspaceId);
+  // The queue row (assignee, team, status, active flag, sort key; case.queue.ts) drives the page: its indexes give
+  // the due order; each case is then read by primary key, where its other filters apply.
+  let q = db
+    .selectFrom('case_queue as q')
+    .innerJoin('cases', (j) =>
+      j.onRef('cases.workspace_id', '=', 'q.workspace_id').onRef('cases.id', '=', 'q.case_id'),
+    )
+    .selectAll('cases')
+    .where('q.workspace_id', '=', workspaceId)
+    .where('cases.workspace_id', '=', workspaceId);
   switch (filters.view ?? 'all') {
     case 'mine': {
       const who = filters.assigneeId ?? callerUserId;
       if (!who) throw badFilter('view=mine needs assigneeId when called with an API key');
-      q = q.where('assignee_id', '=', who);
+      q = q.where('q.assignee_id', '=', who);
       break;
     }
     case 'team':
       if (!filters.teamId) throw badFilter('view=team needs teamId');
-      q = q.where('team_id', '=', filters.teamId);
+      q = q.where('q.team_id', '=', filters.teamId);
       break;
     case 'unassigned':
-      q = q.where('assignee_id', 'is', null);
-      if (filters.teamId) q = q.where('team_id', '=', filters.teamId);
+      q = q.where('q.assignee_id', 'is', null);
+      if (filters.teamId) q = q.where('q.team_id', '=', filters.teamId);
       break;
     case 'all':
-      if (filters.assigneeId) q = q.where('assignee_id', '=', filters.assigneeId);
-      if (filters.teamId) q = q.where('team_id', '=', filters.teamId);
+      if (filters.assigneeId) q = q.where('q.assignee_id', '=', filters.assigneeId);
+      if (filters.teamId) q = q.where('q.team_id', '=', filters.teamId);
       break;
   }
-  // A literal, not a parameter: partial indexes (active text search) match only literal terms.
-  if (filters.status === undefined) q = q.where(sql<boolean>`is_active = 1`);
+  // A literal, not a parameter: partial indexes (every active case in due order) match only literal terms.
+  if (filters.status === undefined) q = q.where(sql<boolean>`q.is_active = 1`);
   else if (filters.status !== 'all') {
-    if (filters.status.length === 1) q = q.where('status', '=', filters.status[0] as string);
-    else q = q.where('status', 'in', filters.status);
+    if (filters.status.length === 1) q = q.where('q.status', '=', filters.status[0] as string);
+    else q = q.where('q.status', 'in', filters.status);
   }
-  if (filters.priority?.length) q = q.where('priority', 'in', filters.priority);
+  if (filters.priority?.length) q = q.where('cases.priority', 'in', filters.priority);
   if (filters.category) {
     const [cat, sub] = filters.category.split('/');
-    q = q.where('category', '=', cat as string);
-    if (sub) q = q.where('subcategory', '=', sub);
+    q = q.where('cases.category', '=', cat as string);
+    if (sub) q = q.where('cases.subcategory', '=', sub);
   }
-  if (filters.slaState) q = q.where('sla_state', '=', filters.slaState);
-  if (filters.profileId) q = q.where('profile_id', '=', filters.profileId);
+  if (filters.slaState) q = q.where('cases.sla_state', '=', filters.slaState);
+  if (filters.profileId) q = q.where('cases.profile_id', '=', filters.profileId);
   if (filters.q) {
     const text = filters.q.trim().toLowerCase();
     const number = parseCaseNumber(text);
-    if (number !== null) q = q.where('number', '=', number);
+    if (number !== null) q = q.where('cases.number', '=', number);
     else if (text) {
       // The substring match decides; the token index (when the query has tokens and they are rare) only narrows the
       // cases it looks at.
-      q = q.where(sql<boolean>`search_text like ${likePattern(text)} escape '\\'`);
+      q = q.where(sql<boolean>`cases.search_text like ${likePattern(text)} escape '\\'`);
       const tokens = queryTokens(text);
       // PostgreSQL's planner weighs the GIN index against the ordered scan itself (it keeps statistics of the
       // token array); SQLite's does not know how many rows an FTS5 match returns, so the choice is made here.
       if (tokens.length && dialectOf(db) === 'postgres')
-        q = q.where(sql<boolean>`string_to_array(search_tokens, ' ') @> cast(${tokens} as text[])`);
+        q = q.where(sql<boolean>`string_to_array(cases.search_tokens, ' ') @> cast(${tokens} as text[])`);
       else if (tokens.length && (await fewCandidates(db, tokens)))
         q = q.where(
           sql<boolean>`cases.rowid in (select rowid from cases_fts where cases_fts match ${ftsQuery(tokens)})`,
@@ -126,16 +135,22 @@ export async function listCases(
     q =
       sort === 'due'
         ? q.where((eb) =>
-            eb.or([eb('due_sort', '>', key), eb.and([eb('due_sort', '=', key), eb('id', '>', id)])]),
+            eb.or([
+              eb('q.due_sort', '>', key),
+              eb.and([eb('q.due_sort', '=', key), eb('q.case_id', '>', id)]),
+            ]),
           )
         : q.where((eb) =>
-            eb.or([eb('created_at', '<', key), eb.and([eb('created_at', '=', key), eb('id', '<', id)])]),
+            eb.or([
+              eb('cases.created_at', '<', key),
+              eb.and([eb('cases.created_at', '=', key), eb('cases.id', '<', id)]),
+            ]),
           );
   }
   q =
     sort === 'due'
-      ? q.orderBy('due_sort').orderBy('id')
-      : q.orderBy('created_at', 'desc').orderBy('id', 'desc');
+      ? q.orderBy('q.due_sort').orderBy('q.case_id')
+      : q.orderBy('cases.created_at', 'desc').orderBy('cases.id', 'desc');
   return q.limit(limit + 1).execute();
 }
 

@@ -26,6 +26,7 @@ import {
   type EntrySink,
 } from './case.engine.js';
 import { moveChecks, writeChecks, type NextCheckMove } from './case.checks.js';
+import { moveQueueSorts } from './case.queue.js';
 import { scheduleCheck } from './case.service.js';
 import { loadConfig } from './case.settings.js';
 import { nextCheckAt, rebaseOnCalendar, shiftTargets, summarize, type SlaColumns } from './case.sla.js';
@@ -177,7 +178,12 @@ async function applyRetargets(
               returning cases.id`.execute(db)
           ).rows.map((r) => r.id),
         );
-  // Their checks, with the new version (the others were changed meanwhile: their writers wrote their checks).
+  // Their queue rows and checks, with the new version (the others were changed meanwhile: their writers wrote both).
+  await moveQueueSorts(
+    db,
+    workspaceId,
+    rows.filter((r) => changed.has(r.id)),
+  );
   await writeChecks(
     db,
     workspaceId,

@@ -50,6 +50,7 @@ import {
 } from './case.sla.js';
 import { searchTokens } from './case.search.js';
 import { readCheck, writeCheck } from './case.checks.js';
+import { writeQueueColumns, writeQueueRow } from './case.queue.js';
 import type { CasesTable, CheckedCase, MaybeCheckedCase } from './cases.tables.js';
 
 /** What the case use cases need besides the database. */
@@ -210,6 +211,7 @@ export async function writeCase(
         ? row.next_check_at
         : await readCheck(db, row.workspace_id, row.id);
   await writeCheck(db, row.workspace_id, row.id, next.version, next.next_check_at);
+  await writeQueueColumns(db, row.workspace_id, row.id, columns);
   if (options.schedule !== false && next.next_check_at !== null && next.next_check_at !== before)
     await scheduleCheck(db, row.workspace_id, next.next_check_at);
   return next;
@@ -626,6 +628,7 @@ export async function createCase(
     Object.assign(row, summarize(row));
     const nextCheck = nextCheckAt(row, facts, config.escalation);
     await trx.insertInto('cases').values(row).execute();
+    await writeQueueRow(trx, workspaceId, id, row);
     if (nextCheck !== null) {
       await writeCheck(trx, workspaceId, id, row.version, nextCheck);
       await scheduleCheck(trx, workspaceId, nextCheck);

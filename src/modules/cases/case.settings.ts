@@ -574,6 +574,12 @@ export async function deleteTeam(db: Db, ctx: ActorContext, workspaceId: string,
       .where('workspace_id', '=', workspaceId)
       .where('team_id', '=', id)
       .execute();
+    await trx
+      .updateTable('case_queue')
+      .set({ team_id: null })
+      .where('workspace_id', '=', workspaceId)
+      .where('team_id', '=', id)
+      .execute();
     await recordAudit(trx, ctx, {
       workspaceId,
       action: 'case_team.deleted',

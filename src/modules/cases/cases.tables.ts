@@ -61,7 +61,10 @@ export interface CasesTable {
   sla_state: string | null;
   /** Earliest running due time. */
   sla_due_at: number | null;
-  /** sla_due_at, or a far-future sentinel when none: the queue sort key (same order on both dialects). */
+  /**
+   * sla_due_at, or a far-future sentinel when none: the queue sort key (same order on both dialects). Indexed only in
+   * its copy in `case_queue` (migration 0016).
+   */
   due_sort: number;
   /** 1 while new, open or pending the customer. */
   is_active: number;
@@ -159,6 +162,20 @@ export interface CaseChecksTable {
   next_check_at: number;
 }
 
+/**
+ * A case's queue position (migration 0016, case.queue.ts): copies of the `cases` columns the inbox and queue pages
+ * filter and sort on, with the due-ordered indexes, so no index of the wide case row holds the SLA sort key.
+ */
+export interface CaseQueueTable {
+  workspace_id: string;
+  case_id: string;
+  assignee_id: string | null;
+  team_id: string | null;
+  status: string;
+  is_active: number;
+  due_sort: number;
+}
+
 /** A case with its pending check (null = nothing pending), as the engine and the writers of a case see it. */
 export type CheckedCase = CasesTable & { next_check_at: number | null };
 /** A case that may carry its check (when its reader read it; writeCase reads it otherwise). */
@@ -214,5 +231,6 @@ declare module '../../platform/db/index.js' {
     case_ratings: CaseRatingsTable;
     case_rechecks: CaseRechecksTable;
     case_checks: CaseChecksTable;
+    case_queue: CaseQueueTable;
   }
 }
