@@ -18,6 +18,7 @@ import { sql } from 'kysely';
 import { cliActor, systemActor } from '../src/modules/audit/index.js';
 import { seedDemoCustomers, type RecordedEvent } from '../src/modules/profiles/index.js';
 import { touchpointsModule } from '../src/modules/touchpoints/index.js';
+import { storeMappedEvents } from '../src/modules/touchpoints/touchpoints.fixtures.js';
 import { createWorkspace } from '../src/modules/workspaces/index.js';
 import { createFieldCipher } from '../src/platform/crypto/index.js';
 import { allMigrations } from '../src/migrations/index.js';
@@ -192,7 +193,7 @@ async function main(): Promise<void> {
     batch.sort((a, b) => a.timestamp - b.timestamp);
     const events = batch;
     batch = [];
-    await inTransaction(db, (trx) => module.hook(trx, wsId, events, []));
+    await inTransaction(db, (trx) => storeMappedEvents(trx, module.hook, wsId, events));
     loaded += events.length;
     // The platform's background checkpointer (PASSIVE) never catches up with a writer that commits without pause,
     // so the WAL would grow by gigabytes per million events: reset it every 100,000 events.
@@ -213,8 +214,9 @@ async function main(): Promise<void> {
       ? `Reused the database in ${kept}: ${Number(
           (
             await db
-              .selectFrom('touchpoint_events')
+              .selectFrom('events')
               .select((eb) => eb.fn.countAll().as('n'))
+              .where('touchpoint_key', 'is not', null)
               .executeTakeFirstOrThrow()
           ).n,
         ).toLocaleString('en')} mapped events.`
@@ -290,9 +292,10 @@ async function main(): Promise<void> {
   const rss = process.memoryUsage().rss;
   const scan = await timed(3, () =>
     db
-      .selectFrom('touchpoint_events')
+      .selectFrom('events')
       .select((eb) => eb.fn.countAll().as('n'))
       .where('workspace_id', '=', wsId)
+      .where('touchpoint_key', 'is not', null)
       .where('timestamp', '>=', start)
       .where('timestamp', '<', end + 30 * DAY)
       .execute(),

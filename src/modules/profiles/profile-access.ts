@@ -156,6 +156,7 @@ export async function recordProfileEvent(
     timestamp: input.timestamp,
     touchpointKey: null,
   };
+  for (const hook of ctx.hooks ?? []) await hook.beforeStore?.(db, workspaceId, [recorded]);
   await db
     .insertInto('events')
     .values({
@@ -175,6 +176,7 @@ export async function recordProfileEvent(
       sent_at: null,
       original_timestamp: input.timestamp,
       timestamp: input.timestamp,
+      touchpoint_key: recorded.touchpointKey,
     })
     .execute();
   for (const hook of ctx.hooks ?? []) await hook(db, workspaceId, [recorded], []);

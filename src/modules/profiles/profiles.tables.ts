@@ -51,6 +51,8 @@ export interface EventsTable {
   sent_at: number | null;
   original_timestamp: number | null;
   timestamp: number;
+  /** The touchpoint the event maps to (set by the touchpoints module when the event is recorded; migration 0015). */
+  touchpoint_key: string | null;
 }
 
 declare module '../../platform/db/index.js' {

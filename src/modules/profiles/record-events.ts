@@ -92,12 +92,19 @@ export interface RecordedMerge {
   into: string;
 }
 
-export type RecordedEventsHook = (
-  db: Db,
-  workspaceId: string,
-  events: readonly RecordedEvent[],
-  merges: readonly RecordedMerge[],
-) => Promise<void>;
+export interface RecordedEventsHook {
+  (
+    db: Db,
+    workspaceId: string,
+    events: readonly RecordedEvent[],
+    merges: readonly RecordedMerge[],
+  ): Promise<void>;
+  /**
+   * Optional: runs before the events are written, in the same transaction; it may set each event's `touchpointKey`,
+   * which is stored on the event's row (`events.touchpoint_key`). Keep it cheap (in-memory rules).
+   */
+  beforeStore?: (db: Db, workspaceId: string, events: readonly RecordedEvent[]) => Promise<void>;
+}
 
 export interface RecordResult {
   stored: number;
@@ -415,6 +422,7 @@ export async function recordEvents(
     timestamp: e.timestamp,
     touchpointKey: null,
   }));
+  for (const hook of ctx.hooks ?? []) await hook.beforeStore?.(db, workspaceId, recorded);
   await insertRows(
     db,
     'events',
@@ -435,6 +443,7 @@ export async function recordEvents(
       sent_at: e.sentAt,
       original_timestamp: e.originalTimestamp,
       timestamp: e.timestamp,
+      touchpoint_key: (recorded[i] as RecordedEvent).touchpointKey,
     })),
     { onConflictIgnore: ['workspace_id', 'message_id'] },
   );

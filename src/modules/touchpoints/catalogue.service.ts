@@ -163,7 +163,13 @@ export class Catalogue {
         .where('workspace_id', '=', workspaceId)
         .where('key', '=', key)
         .execute();
-      for (const table of ['touchpoint_events', 'touchpoint_daily', 'touchpoint_profiles'] as const)
+      await trx
+        .updateTable('events')
+        .set({ touchpoint_key: null })
+        .where('workspace_id', '=', workspaceId)
+        .where('touchpoint_key', '=', key)
+        .execute();
+      for (const table of ['touchpoint_daily', 'touchpoint_profiles'] as const)
         await trx
           .deleteFrom(table)
           .where('workspace_id', '=', workspaceId)

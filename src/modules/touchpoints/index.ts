@@ -18,20 +18,24 @@ export { JOURNEY_TEMPLATES, type JourneyTemplate } from './journey.templates.js'
 export { validateRule, compileRule, type MatchRule, type Condition } from './touchpoint.rules.js';
 export type { PerceptionSource, PerceptionRow } from './touchpoint.health.js';
 
-/** Which touchpoint events map to, for the customer timeline. */
+/** Which touchpoint events map to, for the customer timeline (stored on the event's row when it is recorded). */
 const eventTouchpoints: EventTouchpoints = {
   async of(db, workspaceId, eventIds) {
     if (eventIds.length === 0) return new Map();
     const rows = await db
-      .selectFrom('touchpoint_events')
-      .select(['event_id', 'touchpoint_key'])
+      .selectFrom('events')
+      .select(['id', 'touchpoint_key'])
       .where('workspace_id', '=', workspaceId)
-      .where('event_id', 'in', eventIds)
+      .where('id', 'in', eventIds)
+      .where('touchpoint_key', 'is not', null)
       .execute();
-    return new Map(rows.map((r) => [r.event_id, r.touchpoint_key]));
+    return new Map(rows.map((r) => [r.id, r.touchpoint_key as string]));
   },
-  filter: (workspaceId, eventIdColumn, key) =>
-    sql<boolean>`exists (select 1 from touchpoint_events t where t.workspace_id = ${workspaceId} and t.event_id = ${sql.ref(eventIdColumn)} and t.touchpoint_key = ${key})`,
+  filter: (_workspaceId, eventIdColumn, key) => {
+    // The same row's touchpoint column: `events.id` → `events.touchpoint_key`.
+    const table = eventIdColumn.slice(0, eventIdColumn.lastIndexOf('.') + 1);
+    return sql<boolean>`${sql.ref(`${table}touchpoint_key`)} = ${key}`;
+  },
 };
 
 /**

@@ -7,6 +7,7 @@ import { createWorkspace } from '../workspaces/index.js';
 import { inTransaction } from '../../platform/db/index.js';
 import { touchpointsModule } from './index.js';
 import type { StepPlan } from './journey.funnel.js';
+import { storeMappedEvents } from './touchpoints.fixtures.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -137,7 +138,7 @@ describe('funnel step plans (index seeks per customer, or a range scan joined to
       })),
     );
     events.sort((a, b) => a.timestamp - b.timestamp);
-    await inTransaction(db, (trx) => module.hook(trx, ws.id, events, []));
+    await inTransaction(db, (trx) => storeMappedEvents(trx, module.hook, ws.id, events));
     return ws.id;
   }
 

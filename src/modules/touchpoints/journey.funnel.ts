@@ -33,7 +33,7 @@ function stepSource(alias: string, workspaceId: string, step: Step, firstArrival
   const match = sql`${sql.ref(`${alias}.workspace_id`)} = ${workspaceId} and ${sql.ref(`${alias}.touchpoint_key`)} = ${step.touchpoint}`;
   return firstArrival
     ? { table: sql`touchpoint_profiles as ${a}`, match, time: 'first_at', channel: 'first_channel' }
-    : { table: sql`touchpoint_events as ${a}`, match, time: 'timestamp', channel: 'channel' };
+    : { table: sql`events as ${a}`, match, time: 'timestamp', channel: 'channel' };
 }
 
 /**

@@ -25,10 +25,10 @@ export async function paths(
   const windowMs = (query.windowDays ?? 30) * DAY;
   const after = (query.direction ?? 'after') === 'after';
 
-  const anchors = sql`select profile_id as p, min(timestamp) as t from touchpoint_events where workspace_id = ${workspaceId} and touchpoint_key = ${query.touchpoint} and timestamp >= ${range.start} and timestamp < ${range.end} group by profile_id order by profile_id limit ${PATH_SAMPLE}`;
+  const anchors = sql`select profile_id as p, min(timestamp) as t from events where workspace_id = ${workspaceId} and touchpoint_key = ${query.touchpoint} and timestamp >= ${range.start} and timestamp < ${range.end} group by profile_id order by profile_id limit ${PATH_SAMPLE}`;
   const total = await sql<{
     n: number | string;
-  }>`select count(distinct profile_id) as n from touchpoint_events where workspace_id = ${workspaceId} and touchpoint_key = ${query.touchpoint} and timestamp >= ${range.start} and timestamp < ${range.end}`.execute(
+  }>`select count(distinct profile_id) as n from events where workspace_id = ${workspaceId} and touchpoint_key = ${query.touchpoint} and timestamp >= ${range.start} and timestamp < ${range.end}`.execute(
     db,
   );
   const customers = Number(total.rows[0]?.n ?? 0);
@@ -38,7 +38,7 @@ export async function paths(
   const { rows } = await sql<{
     p: string;
     k: string;
-  }>`with a as (${anchors}) select a.p as p, x.touchpoint_key as k from a join touchpoint_events x on x.workspace_id = ${workspaceId} and x.profile_id = a.p and ${window} order by a.p, x.timestamp ${after ? sql`asc` : sql`desc`}, x.event_id ${after ? sql`asc` : sql`desc`}`.execute(
+  }>`with a as (${anchors}) select a.p as p, x.touchpoint_key as k from a join events x on x.workspace_id = ${workspaceId} and x.profile_id = a.p and x.touchpoint_key is not null and ${window} order by a.p, x.timestamp ${after ? sql`asc` : sql`desc`}, x.id ${after ? sql`asc` : sql`desc`}`.execute(
     db,
   );
   const anchorCount = await sql<{ n: number | string }>`select count(*) as n from (${anchors}) a`.execute(db);

@@ -1,7 +1,7 @@
 import { CompiledQuery, sql } from 'kysely';
 import { dialectOf, fromJson, placeholders, type Db } from '../../platform/db/index.js';
 import { localDayStart } from '../../platform/time/index.js';
-import type { RecordedEvent, RecordedMerge } from '../profiles/index.js';
+import type { RecordedEvent, RecordedEventsHook } from '../profiles/index.js';
 import { getWorkspace } from '../workspaces/index.js';
 import { compileRule, type CompiledRule, type MatchableEvent, type MatchRule } from './touchpoint.rules.js';
 
@@ -41,10 +41,12 @@ export interface Hit {
 }
 
 /**
- * Maps stored events to touchpoints and keeps the touchpoint rollups (daily events, unique customers, first
- * arrivals, journey conversions) up to date, inside the ingestion transaction. Every rollup increment follows a
- * newly inserted `touchpoint_events` row, so mapping an event twice (a retried batch, a re-mapping running beside
- * live ingestion) never counts it twice.
+ * Maps events to touchpoints as they are recorded and keeps the touchpoint rollups (daily events, unique customers,
+ * first arrivals, journey conversions) up to date, inside the ingestion transaction. Two steps of the profiles
+ * module's recorded-event hook: `beforeStore` decides each event's touchpoint before the events are written (the key
+ * is stored on the event's row, `events.touchpoint_key`), and the hook itself folds the batch's mapped events into
+ * the rollups after they are written. Events are new when recorded (duplicates are dropped by message id before),
+ * so each is counted once; a retried batch rolls back with its rollups.
  */
 export class TouchpointMapper {
   private readonly cache = new Map<string, CacheEntry>();
@@ -67,29 +69,48 @@ export class TouchpointMapper {
     return catalogue;
   }
 
-  /** The recorded-events hook for the profiles module. */
-  readonly hook = async (
+  /** Before the events are written: each event's touchpoint (the first match by priority), set on the event. */
+  private readonly classify = async (
     db: Db,
     workspaceId: string,
     events: readonly RecordedEvent[],
-    merges: readonly RecordedMerge[],
   ): Promise<void> => {
     const catalogue = await this.catalogue(db, workspaceId);
     if (catalogue.byEvent.size === 0) return;
-    for (const m of merges) {
-      await db
-        .updateTable('touchpoint_events')
-        .set({ profile_id: m.into })
-        .where('workspace_id', '=', workspaceId)
-        .where('profile_id', '=', m.from)
-        .execute();
-    }
-    const hits = matchEvents(catalogue, events);
-    // Later hooks (survey triggers, complaint intake) read the touchpoint from the event.
-    const byId = new Map(events.map((e) => [e.id, e]));
-    for (const h of hits) (byId.get(h.eventId) as RecordedEvent).touchpointKey = h.key;
-    await applyHits(db, workspaceId, catalogue, hits);
+    for (const e of events) (e as RecordedEvent).touchpointKey = touchpointOf(catalogue, e);
   };
+
+  /**
+   * The recorded-events hook for the profiles module: its `beforeStore` step maps the events (later hooks such as
+   * survey triggers and complaint intake read `touchpointKey`), the call folds the mapped ones into the rollups.
+   * Merges need nothing here: the profiles module re-points the merged profile's events, touchpoint keys included.
+   */
+  readonly hook: RecordedEventsHook = Object.assign(
+    async (db: Db, workspaceId: string, events: readonly RecordedEvent[]): Promise<void> => {
+      const hits: Hit[] = [];
+      for (const e of events)
+        if (e.touchpointKey !== null)
+          hits.push({
+            eventId: e.id,
+            key: e.touchpointKey,
+            profileId: e.profileId,
+            channel: e.channel,
+            timestamp: e.timestamp,
+          });
+      if (hits.length === 0) return;
+      await applyRollups(db, workspaceId, await this.catalogue(db, workspaceId), hits);
+    },
+    { beforeStore: this.classify },
+  );
+}
+
+/** The touchpoint an event maps to: the first matching touchpoint by priority (then key), or null. */
+export function touchpointOf(catalogue: CompiledCatalogue, e: MatchableEvent): string | null {
+  if (e.name === null) return null;
+  const candidates = catalogue.byEvent.get(e.name);
+  if (!candidates) return null;
+  for (const m of candidates) if (m.test(e)) return m.key;
+  return null;
 }
 
 /** The touchpoint each event maps to (the first match by priority), if any. */
@@ -99,18 +120,9 @@ export function matchEvents(
 ): Hit[] {
   const hits: Hit[] = [];
   for (const e of events) {
-    if (e.name === null) continue;
-    const candidates = catalogue.byEvent.get(e.name);
-    if (!candidates) continue;
-    const match = candidates.find((m) => m.test(e));
-    if (match)
-      hits.push({
-        eventId: e.id,
-        key: match.key,
-        profileId: e.profileId,
-        channel: e.channel,
-        timestamp: e.timestamp,
-      });
+    const key = touchpointOf(catalogue, e);
+    if (key !== null)
+      hits.push({ eventId: e.id, key, profileId: e.profileId, channel: e.channel, timestamp: e.timestamp });
   }
   return hits;
 }
@@ -248,29 +260,18 @@ interface DailyDelta {
   newCustomers: number;
 }
 
-/** Writes mapped events and folds them into the rollups. Returns how many were new. */
-export async function applyHits(
+/**
+ * Folds newly mapped events into the rollups: the increments are summed per batch in memory, so there is one upsert
+ * per (touchpoint, day, channel) and one per (customer, touchpoint) whose history changed. Every hit must be counted
+ * for the first time (live ingestion: new events; re-mapping: after the rollups were cleared). Returns their number.
+ */
+export async function applyRollups(
   db: Db,
   workspaceId: string,
   catalogue: CompiledCatalogue,
-  all: Hit[],
+  fresh: readonly Hit[],
 ): Promise<number> {
-  if (all.length === 0) return 0;
-  // 1. The mapping itself; only events not mapped before go on to the rollups.
-  const fresh: Hit[] = [];
-  const byId = new Map(all.map((h) => [h.eventId, h]));
-  const inserted = await inPieces<Hit, { event_id: string }>(
-    db,
-    'touchpoint_events',
-    all,
-    6,
-    (rows) =>
-      `insert into touchpoint_events (workspace_id, event_id, touchpoint_key, profile_id, channel, "timestamp") values ${rows.map((r) => `(${r})`).join(', ')} on conflict (workspace_id, event_id) do nothing returning event_id`,
-    (h) => [workspaceId, h.eventId, h.key, h.profileId, h.channel, h.timestamp],
-  );
-  for (const r of inserted) fresh.push(byId.get(r.event_id) as Hit);
   if (fresh.length === 0) return 0;
-
   const day = (t: number) => localDayOf(catalogue.timeZone, t);
   const deltas = new Map<string, DailyDelta>();
   const delta = (key: string, d: number, channel: string) => {
@@ -407,7 +408,7 @@ async function applyConversions(
   db: Db,
   workspaceId: string,
   catalogue: CompiledCatalogue,
-  hits: Hit[],
+  hits: readonly Hit[],
   known: Map<string, { firstAt: number; firstDay: number }>,
 ) {
   const candidates = hits.filter((h) => catalogue.previous.has(h.key));

@@ -25,16 +25,17 @@ export async function previewRule(
   const current = new Map<string, string>();
   if (examples.length) {
     const rows = await db
-      .selectFrom('touchpoint_events')
-      .select(['event_id', 'touchpoint_key'])
+      .selectFrom('events')
+      .select(['id', 'touchpoint_key'])
       .where('workspace_id', '=', workspaceId)
       .where(
-        'event_id',
+        'id',
         'in',
         examples.map((e) => e.id),
       )
+      .where('touchpoint_key', 'is not', null)
       .execute();
-    for (const r of rows) current.set(r.event_id, r.touchpoint_key);
+    for (const r of rows) current.set(r.id, r.touchpoint_key as string);
   }
   return {
     scanned: events.length,

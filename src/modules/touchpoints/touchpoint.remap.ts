@@ -1,8 +1,9 @@
-import { inTransaction, newId, type Db } from '../../platform/db/index.js';
+import { sql } from 'kysely';
+import { dialectOf, inTransaction, newId, type Db } from '../../platform/db/index.js';
 import { enqueueJob, type JobHandler } from '../../platform/jobs/index.js';
 import { recordAudit, type ActorContext } from '../audit/index.js';
 import { eventsBetweenIds, eventWatermark } from '../profiles/index.js';
-import { applyHits, matchEvents, type TouchpointMapper } from './touchpoint.mapping.js';
+import { applyRollups, matchEvents, type Hit, type TouchpointMapper } from './touchpoint.mapping.js';
 import { remapNotFound, remapRunning } from './touchpoints.errors.js';
 import type { TouchpointRemapsTable } from './touchpoints.tables.js';
 
@@ -71,9 +72,14 @@ export async function getRemap(db: Db, workspaceId: string, id: string): Promise
   return row;
 }
 
+/** Events whose stored touchpoint differs from the current rules' are updated, per target key, this many at a time. */
+const UPDATE_PIECE = 500;
+
 /**
- * The job: clears the mapping and rollups once, then walks the events in id order in chunks, each chunk with its
- * progress in one transaction — so a restarted job resumes where the last committed chunk ended.
+ * The job: clears the rollups once and fixes its watermark (the events it re-maps), then walks those events in id
+ * order in chunks; each chunk stores the touchpoint each event maps to now (only where it changed) and folds the
+ * mapped events into the rollups, with its progress, in one transaction — so a restarted job resumes where the last
+ * committed chunk ended. Events recorded after the watermark are mapped and counted live.
  */
 export function remapJobHandler(db: Db, mapper: TouchpointMapper): JobHandler {
   return async (job) => {
@@ -90,23 +96,31 @@ export function remapJobHandler(db: Db, mapper: TouchpointMapper): JobHandler {
     const catalogue = await mapper.catalogue(db, workspaceId);
     try {
       if (run.cursor_event_id === null) {
-        await inTransaction(db, async (trx) => {
+        run = await inTransaction(db, async (trx) => {
+          // PostgreSQL: the lock recording events takes per workspace (profiles' recordEvents), so no ingestion
+          // transaction is half-way: every event up to the watermark read here is committed, and every later one is
+          // counted live into the rollups cleared here. SQLite has a single writer anyway.
+          if (dialectOf(trx) === 'postgres')
+            await sql`select pg_advisory_xact_lock(hashtextextended(${`touchpoint.profiles:${workspaceId}`}, 0))`.execute(
+              trx,
+            );
+          const watermark = await eventWatermark(trx, workspaceId);
           for (const table of [
-            'touchpoint_events',
             'touchpoint_daily',
             'touchpoint_profiles',
             'touchpoint_conversions',
             'touchpoint_conversion_daily',
           ] as const)
             await trx.deleteFrom(table).where('workspace_id', '=', workspaceId).execute();
+          const started = { cursor_event_id: '', upto_event_id: watermark.lastId, total: watermark.count };
           await trx
             .updateTable('touchpoint_remaps')
-            .set({ cursor_event_id: '' })
+            .set(started)
             .where('workspace_id', '=', workspaceId)
             .where('id', '=', remapId)
             .execute();
+          return { ...(run as TouchpointRemapsTable), ...started };
         });
-        run = { ...run, cursor_event_id: '' };
       }
       let cursor = run.cursor_event_id ?? '';
       let processed = Number(run.processed);
@@ -118,7 +132,8 @@ export function remapJobHandler(db: Db, mapper: TouchpointMapper): JobHandler {
         cursor = (rows[rows.length - 1] as { id: string }).id;
         processed += rows.length;
         await inTransaction(db, async (trx) => {
-          mapped += await applyHits(trx, workspaceId, catalogue, hits);
+          await storeKeys(trx, workspaceId, rows, hits);
+          mapped += await applyRollups(trx, workspaceId, catalogue, hits);
           await trx
             .updateTable('touchpoint_remaps')
             .set({ cursor_event_id: cursor, processed, mapped })
@@ -148,4 +163,40 @@ export function remapJobHandler(db: Db, mapper: TouchpointMapper): JobHandler {
       throw err;
     }
   };
+}
+
+/** Stores on each event of a chunk the touchpoint it maps to now (null for none), writing only the changed rows. */
+async function storeKeys(
+  db: Db,
+  workspaceId: string,
+  events: readonly { id: string }[],
+  hits: readonly Hit[],
+): Promise<void> {
+  const want = new Map<string, string | null>(events.map((e) => [e.id, null]));
+  for (const h of hits) want.set(h.eventId, h.key);
+  const ids = [...want.keys()];
+  const changed = new Map<string | null, string[]>();
+  for (let i = 0; i < ids.length; i += UPDATE_PIECE) {
+    const stored = await db
+      .selectFrom('events')
+      .select(['id', 'touchpoint_key'])
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', ids.slice(i, i + UPDATE_PIECE))
+      .execute();
+    for (const r of stored) {
+      const key = want.get(r.id) ?? null;
+      if (r.touchpoint_key === key) continue;
+      const list = changed.get(key) ?? [];
+      list.push(r.id);
+      changed.set(key, list);
+    }
+  }
+  for (const [key, list] of changed)
+    for (let i = 0; i < list.length; i += UPDATE_PIECE)
+      await db
+        .updateTable('events')
+        .set({ touchpoint_key: key })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', 'in', list.slice(i, i + UPDATE_PIECE))
+        .execute();
 }

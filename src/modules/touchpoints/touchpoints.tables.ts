@@ -46,16 +46,6 @@ export interface JourneysTable {
   updated_at: number;
 }
 
-/** One event mapped to one touchpoint. */
-export interface TouchpointEventsTable {
-  workspace_id: string;
-  event_id: string;
-  touchpoint_key: string;
-  profile_id: string;
-  channel: string;
-  timestamp: number;
-}
-
 /** Rollup per touchpoint × local day × channel ('*' = all channels) kept up to date as events arrive. */
 export interface TouchpointDailyTable {
   workspace_id: string;
@@ -122,7 +112,6 @@ declare module '../../platform/db/index.js' {
   interface Database {
     touchpoints: TouchpointsTable;
     journeys: JourneysTable;
-    touchpoint_events: TouchpointEventsTable;
     touchpoint_daily: TouchpointDailyTable;
     touchpoint_profiles: TouchpointProfilesTable;
     touchpoint_conversions: TouchpointConversionsTable;
