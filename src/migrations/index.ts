@@ -14,6 +14,7 @@ import { caseRechecks } from './0012-case-rechecks.js';
 import { ingestInbox } from './0013-ingest-inbox.js';
 import { caseChecks } from './0014-case-checks.js';
 import { touchpointKeyOnEvents } from './0015-touchpoint-key-on-events.js';
+import { caseQueue } from './0016-case-queue.js';
 
 /**
  * Every migration of the application, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -36,5 +37,6 @@ export function allMigrations(kind: DatabaseKind): Migrations {
     '0013_ingest_inbox': ingestInbox(kind),
     '0014_case_checks': caseChecks(kind),
     '0015_touchpoint_key_on_events': touchpointKeyOnEvents(kind),
+    '0016_case_queue': caseQueue(kind),
   };
 }
