@@ -14,7 +14,7 @@ import {
 import { enqueueAfterResponses, finishResponses, type AfterResponseRef } from './response.after-commit.js';
 import { cachedLocalDayStart, cachedSurvey, padToPowerOfTwo, readLink } from './response.cache.js';
 import { checkAnswers, type Answers } from './survey.answers.js';
-import { markAnswered } from './survey.contacts.js';
+import { markAnswered, type AnsweredSurvey } from './survey.contacts.js';
 import type { SurveyDefinition } from './survey.definition.js';
 import {
   linkExpired,
@@ -248,6 +248,7 @@ async function writePlans(
   const rollup = new RollupBatch();
   const links = new Map<string, { id: string; usedAt: number | null; responseId: string }[]>();
   const finished = new Map<string, AfterResponseRef[]>();
+  const answered: AnsweredSurvey[] = [];
   const push = <T>(m: Map<string, T[]>, k: string, v: T) => {
     const list = m.get(k);
     if (list) list.push(v);
@@ -313,13 +314,15 @@ async function writePlans(
       rollupValuesOf(plan.def, plan.answers, plan.primary, row.duration_ms),
       1,
     );
-    if (row.profile_id) await markAnswered(trx, workspaceId, row.profile_id, row.survey_id, plan.now);
+    if (row.profile_id)
+      answered.push({ workspaceId, profileId: row.profile_id, surveyId: row.survey_id, at: plan.now });
     push(finished, workspaceId, { id: row.id, u: row.updated_at, source: plan.meta.source });
   }
   // Every row has the same columns (one object literal in prepareSubmission): a few fixed statement texts, prepared
   // once, instead of a query built and compiled for every batch.
   await insertRows(trx, 'survey_responses', inserts);
   await rollup.write(trx);
+  await markAnswered(trx, answered);
   for (const [workspaceId, list] of links)
     for (let i = 0; i < list.length; i += 128) await useLinks(trx, kind, workspaceId, list.slice(i, i + 128));
   if (enqueue)

@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
-import type { Db } from '../../platform/db/index.js';
+import { sql, type Insertable } from 'kysely';
+import { insertRows, type Db, type OnConflict } from '../../platform/db/index.js';
 import type { Distribution, SurveySettings } from './survey.schema.js';
+import type { SurveyContactsTable } from './surveys.tables.js';
 
 const DAY = 86_400_000;
 
@@ -74,26 +75,34 @@ export async function markAsked(
     .execute();
 }
 
-/** Records that a customer answered (completed) a survey. */
-export async function markAnswered(
-  db: Db,
-  workspaceId: string,
-  profileId: string,
-  surveyId: string,
-  at: number,
-) {
-  await db
-    .insertInto('survey_contacts')
-    .values({
-      workspace_id: workspaceId,
-      profile_id: profileId,
-      survey_id: surveyId,
-      shown_count: 0,
-      last_shown_at: at,
-      answered_at: at,
-    })
-    .onConflict((oc) =>
-      oc.columns(['workspace_id', 'profile_id', 'survey_id']).doUpdateSet({ answered_at: at }),
-    )
-    .execute();
+/** A customer who completed a survey, and when. */
+export interface AnsweredSurvey {
+  workspaceId: string;
+  profileId: string;
+  surveyId: string;
+  at: number;
 }
+
+/**
+ * Records that customers answered (completed) surveys, in multi-row upserts of fixed texts (the batch of a group
+ * commit). A customer who answered the same survey twice in the list counts once, at the later time.
+ */
+export async function markAnswered(db: Db, answers: readonly AnsweredSurvey[]): Promise<void> {
+  const rows = new Map<string, Insertable<SurveyContactsTable>>();
+  for (const a of answers) {
+    const key = `${a.workspaceId}\u0000${a.profileId}\u0000${a.surveyId}`;
+    const seen = rows.get(key);
+    if (seen && (seen.answered_at ?? 0) >= a.at) continue;
+    rows.set(key, {
+      workspace_id: a.workspaceId,
+      profile_id: a.profileId,
+      survey_id: a.surveyId,
+      shown_count: 0,
+      last_shown_at: a.at,
+      answered_at: a.at,
+    });
+  }
+  await insertRows(db, 'survey_contacts', [...rows.values()], { onConflict: ANSWERED });
+}
+
+const ANSWERED: OnConflict = { key: ['workspace_id', 'profile_id', 'survey_id'], set: ['answered_at'] };

@@ -1,5 +1,4 @@
-import { sql } from 'kysely';
-import type { Db } from '../../platform/db/index.js';
+import { insertRows, type Db, type OnConflict } from '../../platform/db/index.js';
 import type { Answers } from './survey.answers.js';
 import {
   categoryOf,
@@ -145,46 +144,39 @@ export interface RollupDelta {
 }
 
 /**
- * Adds deltas to rollup rows in one multi-row upsert. Callers run it in the responses' transaction, so the rollups
- * always equal the completed responses.
+ * Adds deltas to rollup rows in multi-row upserts of fixed texts (each row's key once). Callers run it in the
+ * responses' transaction, so the rollups always equal the completed responses.
  */
 export async function applyRollupDeltas(
   db: Db,
   rows: readonly { cell: RollupCell; questionId: string; d: RollupDelta }[],
 ): Promise<void> {
-  if (rows.length === 0) return;
-  await db
-    .insertInto('survey_rollups')
-    .values(
-      rows.map(({ cell, questionId, d }) => ({
-        workspace_id: cell.workspaceId,
-        survey_id: cell.surveyId,
-        question_id: questionId,
-        day: cell.day,
-        touchpoint_key: cell.touchpointKey ?? '',
-        channel: cell.channel,
-        n: d.n,
-        sum: d.sum,
-        sum_sq: d.sumSq,
-        c_low: d.low,
-        c_mid: d.mid,
-        c_high: d.high,
-      })),
-    )
-    .onConflict((oc) =>
-      oc
-        .columns(['workspace_id', 'survey_id', 'question_id', 'day', 'touchpoint_key', 'channel'])
-        .doUpdateSet({
-          n: sql`survey_rollups.n + excluded.n`,
-          sum: sql`survey_rollups.sum + excluded.sum`,
-          sum_sq: sql`survey_rollups.sum_sq + excluded.sum_sq`,
-          c_low: sql`survey_rollups.c_low + excluded.c_low`,
-          c_mid: sql`survey_rollups.c_mid + excluded.c_mid`,
-          c_high: sql`survey_rollups.c_high + excluded.c_high`,
-        }),
-    )
-    .execute();
+  await insertRows(
+    db,
+    'survey_rollups',
+    rows.map(({ cell, questionId, d }) => ({
+      workspace_id: cell.workspaceId,
+      survey_id: cell.surveyId,
+      question_id: questionId,
+      day: cell.day,
+      touchpoint_key: cell.touchpointKey ?? '',
+      channel: cell.channel,
+      n: d.n,
+      sum: d.sum,
+      sum_sq: d.sumSq,
+      c_low: d.low,
+      c_mid: d.mid,
+      c_high: d.high,
+    })),
+    { onConflict: ROLLUP_UPSERT },
+  );
 }
+
+/** A rollup row that exists gets the deltas added: the key of a cell, and its counters. */
+const ROLLUP_UPSERT: OnConflict = {
+  key: ['workspace_id', 'survey_id', 'question_id', 'day', 'touchpoint_key', 'channel'],
+  add: ['n', 'sum', 'sum_sq', 'c_low', 'c_mid', 'c_high'],
+};
 
 /** Rollup deltas of a batch, summed per cell before they are written. */
 export class RollupBatch {
@@ -210,6 +202,6 @@ export class RollupBatch {
     const rows = [...this.cells.values()].flatMap(({ cell, values }) =>
       [...values].map(([questionId, d]) => ({ cell, questionId, d })),
     );
-    for (let i = 0; i < rows.length; i += 200) await applyRollupDeltas(db, rows.slice(i, i + 200));
+    await applyRollupDeltas(db, rows);
   }
 }

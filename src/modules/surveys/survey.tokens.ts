@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /**
  * Tokens in survey URLs. They carry the workspace and the survey or link id, signed with a key derived from the
@@ -6,13 +6,14 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * a link can be shown again at any time (deliveries for e-mail/SMS).
  */
 export class SurveyTokens {
-  private readonly key: Buffer;
+  /** A key object, so that each HMAC does not prepare the key again. */
+  private readonly key: KeyObject;
   /** Tokens already verified (a token's meaning never changes): an HMAC per new token, not per request. */
   private readonly verified = new Map<string, { kind: 'survey' | 'link'; workspaceId: string; id: string }>();
   private readonly verifiedResponses = new Map<string, string>();
 
   constructor(secretKey: Buffer) {
-    this.key = createHmac('sha256', secretKey).update('touchpoint:surveys:tokens').digest();
+    this.key = createSecretKey(createHmac('sha256', secretKey).update('touchpoint:surveys:tokens').digest());
   }
 
   private mac(kind: string, ...parts: string[]): string {

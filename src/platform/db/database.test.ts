@@ -121,6 +121,62 @@ describe(`database (${testDialect})`, () => {
     expect(after.find((r) => r.id === 'job_bulk_7')?.run_at).toBe(7);
   });
 
+  it('upserts on a conflict key: counters add up, set columns take the new value, new keys are inserted', async () => {
+    const { db } = t.handle;
+    const row = (n: number, attempts: number, runAt: number) => ({
+      id: `job_upsert_${n}`,
+      type: 'upsert',
+      payload: '{}',
+      status: 'done' as const,
+      run_at: runAt,
+      attempts,
+      max_attempts: 1,
+      created_at: 1,
+      updated_at: 1,
+    });
+    const onConflict = { key: ['id'], add: ['attempts'], set: ['run_at'] };
+    // 13 = 8 + 4 + 1 rows: three statements of the split.
+    await insertRows(
+      db,
+      'jobs',
+      Array.from({ length: 13 }, (_, i) => row(i, i, 100)),
+      { onConflict },
+    );
+    // Rows 0–9 exist: attempts add, run_at is replaced; rows 13–15 are new.
+    await inTransaction(db, (trx) =>
+      insertRows(
+        trx,
+        'jobs',
+        [
+          ...Array.from({ length: 10 }, (_, i) => row(i, 5, 200 + i)),
+          row(13, 1, 7),
+          row(14, 2, 7),
+          row(15, 3, 7),
+        ],
+        { onConflict },
+      ),
+    );
+    const stored = await db
+      .selectFrom('jobs')
+      .select(['id', 'attempts', 'run_at'])
+      .where('type', '=', 'upsert')
+      .execute();
+    const byId = new Map(
+      stored.map((r) => [r.id, { attempts: Number(r.attempts), runAt: Number(r.run_at) }]),
+    );
+    expect(byId.size).toBe(16);
+    for (let i = 0; i < 16; i++) {
+      const expected =
+        i < 10
+          ? { attempts: i + 5, runAt: 200 + i }
+          : i < 13
+            ? { attempts: i, runAt: 100 }
+            : { attempts: i - 12, runAt: 7 };
+      expect(byId.get(`job_upsert_${i}`)).toEqual(expected);
+    }
+    await db.deleteFrom('jobs').where('type', '=', 'upsert').execute();
+  });
+
   it('updates many rows by key, grouped by the columns they set, with typed values on both dialects', async () => {
     const { db } = t.handle;
     // The 302 bulk jobs of the previous test: 301 of them set two columns, every third one a third column too.

@@ -12,5 +12,5 @@ export { newId } from './ids.js';
 export { migrateToLatest, pendingMigrations, type Migrations } from './migrator.js';
 export { isUniqueViolation } from './errors.js';
 export { jsonText } from './json-path.js';
-export { insertRows, placeholders } from './insert-rows.js';
+export { insertRows, placeholders, type OnConflict } from './insert-rows.js';
 export { updateRows, type RowUpdate } from './update-rows.js';

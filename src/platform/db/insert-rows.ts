@@ -10,14 +10,37 @@ export function placeholders(kind: 'sqlite' | 'postgres', n: number, before = 0)
   return Array.from({ length: n }, (_, i) => (kind === 'postgres' ? `$${before + i + 1}` : '?'));
 }
 
+/** What a row whose unique key is already taken does instead of failing the statement. */
+export interface OnConflict {
+  /** The unique key's columns. */
+  key: readonly string[];
+  /** Columns that take the new row's value (none, and nothing in `add`: the row is skipped). */
+  set?: readonly string[];
+  /** Counter columns: the new row's value is added to the stored one. */
+  add?: readonly string[];
+}
+
+function conflictClause(table: string, conflict: OnConflict | undefined): string {
+  if (!conflict) return '';
+  const q = (c: string) => `"${c}"`;
+  const updates = [
+    ...(conflict.set ?? []).map((c) => `${q(c)} = excluded.${q(c)}`),
+    ...(conflict.add ?? []).map((c) => `${q(c)} = ${q(table)}.${q(c)} + excluded.${q(c)}`),
+  ];
+  return (
+    ` on conflict (${conflict.key.map(q).join(', ')}) ` +
+    (updates.length ? `do update set ${updates.join(', ')}` : 'do nothing')
+  );
+}
+
 function statementText(
   kind: 'sqlite' | 'postgres',
   table: string,
   columns: readonly string[],
   rows: number,
-  conflict: readonly string[] | undefined,
+  conflict: OnConflict | undefined,
 ): string {
-  const key = `${kind}\u0000${table}\u0000${columns.join(',')}\u0000${rows}\u0000${conflict?.join(',') ?? ''}`;
+  const key = `${kind}\u0000${table}\u0000${columns.join(',')}\u0000${rows}\u0000${JSON.stringify(conflict ?? null)}`;
   let text = texts.get(key);
   if (text === undefined) {
     const values = Array.from(
@@ -26,7 +49,7 @@ function statementText(
     ).join(', ');
     text =
       `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${values}` +
-      (conflict ? ` on conflict (${conflict.map((c) => `"${c}"`).join(', ')}) do nothing` : '');
+      conflictClause(table, conflict);
     texts.set(key, text);
   }
   return text;
@@ -36,17 +59,22 @@ function statementText(
  * Inserts many rows of one shape with a few fixed statement texts, prepared once per connection and reused: the
  * hot ingestion path writes thousands of rows per transaction, and building each multi-row insert through the
  * query builder (and preparing a new text for every batch size) costs more than the insert itself. Every row must
- * have the first row's columns; `onConflictIgnore` names the unique key whose duplicates are skipped. Returns the
- * number of rows inserted (duplicates skipped under `onConflictIgnore` are not counted).
+ * have the first row's columns; `onConflictIgnore` names the unique key whose duplicates are skipped, and
+ * `onConflict` says what else a duplicate does (set columns, add to counters: an upsert of rollup rows). Rows of one
+ * call must not repeat a key when they update on conflict (PostgreSQL refuses to update a row twice in a statement).
+ * Returns the number of rows inserted (duplicates skipped under `onConflictIgnore` are not counted; updated ones are,
+ * as the databases count them).
  */
 export async function insertRows<T extends keyof Database & string>(
   db: Db,
   table: T,
   rows: readonly Insertable<Database[T]>[],
-  options: { onConflictIgnore?: readonly string[] } = {},
+  options: { onConflictIgnore?: readonly string[]; onConflict?: OnConflict } = {},
 ): Promise<number> {
   const first = rows[0];
   if (!first) return 0;
+  const conflict =
+    options.onConflict ?? (options.onConflictIgnore ? { key: options.onConflictIgnore } : undefined);
   let inserted = 0;
   const columns = Object.keys(first);
   const kind = dialectOf(db);
@@ -59,7 +87,7 @@ export async function insertRows<T extends keyof Database & string>(
       for (const c of columns) params.push(row[c] ?? null);
     }
     const result = await db.executeQuery(
-      CompiledQuery.raw(statementText(kind, table, columns, n, options.onConflictIgnore), params),
+      CompiledQuery.raw(statementText(kind, table, columns, n, conflict), params),
     );
     inserted += Number(result.numAffectedRows ?? 0);
     i += n;

@@ -70,7 +70,7 @@ export async function enqueueJob(db: Db, input: EnqueueJobInput): Promise<string
   const row = jobRow(input, Date.now());
   const uniqueKey = input.uniqueKey;
   if (uniqueKey === undefined) {
-    await db.insertInto('jobs').values(row).execute();
+    await insertRows(db, 'jobs', [row]);
     return row.id;
   }
 
