@@ -23,6 +23,7 @@ import { actor, createTestApp } from '../test/support/app.js';
 import { testDialect } from '../test/support/database.js';
 import { saveRule } from '../src/modules/cases/case.settings.js';
 import { sweepWorkspace, type SweepResult } from '../src/modules/cases/index.js';
+import { checkInputsOf } from '../src/modules/cases/case.engine.js';
 import { searchTokens } from '../src/modules/cases/case.search.js';
 import type { CaseChecksTable, CasesTable } from '../src/modules/cases/cases.tables.js';
 import { EventBus } from '../src/platform/events/index.js';
@@ -338,6 +339,7 @@ async function main(): Promise<void> {
         case_id: `case_${String(i).padStart(8, '0')}`,
         version: 1,
         next_check_at: check,
+        ...checkInputsOf(rows[rows.length - 1] as CasesTable),
       });
     if (rows.length >= chunk) await flush();
   }

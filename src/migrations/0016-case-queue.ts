@@ -10,6 +10,9 @@ import type { DatabaseKind } from '../platform/db/index.js';
  * case row is then a heap-only (HOT) update — no entry in any of the table's indexes (the GIN token index among
  * them) — when the new row version fits on its page: `cases` is stored with a fillfactor of 70 (rewritten here once,
  * so the existing pages get that room). Existing cases get their queue rows here.
+ *
+ * The pending checks (`case_checks`, migration 0014) get copies of the case columns their check derives from, at the
+ * case version the row holds, so a sweep moves stale checks from the narrow rows alone (backfilled here).
  */
 export function caseQueue(kind: DatabaseKind): Migration {
   return {
@@ -67,14 +70,36 @@ export function caseQueue(kind: DatabaseKind): Migration {
           .columns([...columns])
           .execute();
 
+      // The check rows carry the case columns their check derives from (rules without conditions read nothing
+      // else), copied at the version the row holds (src/modules/cases/case.checks.ts CHECK_INPUTS).
+      for (const [name, type] of [
+        ['status', 'text'],
+        ['assignee_id', 'text'],
+        ['fr_status', 'text'],
+        ['fr_due_at', 'bigint'],
+        ['res_status', 'text'],
+        ['res_due_at', 'bigint'],
+        ['escalations', 'text'],
+        ['created_at', 'bigint'],
+        ['last_activity_at', 'bigint'],
+      ] as const)
+        await db.schema.alterTable('case_checks').addColumn(name, type).execute();
+      await sql`update case_checks set status = c.status, assignee_id = c.assignee_id, fr_status = c.fr_status,
+          fr_due_at = c.fr_due_at, res_status = c.res_status, res_due_at = c.res_due_at, escalations = c.escalations,
+          created_at = c.created_at, last_activity_at = c.last_activity_at
+        from cases as c where c.workspace_id = case_checks.workspace_id and c.id = case_checks.case_id`.execute(
+        db,
+      );
+
       if (kind === 'postgres') {
         // Room on every page for the next version of its rows, then one rewrite so the existing pages have it too
         // (CLUSTER may run inside the migration's transaction; VACUUM FULL may not).
         await sql`alter table cases set (fillfactor = 70)`.execute(db);
         await sql`cluster cases using cases_pk`.execute(db);
-        await sql`analyze cases, case_queue`.execute(db);
+        await sql`analyze cases, case_queue, case_checks`.execute(db);
       } else {
         await sql`analyze case_queue`.execute(db);
+        await sql`analyze case_checks`.execute(db);
         await sql`analyze cases`.execute(db);
       }
     },

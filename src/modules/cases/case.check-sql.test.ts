@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/app.js';
 import { dialectOf, toJson } from '../../platform/db/index.js';
 import { nextCheckSql } from './case.check-sql.js';
-import { facts } from './case.engine.js';
+import { checkInputsOf, facts } from './case.engine.js';
 import type { Condition, EscalationTrigger } from './case.rules.js';
 import type { EscalationConfig, RuleRow } from './case.settings.js';
 import { NO_SLA, nextCheckAt, summarize } from './case.sla.js';
@@ -192,6 +192,29 @@ describe('the next check in SQL', () => {
         for (const row of rows)
           expect(actual.get(row.id), JSON.stringify({ row, rs })).toBe(
             nextCheckAt(row, facts(row, null), rs),
+          );
+        // The same rules without conditions, over the check rows alone (their copied case columns, migration 0016):
+        // what a sweep's set-based moves read when no rule has conditions.
+        const plain = rs.map((r) => ({ ...r, conditions: { match: 'all' as const, conditions: [] } }));
+        await db
+          .insertInto('case_checks')
+          .values(
+            rows.map((r) => ({
+              workspace_id: workspaceId,
+              case_id: r.id,
+              version: 1,
+              next_check_at: 0,
+              ...checkInputsOf(r),
+            })),
+          )
+          .execute();
+        const narrow = await sql<{ id: string; next: number | string | null }>`select case_id as id,
+          ${nextCheckSql(dialectOf(db), plain)} as next
+          from case_checks where workspace_id = ${workspaceId} order by case_id`.execute(db);
+        const fromChecks = new Map(narrow.rows.map((r) => [r.id, r.next === null ? null : Number(r.next)]));
+        for (const row of rows)
+          expect(fromChecks.get(row.id), JSON.stringify({ row, plain })).toBe(
+            nextCheckAt(row, facts(row, null), plain),
           );
       }),
       { numRuns: 60 },

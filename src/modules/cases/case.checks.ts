@@ -8,12 +8,40 @@
  */
 import { CompiledQuery, sql, type RawBuilder } from 'kysely';
 import { dialectOf, inTransaction, placeholders, type Db } from '../../platform/db/index.js';
+import type { CasesTable } from './cases.tables.js';
 
-/** A check as its case's writer sets it: `version` is the case's version after the write; null = nothing pending. */
+/**
+ * The columns of the case copied to its check row with the version they belong to (migration 0016): everything the
+ * check expression reads when no escalation rule has conditions (running targets, fired rules, the trigger times'
+ * inputs), so a sweep can move stale checks from this narrow row alone, without reading the wide case rows.
+ */
+export const CHECK_INPUTS = [
+  'status',
+  'assignee_id',
+  'fr_status',
+  'fr_due_at',
+  'res_status',
+  'res_due_at',
+  'escalations',
+  'created_at',
+  'last_activity_at',
+] as const;
+export type CheckInputs = Pick<CasesTable, (typeof CHECK_INPUTS)[number]>;
+
+/** The copied columns of a case, in CHECK_INPUTS order. */
+function inputValues(c: CheckInputs): unknown[] {
+  return CHECK_INPUTS.map((k) => c[k]);
+}
+
+/**
+ * A check as its case's writer sets it: `version` is the case's version after the write, `inputs` the case's copied
+ * columns at that version; null = nothing pending.
+ */
 export interface CheckWrite {
   id: string;
   version: number;
   next: number | null;
+  inputs: CheckInputs;
 }
 
 /**
@@ -29,6 +57,8 @@ export interface NextCheckMove {
 
 /** Rows per fixed SQLite statement text (prepared once per connection and reused). */
 const ROWS = 128;
+const INPUT_LIST = CHECK_INPUTS.join(', ');
+const INPUT_SET = CHECK_INPUTS.map((c) => `${c} = excluded.${c}`).join(', ');
 const texts = new Map<string, string>();
 
 function text(key: string, build: () => string): string {
@@ -92,13 +122,21 @@ export async function writeChecks(db: Db, workspaceId: string, rows: readonly Ch
   const cleared = rows.filter((r) => r.next === null).map((r) => r.id);
   if (dialectOf(db) === 'postgres') {
     // One statement per call, the rows as arrays (round trips cost more than parsing on PostgreSQL).
-    if (set.length)
-      await sql`insert into case_checks (workspace_id, case_id, version, next_check_at)
-        select ${workspaceId}, v.id, v.version, v.next
+    if (set.length) {
+      const col = <K extends (typeof CHECK_INPUTS)[number]>(k: K) => set.map((r) => r.inputs[k]);
+      await sql`insert into case_checks (workspace_id, case_id, version, next_check_at, ${sql.raw(INPUT_LIST)})
+        select ${workspaceId}, v.*
         from unnest(${set.map((r) => r.id)}::text[], ${set.map((r) => r.version)}::integer[],
-          ${set.map((r) => r.next)}::bigint[]) as v(id, version, next)
+          ${set.map((r) => r.next)}::bigint[], ${col('status')}::text[], ${col('assignee_id')}::text[],
+          ${col('fr_status')}::text[], ${col('fr_due_at')}::bigint[], ${col('res_status')}::text[],
+          ${col('res_due_at')}::bigint[], ${col('escalations')}::text[], ${col('created_at')}::bigint[],
+          ${col('last_activity_at')}::bigint[])
+          as v(id, version, next, ${sql.raw(INPUT_LIST)})
         on conflict (workspace_id, case_id)
-        do update set version = excluded.version, next_check_at = excluded.next_check_at`.execute(db);
+        do update set version = excluded.version, next_check_at = excluded.next_check_at, ${sql.raw(INPUT_SET)}`.execute(
+        db,
+      );
+    }
     if (cleared.length)
       await sql`delete from case_checks where workspace_id = ${workspaceId}
         and case_id = any(${cleared}::text[])`.execute(db);
@@ -110,14 +148,17 @@ export async function writeChecks(db: Db, workspaceId: string, rows: readonly Ch
     set,
     (n) =>
       text(`upsert:${n}`, () => {
-        return `with w(id) as (select ?) insert into case_checks (workspace_id, case_id, version, next_check_at)
-          select w.id, v.column1, v.column2, v.column3 from (values ${tuples('sqlite', 3, n)}) as v, w
+        const width = 3 + CHECK_INPUTS.length;
+        const values = Array.from({ length: width }, (_, i) => `v.column${i + 1}`).join(', ');
+        return `with w(id) as (select ?) insert into case_checks (workspace_id, case_id, version, next_check_at,
+            ${INPUT_LIST})
+          select w.id, ${values} from (values ${tuples('sqlite', width, n)}) as v, w
           where true
           on conflict (workspace_id, case_id)
-          do update set version = excluded.version, next_check_at = excluded.next_check_at
+          do update set version = excluded.version, next_check_at = excluded.next_check_at, ${INPUT_SET}
           returning case_id as id`;
       }),
-    (r) => [r.id, r.version, r.next],
+    (r) => [r.id, r.version, r.next, ...inputValues(r.inputs)],
   );
   for (let i = 0; i < cleared.length; i += 1000)
     await db
@@ -127,13 +168,14 @@ export async function writeChecks(db: Db, workspaceId: string, rows: readonly Ch
       .execute();
 }
 
-/** One case's check after its writer changed it (see writeChecks). */
+/** One case's check after its writer changed it (see writeChecks); `c` is the case as written. */
 export async function writeCheck(
   db: Db,
   workspaceId: string,
   caseId: string,
   version: number,
   next: number | null,
+  c: CheckInputs,
 ): Promise<void> {
   if (next === null)
     await db
@@ -141,14 +183,16 @@ export async function writeCheck(
       .where('workspace_id', '=', workspaceId)
       .where('case_id', '=', caseId)
       .execute();
-  else
+  else {
+    const inputs = Object.fromEntries(CHECK_INPUTS.map((k) => [k, c[k]])) as CheckInputs;
     await db
       .insertInto('case_checks')
-      .values({ workspace_id: workspaceId, case_id: caseId, version, next_check_at: next })
+      .values({ workspace_id: workspaceId, case_id: caseId, version, next_check_at: next, ...inputs })
       .onConflict((oc) =>
-        oc.columns(['workspace_id', 'case_id']).doUpdateSet({ version, next_check_at: next }),
+        oc.columns(['workspace_id', 'case_id']).doUpdateSet({ version, next_check_at: next, ...inputs }),
       )
       .execute();
+  }
 }
 
 /**
@@ -203,8 +247,10 @@ export async function moveChecks(
       (n) =>
         text(
           `insert:${n}`,
-          () => `with w(id) as (select ?) insert into case_checks (workspace_id, case_id, version, next_check_at)
-            select w.id, cases.id, cases.version, v.column2 from (values ${tuples('sqlite', 2, n)}) as v, w
+          () => `with w(id) as (select ?) insert into case_checks (workspace_id, case_id, version, next_check_at,
+              ${INPUT_LIST})
+            select w.id, cases.id, cases.version, v.column2, ${CHECK_INPUTS.map((c) => `cases.${c}`).join(', ')}
+            from (values ${tuples('sqlite', 2, n)}) as v, w
             join cases on cases.workspace_id = w.id and cases.id = v.column1
             where true
             on conflict (workspace_id, case_id) do nothing
@@ -247,8 +293,9 @@ async function moveChecksPg(
       moved.push(r.id);
   if (inserts.length)
     for (const r of (
-      await sql<{ id: string }>`insert into case_checks (workspace_id, case_id, version, next_check_at)
-        select ${workspaceId}, cases.id, cases.version, v.next
+      await sql<{ id: string }>`insert into case_checks (workspace_id, case_id, version, next_check_at,
+          ${sql.raw(INPUT_LIST)})
+        select ${workspaceId}, cases.id, cases.version, v.next, ${sql.raw(CHECK_INPUTS.map((c) => `cases.${c}`).join(', '))}
         from unnest(${ids(inserts)}::text[], ${inserts.map((m) => m.next)}::bigint[]) as v(id, next)
         join cases on cases.workspace_id = ${workspaceId} and cases.id = v.id
         on conflict (workspace_id, case_id) do nothing
@@ -266,19 +313,26 @@ const REANALYZE_AFTER = 10_000;
 const NONE = 9_000_000_000_000_000;
 
 /**
- * Moves the check of every case due at `now` where nothing happens (the expression `next`, over the `cases` row,
- * gives a later check or none) to that check, set-based, without reading the cases into the process: one statement
- * per MOVE_CHUNK checks, each computing from the case as it is when written. Returns the number of checks moved.
+ * Moves the check of every case due at `now` where nothing happens (the expression `next` gives a later check or
+ * none) to that check, set-based, without reading the cases into the process: one statement per MOVE_CHUNK checks,
+ * each computing from the case as it is when written. `narrow`: the expression reads only the columns copied to the
+ * check row (no rule has conditions), so the wide case rows are not read at all; otherwise it reads the `cases` row
+ * (the check row contributes only its key, version and time, so every unqualified column is the case's). Returns
+ * the number of checks moved.
  */
 export async function moveStaleChecks(
   db: Db,
   workspaceId: string,
   next: RawBuilder<unknown>,
   now: number,
+  narrow = false,
 ): Promise<number> {
+  const range = sql`workspace_id = ${workspaceId} and next_check_at >= 0 and next_check_at <= ${now}`;
   // `cases` is not aliased: the expression refers to `cases.tags`.
-  const due = sql`from case_checks k join cases on cases.workspace_id = k.workspace_id and cases.id = k.case_id
-    where k.workspace_id = ${workspaceId} and k.next_check_at >= 0 and k.next_check_at <= ${now}`;
+  const due = narrow
+    ? sql`from case_checks k where ${range}`
+    : sql`from (select case_id, version, next_check_at from case_checks where ${range}) k
+        join cases on cases.workspace_id = ${workspaceId} and cases.id = k.case_id where true`;
   let moved = 0;
   if (dialectOf(db) === 'sqlite') {
     // One pass of the expression per chunk: a case with nothing pending gets NONE, and its check row is deleted in

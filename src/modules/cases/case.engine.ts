@@ -62,6 +62,7 @@ import {
   moveStaleChecks,
   refreshCheckStatistics,
   writeChecks,
+  type CheckInputs,
   type NextCheckMove,
 } from './case.checks.js';
 import type { CaseEntriesTable, CasesTable, CheckedCase, MaybeCheckedCase } from './cases.tables.js';
@@ -318,6 +319,8 @@ interface BulkChange {
   escalations: string;
   /** The queue sort key changes (the case's `case_queue` row moves in its indexes). */
   sortChanged: boolean;
+  /** The case's columns copied to its check row, as written. */
+  inputs: CheckInputs;
 }
 
 /**
@@ -386,9 +389,24 @@ async function applyChanges(
     workspaceId,
     changes
       .filter((c) => changed.has(c.id))
-      .map((c) => ({ id: c.id, version: c.version + 1, next: c.next_check_at })),
+      .map((c) => ({ id: c.id, version: c.version + 1, next: c.next_check_at, inputs: c.inputs })),
   );
   return changed;
+}
+
+/** The columns of a case its check row carries (case.checks.ts CHECK_INPUTS). */
+export function checkInputsOf(c: CheckInputs): CheckInputs {
+  return {
+    status: c.status,
+    assignee_id: c.assignee_id,
+    fr_status: c.fr_status,
+    fr_due_at: c.fr_due_at,
+    res_status: c.res_status,
+    res_due_at: c.res_due_at,
+    escalations: c.escalations,
+    created_at: c.created_at,
+    last_activity_at: c.last_activity_at,
+  };
 }
 
 export interface SweepResult {
@@ -648,6 +666,7 @@ function decide(config: WorkspaceCaseConfig, row: DueCase, f: CaseFacts | null, 
       ),
       escalations: breached.escalations,
       sortChanged: summary.due_sort !== sortBefore,
+      inputs: checkInputsOf(breached),
     },
     targets,
     rules,
@@ -755,7 +774,8 @@ export async function sweepWorkspace(
   //    moved by the database, set-based, without reading them (when every rule translates to SQL).
   const nextSql = nextCheckSql(dialectOf(db), config.escalation);
   if (nextSql) {
-    result.examined += await moveStaleChecks(db, workspaceId, nextSql, now);
+    // Without rule conditions the expression reads only the columns copied to the check rows.
+    result.examined += await moveStaleChecks(db, workspaceId, nextSql, now, !needFacts);
     lap('set-based moves');
   }
   // 2. The cases where something happens: read with the columns their breach events need.

@@ -14,6 +14,7 @@ import { profileTraits } from '../profiles/index.js';
 import { compileCalendar, type BusinessCalendar } from './business-hours.js';
 import {
   CHECK_COLUMNS,
+  checkInputsOf,
   FACT_COLUMNS,
   facts,
   flushEntries,
@@ -25,7 +26,7 @@ import {
   type DueCase,
   type EntrySink,
 } from './case.engine.js';
-import { moveChecks, writeChecks, type NextCheckMove } from './case.checks.js';
+import { moveChecks, writeChecks, type CheckInputs, type NextCheckMove } from './case.checks.js';
 import { moveQueueSorts } from './case.queue.js';
 import { scheduleCheck } from './case.service.js';
 import { loadConfig } from './case.settings.js';
@@ -131,6 +132,8 @@ interface Retarget {
   sla_due_at: number | null;
   due_sort: number;
   next_check_at: number | null;
+  /** The case's columns copied to its check row, as written. */
+  inputs: CheckInputs;
 }
 
 /** Writes re-targeted cases with one statement per chunk; returns the ids changed (the others changed meanwhile). */
@@ -189,7 +192,7 @@ async function applyRetargets(
     workspaceId,
     rows
       .filter((r) => changed.has(r.id))
-      .map((r) => ({ id: r.id, version: r.version + 1, next: r.next_check_at })),
+      .map((r) => ({ id: r.id, version: r.version + 1, next: r.next_check_at, inputs: r.inputs })),
   );
   return changed;
 }
@@ -289,6 +292,7 @@ async function runRecheck(db: Db, run: CaseRechecksTable): Promise<void> {
                 sla_due_at: s.sla_due_at,
                 due_sort: s.due_sort,
                 next_check_at: nextCheck,
+                inputs: checkInputsOf(next),
               },
             });
           } else if (nextCheck !== row.next_check_at)

@@ -210,7 +210,7 @@ export async function writeCase(
       : row.next_check_at !== undefined
         ? row.next_check_at
         : await readCheck(db, row.workspace_id, row.id);
-  await writeCheck(db, row.workspace_id, row.id, next.version, next.next_check_at);
+  await writeCheck(db, row.workspace_id, row.id, next.version, next.next_check_at, next);
   await writeQueueColumns(db, row.workspace_id, row.id, columns);
   if (options.schedule !== false && next.next_check_at !== null && next.next_check_at !== before)
     await scheduleCheck(db, row.workspace_id, next.next_check_at);
@@ -630,7 +630,7 @@ export async function createCase(
     await trx.insertInto('cases').values(row).execute();
     await writeQueueRow(trx, workspaceId, id, row);
     if (nextCheck !== null) {
-      await writeCheck(trx, workspaceId, id, row.version, nextCheck);
+      await writeCheck(trx, workspaceId, id, row.version, nextCheck, row);
       await scheduleCheck(trx, workspaceId, nextCheck);
     }
     if (input.sourceRef)

@@ -5,12 +5,21 @@ import { openTestDatabase } from '../../../test/support/database.js';
 import { allMigrations } from '../../migrations/index.js';
 import { migrateToLatest } from '../../platform/db/index.js';
 import { EventBus } from '../../platform/events/index.js';
-import { moveChecks, writeChecks } from './case.checks.js';
-import { facts, sweepWorkspace } from './case.engine.js';
+import { CHECK_INPUTS, moveChecks, writeChecks } from './case.checks.js';
+import { checkInputsOf, facts, sweepWorkspace } from './case.engine.js';
 import { loadConfig } from './case.settings.js';
 import { NO_SLA, nextCheckAt } from './case.sla.js';
 
 const MIN = 60_000;
+
+/** The copied columns of a case or check row, with bigints as numbers (PostgreSQL returns them as numbers or strings). */
+const inputsOf = (r: Record<string, unknown>) =>
+  Object.fromEntries(
+    CHECK_INPUTS.map((k) => [
+      k,
+      r[k] === null || (typeof r[k] === 'string' && !/_at$/.test(k)) ? r[k] : Number(r[k]),
+    ]),
+  );
 const ALL_DAY = [{ start: '00:00', end: '24:00' }];
 const RESOLUTION = { code: 'fixed', rootCause: 'Cell congestion', steps: ['listen', 'apologise'] };
 
@@ -53,6 +62,8 @@ describe('case checks stay consistent with their cases', () => {
         k ? { next: Number(k.next_check_at), version: Number(k.version) } : null,
         `case ${c.number} (${c.status})`,
       ).toEqual(expected === null ? null : { next: expected, version: c.version });
+      // The case columns copied to the check row (migration 0016) are the case's, at its version.
+      if (k) expect(inputsOf(k), `case ${c.number} (${c.status}) check inputs`).toEqual(inputsOf(c));
     }
     // No check row without its case.
     expect(checks.size).toBe(cases.filter((c) => checks.has(c.id)).length);
@@ -181,7 +192,13 @@ describe('case checks stay consistent with their cases', () => {
     await call('POST', `/cases/${c.id}/transition`, { status: 'pending_customer' });
     const version = (await call('GET', `/cases/${c.id}`)).version;
     // As after a rule change: a check where nothing is pending (the targets are paused).
-    await writeChecks(db(), ws.id, [{ id: c.id, version, next: 1000 }]);
+    const row = await db()
+      .selectFrom('cases')
+      .selectAll()
+      .where('workspace_id', '=', ws.id)
+      .where('id', '=', c.id)
+      .executeTakeFirstOrThrow();
+    await writeChecks(db(), ws.id, [{ id: c.id, version, next: 1000, inputs: checkInputsOf(row) }]);
     const r = await sweepWorkspace(db(), { events }, ws.id, 2000);
     expect(r.breaches).toBe(0);
     const { checks } = await expectConsistent();

@@ -252,7 +252,22 @@ describe('migration 0016 (case queue)', () => {
             closed_at: null,
           })
           .execute();
+      // Pending checks as migration 0014 left them (no copied columns yet).
+      await raw
+        .insertInto('case_checks')
+        .values([
+          { workspace_id: 'ws_mig', case_id: 'case_0', version: 1, next_check_at: 5_000 },
+          { workspace_id: 'ws_mig', case_id: 'case_2', version: 1, next_check_at: 9_000 },
+        ])
+        .execute();
       await migrateToLatest(db, all);
+      const checks = await db.selectFrom('case_checks').selectAll().orderBy('case_id').execute();
+      expect(
+        checks.map((k) => [k.case_id, k.status, k.assignee_id, k.escalations, Number(k.created_at)]),
+      ).toEqual([
+        ['case_0', 'open', 'usr_1', ',', 0],
+        ['case_2', 'pending_customer', 'usr_2', ',', 0],
+      ]);
       const queue = await db.selectFrom('case_queue').selectAll().orderBy('case_id').execute();
       expect(
         queue.map((q) => [

@@ -160,6 +160,17 @@ export interface CaseChecksTable {
   version: number;
   /** Next instant at which the engine has something to check. */
   next_check_at: number;
+  // Copies of the case's columns at `version` (migration 0016; case.checks.ts CHECK_INPUTS): what the check
+  // expression reads when no escalation rule has conditions.
+  status: string;
+  assignee_id: string | null;
+  fr_status: string | null;
+  fr_due_at: number | null;
+  res_status: string | null;
+  res_due_at: number | null;
+  escalations: string;
+  created_at: number;
+  last_activity_at: number;
 }
 
 /**
