@@ -19,7 +19,9 @@ import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { addMember } from '../src/modules/workspaces/index.js';
-import { actor, createTestApp } from '../test/support/app.js';
+import { actor, createTestApp, testConfig, type TestApp } from '../test/support/app.js';
+import { buildApp } from '../src/app.js';
+import { createApiKey } from '../src/modules/workspaces/index.js';
 import { testDialect } from '../test/support/database.js';
 import { saveRule } from '../src/modules/cases/case.settings.js';
 import { sweepWorkspace, type SweepResult } from '../src/modules/cases/index.js';
@@ -27,7 +29,14 @@ import { checkInputsOf } from '../src/modules/cases/case.engine.js';
 import { searchTokens } from '../src/modules/cases/case.search.js';
 import type { CaseChecksTable, CasesTable } from '../src/modules/cases/cases.tables.js';
 import { EventBus } from '../src/platform/events/index.js';
-import { dialectOf, migrateToLatest, openDatabase, toJson, type Db } from '../src/platform/db/index.js';
+import {
+  dialectOf,
+  migrateToLatest,
+  openDatabase,
+  toJson,
+  type DatabaseHandle,
+  type Db,
+} from '../src/platform/db/index.js';
 import { allMigrations } from '../src/migrations/index.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
@@ -86,6 +95,33 @@ async function latency(fn: () => Promise<unknown>, n = ITERATIONS): Promise<{ p5
  */
 const KEPT = testDialect === 'sqlite' ? process.env.BENCH_CASES_DB : undefined;
 
+/**
+ * Kept databases: the HTTP queries through an app built over the copy (an admin API key is created in it), before
+ * its sweeps change it.
+ */
+async function queriesOnKept(handle: DatabaseHandle, wsId: string, label: string): Promise<void> {
+  if (process.env.BENCH_ONLY_SWEEP === '1') return;
+  const app = await buildApp({ config: testConfig, database: handle, logger: false });
+  await app.ready();
+  try {
+    const key = (await createApiKey(handle.db, actor, null, wsId, { name: 'bench', role: 'admin' })).key;
+    const agent = await handle.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'agent3@bench.test')
+      .executeTakeFirstOrThrow();
+    const active = await handle.db
+      .selectFrom('cases')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('workspace_id', '=', wsId)
+      .where('is_active', '=', 1)
+      .executeTakeFirstOrThrow();
+    await runQueries(app, key, agent.id, label, 0, Number(active.n));
+  } finally {
+    await app.close();
+  }
+}
+
 async function sweepKept(file: string): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tp-bench-cases-'));
   const copy = path.join(dir, 'cases.db');
@@ -109,6 +145,7 @@ async function sweepKept(file: string): Promise<void> {
       .where('workspace_id', '=', ws.id)
       .executeTakeFirstOrThrow();
     console.log(`reusing ${file} (loaded at ${new Date(Number(settings.updated_at)).toISOString()})`);
+    await queriesOnKept(handle, ws.id, 'sqlite (kept database)');
     await runSweeps(handle.db, ws.id, Number(settings.updated_at), 'sqlite (kept database)', 0);
   } finally {
     await handle.close();
@@ -157,6 +194,7 @@ async function sweepKeptPg(template: string): Promise<void> {
       .select('updated_at')
       .where('workspace_id', '=', ws.id)
       .executeTakeFirstOrThrow();
+    await queriesOnKept(handle, ws.id, 'postgres (kept database)');
     await runSweeps(handle.db, ws.id, Number(settings.updated_at), 'postgres (kept database)', 0);
   } finally {
     await handle.close();
@@ -360,16 +398,45 @@ async function main(): Promise<void> {
   }
 
   if (process.env.BENCH_PLANS && testDialect === 'sqlite') {
+    const from = sql`from case_queue q join cases on cases.workspace_id = q.workspace_id and cases.id = q.case_id
+      where q.workspace_id = ${ws.id}`;
     const plans = {
-      mine: sql`explain query plan select * from cases where workspace_id = ${ws.id} and assignee_id = ${agents[3]} and is_active = 1 order by due_sort, id limit 51`,
-      text: sql`explain query plan select * from cases where workspace_id = ${ws.id} and is_active = 1 and search_text like ${'%x%'} escape '\\' order by due_sort, id limit 51`,
-      fts: sql`explain query plan select * from cases where workspace_id = ${ws.id} and is_active = 1 and search_text like ${'%999999%'} escape '\\' and cases.rowid in (select rowid from cases_fts where cases_fts match ${'"999" AND "999999"'}) order by due_sort, id limit 51`,
-      team: sql`explain query plan select * from cases where workspace_id = ${ws.id} and team_id = ${'team_b'} and is_active = 1 and status = ${'open'} order by due_sort, id limit 51`,
+      mine: sql`explain query plan select cases.* ${from} and q.assignee_id = ${agents[3]} and q.is_active = 1 order by q.due_sort, q.case_id limit 51`,
+      text: sql`explain query plan select cases.* ${from} and q.is_active = 1 and cases.search_text like ${'%x%'} escape '\\' order by q.due_sort, q.case_id limit 51`,
+      fts: sql`explain query plan select cases.* ${from} and q.is_active = 1 and cases.search_text like ${'%999999%'} escape '\\' and cases.rowid in (select rowid from cases_fts where cases_fts match ${'"999" AND "999999"'}) order by q.due_sort, q.case_id limit 51`,
+      team: sql`explain query plan select cases.* ${from} and q.team_id = ${'team_b'} and q.is_active = 1 and q.status = ${'open'} order by q.due_sort, q.case_id limit 51`,
     };
     for (const [name, q] of Object.entries(plans))
       console.log(name, JSON.stringify((await q.execute(db)).rows));
   }
-  const auth = { authorization: `Bearer ${ws.keys.admin}` };
+  await runQueries(h.app, ws.keys.admin, agents[3] as string, `${testDialect}`, loadSeconds, active);
+  if (KEPT_PG) {
+    // Keep the loaded database on the server, then sweep a copy of it like later runs.
+    await h.app.close();
+    await h.t.handle.close();
+    const name = new URL(h.t.url).pathname.slice(1);
+    await admin(async (c) => {
+      await c.query(`create database ${KEPT_PG} template ${name}`);
+      await c.query(`drop database ${name}`);
+    });
+    console.log(`kept the loaded database as ${KEPT_PG}`);
+    return sweepKeptPg(KEPT_PG);
+  }
+  await runSweeps(db, ws.id, now, testDialect, loadSeconds);
+  await h.close();
+}
+
+/** The HTTP queries (inbox, queues, search) through `app`, each against the p95 of `GET /healthz`; prints their table. */
+async function runQueries(
+  app: { inject: TestApp['app']['inject'] },
+  key: string,
+  agent: string,
+  label: string,
+  loadSeconds: number,
+  active: number,
+): Promise<void> {
+  const h = { app };
+  const auth = { authorization: `Bearer ${key}` };
   const get = (url: string) => async () => {
     const res = await h.app.inject({ method: 'GET', url, headers: auth });
     if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 200)}`);
@@ -377,7 +444,6 @@ async function main(): Promise<void> {
   };
   const onlySweep = process.env.BENCH_ONLY_SWEEP === '1';
   const ceiling = await latency(get('/healthz'), onlySweep ? 1 : ITERATIONS);
-  const agent = agents[3] as string;
   const measures: [string, { p50: number; p95: number }][] = [];
   const measure = async (name: string, url: string) =>
     onlySweep ? undefined : measures.push([name, await latency(get(url))]);
@@ -414,10 +480,12 @@ async function main(): Promise<void> {
 
   const fmt = (ms: number) => ms.toFixed(1);
   console.log(
-    `\nTouchpoint cases benchmarks — ${testDialect}, ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GB, ${new Date().toISOString().slice(0, 10)}`,
+    `\nTouchpoint cases benchmarks — ${label}, ${cpus()[0]?.model ?? 'cpu'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GB, ${new Date().toISOString().slice(0, 10)}`,
   );
   console.log(
-    `${CASES.toLocaleString('en')} cases (${active.toLocaleString('en')} active) loaded in ${loadSeconds.toFixed(0)} s\n`,
+    `${CASES.toLocaleString('en')} cases (${active.toLocaleString('en')} active)${loadSeconds ? ` loaded in ${loadSeconds.toFixed(0)} s` : ''}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n`,
   );
   console.log(
     '| query (through HTTP, inject) | p50 ms | p95 ms | ceiling p95 ms (GET /healthz) | ratio p95 |',
@@ -427,20 +495,6 @@ async function main(): Promise<void> {
     console.log(
       `| ${name} | ${fmt(m.p50)} | ${fmt(m.p95)} | ${fmt(ceiling.p95)} | ${(m.p95 / ceiling.p95).toFixed(1)} |`,
     );
-  if (KEPT_PG) {
-    // Keep the loaded database on the server, then sweep a copy of it like later runs.
-    await h.app.close();
-    await h.t.handle.close();
-    const name = new URL(h.t.url).pathname.slice(1);
-    await admin(async (c) => {
-      await c.query(`create database ${KEPT_PG} template ${name}`);
-      await c.query(`drop database ${name}`);
-    });
-    console.log(`kept the loaded database as ${KEPT_PG}`);
-    return sweepKeptPg(KEPT_PG);
-  }
-  await runSweeps(db, ws.id, now, testDialect, loadSeconds);
-  await h.close();
 }
 
 /**
