@@ -1,17 +1,27 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCors from '@fastify/cors';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import fastifyFormbody from '@fastify/formbody';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { fromJson } from '../../platform/db/index.js';
 import { AppError } from '../../platform/http/index.js';
 import { profileTraits } from '../profiles/index.js';
 import { widgetCheck } from './distribution.service.js';
-import { resolveToken, submitResponse } from './response.service.js';
-import { isLanguageTag } from './survey.definition.js';
-import { renderMessagePage, renderSurveyPage } from './survey.page.js';
+import { resolveToken, submitResponse, type Target } from './response.service.js';
+import type { AnswerProblem } from './survey.answers.js';
+import { isLanguageTag, localize, type SurveyDefinition } from './survey.definition.js';
+import {
+  answersFromForm,
+  hiddenFromForm,
+  respondentIdFromForm,
+  startedAtFromForm,
+  type FormFields,
+} from './survey.form.js';
+import { renderMessagePage, renderSurveyPage, renderThanksPage, type MessageKind } from './survey.page.js';
 import { getDefinitionCached } from './survey.repository.js';
 import {
   PublicSurvey,
@@ -80,6 +90,33 @@ function html(reply: FastifyReply, status: number, body: string, embed: boolean)
   return reply.send(body);
 }
 
+const PageQuery = Type.Object(
+  {
+    lang: Type.Optional(Type.String({ maxLength: 40 })),
+    embed: Type.Optional(Type.String({ maxLength: 5 })),
+  },
+  { additionalProperties: true },
+);
+
+/** The message page for an error a public token or a submission can end in (null: not one of them). */
+function messageFor(err: unknown): { status: number; kind: MessageKind } | null {
+  if (!(err instanceof AppError)) return null;
+  switch (err.code) {
+    case 'SURVEY_LINK_INVALID':
+    case 'SURVEY_LINK_EXPIRED':
+      return { status: err.httpStatus, kind: 'invalid' };
+    case 'SURVEY_CLOSED':
+      return { status: 410, kind: 'closed' };
+    case 'SURVEY_LINK_USED':
+      return { status: 409, kind: 'used' };
+    default:
+      return null;
+  }
+}
+
+/** A random anonymous respondent id for one rendering of the page (see respondentIdFromForm). */
+const newRespondentId = () => randomBytes(18).toString('base64url');
+
 /**
  * Public survey endpoints (no login, rate-limited): the hosted page `/s/:token`, its script, the widget script
  * `/widget.js`, and under `/api/v1/public`: the survey as JSON, response submission and the widget decision.
@@ -118,20 +155,46 @@ export function publicSurveyRoutes(
         .send(widgetJs),
     );
 
+    /** The survey page of a resolved token, as GET shows it, or again with a refused post's values and problems. */
+    const surveyPage = (
+      target: Target,
+      def: SurveyDefinition,
+      token: string,
+      language: string,
+      embed: boolean,
+      hidden: Record<string, string>,
+      refused?: {
+        posted: FormFields;
+        problems: readonly AnswerProblem[];
+        respondentId?: string;
+        startedAt?: number;
+      },
+    ) => {
+      const { survey, languages } = target;
+      const name = fromJson<Record<string, string>>(survey.name);
+      const query = `?lang=${encodeURIComponent(language)}${embed ? '&embed=1' : ''}`;
+      return renderSurveyPage({
+        token,
+        submitUrl: `/api/v1/public/surveys/${encodeURIComponent(token)}/responses`,
+        action: `/s/${encodeURIComponent(token)}${query}`,
+        title: name[language] ?? name[survey.default_language] ?? survey.key,
+        language,
+        languages: [...languages],
+        defaultLanguage: survey.default_language,
+        definition: def,
+        hidden,
+        embed,
+        nonceSeed: token,
+        respondentId: refused?.respondentId ?? newRespondentId(),
+        startedAt: refused?.startedAt ?? Date.now(),
+        ...(refused ? { posted: refused.posted, problems: refused.problems } : {}),
+      });
+    };
+
     app.get(
       '/s/:token',
       {
-        schema: {
-          hide: true,
-          params: TokenParam,
-          querystring: Type.Object(
-            {
-              lang: Type.Optional(Type.String({ maxLength: 40 })),
-              embed: Type.Optional(Type.String({ maxLength: 5 })),
-            },
-            { additionalProperties: true },
-          ),
-        },
+        schema: { hide: true, params: TokenParam, querystring: PageQuery },
         config: { auth: 'public', rateLimit: { max: reads, timeWindow: '1 minute' } },
       },
       async (request, reply) => {
@@ -174,21 +237,156 @@ export function publicSurveyRoutes(
           const v = Object.hasOwn(query, k) ? query[k] : undefined;
           if (typeof v === 'string' && v.length <= 500) hidden[k] = v;
         }
+        return html(
+          reply,
+          200,
+          surveyPage(target, def, request.params.token, language, embed, hidden),
+          embed,
+        );
+      },
+    );
+
+    // The page without JavaScript: the form posts here (urlencoded, parsed only in this scope), the answers are
+    // built from the fields as survey.js builds them and submitted as the JSON route submits them; a completed
+    // response redirects (303) to the thanks page, refused answers render the page again (400) with the problems.
+    await app.register(async (scope) => {
+      await scope.register(fastifyFormbody);
+      const form = scope.withTypeProvider<TypeBoxTypeProvider>();
+
+      /** Refused posts that never reach the handler (too large, rate-limited) get a page, not JSON. */
+      const formErrors = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+        const embed = (request.query as { embed?: unknown } | undefined)?.embed === '1';
+        const lang = pickLanguage(
+          ['zh-CN', 'en'],
+          'zh-CN',
+          (request.query as { lang?: string } | undefined)?.lang,
+          request.headers['accept-language'],
+        );
+        if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+          return html(reply, 413, renderMessagePage(lang, 'tooLarge', embed), embed);
+        if (error.statusCode === 429) {
+          reply.header('retry-after', '60');
+          return html(reply, 429, renderMessagePage(lang, 'busy', embed), embed);
+        }
+        throw error;
+      };
+
+      form.post(
+        '/s/:token',
+        {
+          schema: {
+            hide: true,
+            params: TokenParam,
+            querystring: PageQuery,
+            consumes: ['application/x-www-form-urlencoded'],
+          },
+          errorHandler: formErrors,
+          config: {
+            auth: 'public',
+            rateLimit: {
+              max: submits,
+              timeWindow: '1 minute',
+              keyGenerator: (req) =>
+                `${req.ip}|${String((req.params as { token?: string }).token ?? '').slice(0, 200)}`,
+            },
+          },
+        },
+        async (request, reply) => {
+          const { token } = request.params;
+          const embed = request.query.embed === '1';
+          const accept = request.headers['accept-language'];
+          const fields: FormFields =
+            request.body !== null && typeof request.body === 'object' ? (request.body as FormFields) : {};
+          let target: Target;
+          try {
+            target = await resolveToken(ctx, token);
+          } catch (err) {
+            const message = messageFor(err);
+            if (!message) throw err;
+            const lang = pickLanguage(['zh-CN', 'en'], 'zh-CN', request.query.lang, accept);
+            return html(reply, message.status, renderMessagePage(lang, message.kind, embed), embed);
+          }
+          const { survey, languages, workspaceId } = target;
+          const language = pickLanguage(languages, survey.default_language, request.query.lang, accept);
+          // Answers are read with the version a new response starts on (the page showed that version).
+          const def = await getDefinitionCached(ctx.db, workspaceId, survey.id, survey.current_version, true);
+          const hidden = hiddenFromForm(def, fields);
+          const respondentId = respondentIdFromForm(fields);
+          const startedAt = startedAtFromForm(fields);
+          try {
+            await submitResponse(
+              ctx,
+              token,
+              {
+                answers: answersFromForm(def, fields),
+                complete: true,
+                ...(isLanguageTag(language) ? { language } : {}),
+                hidden,
+                ...(respondentId !== undefined ? { respondentId } : {}),
+                ...(startedAt !== undefined ? { startedAt } : {}),
+              },
+              { source: 'page', ...(accept ? { acceptLanguage: accept } : {}) },
+            );
+          } catch (err) {
+            if (err instanceof AppError && err.code === 'SURVEY_RESPONSE_INVALID') {
+              const problems = (err.details as { questions: AnswerProblem[] }).questions;
+              return html(
+                reply,
+                400,
+                surveyPage(target, def, token, language, embed, hidden, {
+                  posted: fields,
+                  problems,
+                  ...(respondentId !== undefined ? { respondentId } : {}),
+                  ...(startedAt !== undefined ? { startedAt } : {}),
+                }),
+                embed,
+              );
+            }
+            const message = messageFor(err);
+            if (!message) throw err;
+            return html(reply, message.status, renderMessagePage(language, message.kind, embed), embed);
+          }
+          const query = `?lang=${encodeURIComponent(language)}${embed ? '&embed=1' : ''}`;
+          return reply
+            .code(303)
+            .header('cache-control', 'no-store')
+            .header('location', `/s/${encodeURIComponent(token)}/thanks${query}`)
+            .send();
+        },
+      );
+    });
+
+    app.get(
+      '/s/:token/thanks',
+      {
+        schema: { hide: true, params: TokenParam, querystring: PageQuery },
+        config: { auth: 'public', rateLimit: { max: reads, timeWindow: '1 minute' } },
+      },
+      async (request, reply) => {
+        const embed = request.query.embed === '1';
+        const accept = request.headers['accept-language'];
+        let target: Target;
+        try {
+          target = await resolveToken(ctx, request.params.token);
+        } catch (err) {
+          const message = messageFor(err);
+          if (!message) throw err;
+          const lang = pickLanguage(['zh-CN', 'en'], 'zh-CN', request.query.lang, accept);
+          return html(reply, message.status, renderMessagePage(lang, message.kind, embed), embed);
+        }
+        const { survey, languages, workspaceId } = target;
+        const language = pickLanguage(languages, survey.default_language, request.query.lang, accept);
+        // The thanks of the version the respondent answered is not known here: the current one is shown.
+        const def = await getDefinitionCached(ctx.db, workspaceId, survey.id, survey.current_version, true);
         const name = fromJson<Record<string, string>>(survey.name);
         return html(
           reply,
           200,
-          renderSurveyPage({
-            token: request.params.token,
-            submitUrl: `/api/v1/public/surveys/${encodeURIComponent(request.params.token)}/responses`,
-            title: name[language] ?? name[survey.default_language] ?? survey.key,
+          renderThanksPage({
             language,
-            languages,
-            defaultLanguage: survey.default_language,
-            definition: def,
-            hidden,
+            title: name[language] ?? name[survey.default_language] ?? survey.key,
+            thanks: def.thanks ? localize(def.thanks, language, survey.default_language) : null,
             embed,
-            nonceSeed: request.params.token,
           }),
           embed,
         );

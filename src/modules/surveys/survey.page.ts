@@ -1,15 +1,20 @@
+import type { AnswerProblem } from './survey.answers.js';
 import {
   localize,
+  scaleOf,
   type LocalText,
   type Option,
   type Question,
   type SurveyDefinition,
 } from './survey.definition.js';
+import { allValues, type FormFields } from './survey.form.js';
 
 /**
  * The hosted survey page: server-rendered, mobile-first HTML with no framework. Every question is a fieldset with a
- * legend (or a labelled control), so screen readers and keyboards work without script; `/s/assets/survey.js`
- * adds branching, partial saves and per-question error messages. Every text from a survey or a request is escaped.
+ * legend (or a labelled control), so screen readers and keyboards work without script. The form posts to the page's
+ * own URL (`POST /s/:token`), so it works without JavaScript (every question shown; errors rendered here with the
+ * respondent's values kept); `/s/assets/survey.js` progressively enhances it with branching, partial saves and
+ * submission in place. Every text from a survey or a request is escaped.
  */
 
 const EN = {
@@ -29,14 +34,31 @@ const EN = {
   cesLow: 'Strongly disagree',
   cesHigh: 'Strongly agree',
   thanks: 'Thank you for your feedback!',
-  noscript: 'Please enable JavaScript to send your answers.',
+  noscript:
+    'JavaScript is off, so all questions are shown at once: answer those that apply to you, then submit.',
   closed: 'This survey is closed. Thank you for your interest.',
   invalid: 'This survey link is not valid or has expired.',
   used: 'You have already answered this survey. Thank you!',
   errorSummary: 'Some answers need your attention.',
+  errorTitle: 'Error',
+  tooLarge: 'Your answers are too long to send. Please go back, shorten them and submit again.',
+  busy: 'Too many submissions from your network. Please wait a minute, then submit again.',
   language: 'Language',
   saving: 'Saving…',
   chars: 'characters at most',
+  problems: {
+    REQUIRED: 'Please answer this question.',
+    OUT_OF_RANGE: 'Please choose a value from {min} to {max}.',
+    WRONG_TYPE: 'Please check this answer: it is not in the expected form.',
+    UNKNOWN_OPTION: 'Please choose one of the options shown.',
+    UNKNOWN_QUESTION: 'This question is not part of the survey.',
+    TOO_LONG: 'Please use at most {max} characters.',
+    TOO_MANY: 'Please choose at most {max} options.',
+    INVALID_TOTAL: 'The points must add up to {total}.',
+    POINTS_RANGE: 'Each number of points must be a whole number from 0 to {total}.',
+    RANK_EVERY: 'Please give every option its own rank, from 1 to {max}.',
+    RATE_BOTH: 'Please rate both what you expect and how you perceive us (1 to 7).',
+  },
 };
 
 const ZH: typeof EN = {
@@ -56,14 +78,30 @@ const ZH: typeof EN = {
   cesLow: '非常不同意',
   cesHigh: '非常同意',
   thanks: '感谢您的反馈！',
-  noscript: '请启用 JavaScript 以提交答案。',
+  noscript: '浏览器未启用 JavaScript，所有问题会一次显示：请回答与您相关的问题，然后提交。',
   closed: '该问卷已结束，感谢您的关注。',
   invalid: '问卷链接无效或已过期。',
   used: '您已完成该问卷，谢谢！',
   errorSummary: '部分答案需要修改。',
+  errorTitle: '错误',
+  tooLarge: '您的答案过长，无法提交。请返回缩短后重新提交。',
+  busy: '您所在网络的提交过于频繁，请稍候一分钟再提交。',
   language: '语言',
   saving: '正在保存…',
   chars: '字以内',
+  problems: {
+    REQUIRED: '请回答此题。',
+    OUT_OF_RANGE: '请选择 {min} 到 {max} 之间的值。',
+    WRONG_TYPE: '请检查此题的答案：格式不正确。',
+    UNKNOWN_OPTION: '请从列出的选项中选择。',
+    UNKNOWN_QUESTION: '此题不属于本问卷。',
+    TOO_LONG: '请不要超过 {max} 个字。',
+    TOO_MANY: '最多只能选择 {max} 项。',
+    INVALID_TOTAL: '各项分值之和必须为 {total}。',
+    POINTS_RANGE: '每项分值必须是 0 到 {total} 之间的整数。',
+    RANK_EVERY: '请为每个选项指定不同的名次（1 到 {max}）。',
+    RATE_BOTH: '请同时为期望和实际感受打分（1 到 7）。',
+  },
 };
 
 export type UiText = typeof EN;
@@ -106,6 +144,8 @@ legend,.qlabel{font-weight:600;padding:0 4px;display:block}.desc{color:#57606a;f
 textarea{width:100%;min-height:6rem}table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{padding:6px;text-align:center;border-bottom:1px solid #eee}th[scope=row]{text-align:left;font-weight:400}
 .error{color:#cf222e;font-size:.9rem;margin:.25rem 0 0}.has-error{border-color:#cf222e!important}button{font:inherit;background:#1f883d;color:#fff;border:0;border-radius:6px;padding:12px 24px;cursor:pointer;width:100%}
 button:focus-visible{outline:3px solid #0969da;outline-offset:2px}.hidden{display:none}.sub{font-weight:400;font-size:.9rem;margin:.5rem 0 0}
+.notice{background:#fff8c5;border:1px solid #d4a72c;border-radius:6px;padding:8px 12px}
+.summary{background:#fff;border:2px solid #cf222e;border-radius:8px;padding:12px 16px;margin:0 0 16px}.summary:focus{outline:3px solid #0969da}.summary p{margin:0;font-weight:600}.summary a{color:#cf222e}
 .lang{text-align:right;font-size:.85rem}.lang a{margin-left:8px}.status{min-height:1.5em;color:#57606a;font-size:.85rem}
 @media (max-width:480px){.scale label{flex-basis:2.2rem;min-width:2.2rem;padding:10px 0}}
 `;
@@ -117,10 +157,89 @@ function page(language: string, title: string, body: string, embed: boolean): st
 <body><main>${body}</main></body></html>`;
 }
 
-/** A page that only shows a message (closed survey, invalid or used link). */
-export function renderMessagePage(language: string, kind: 'closed' | 'invalid' | 'used'): string {
+export type MessageKind = 'closed' | 'invalid' | 'used' | 'tooLarge' | 'busy';
+
+/** A page that only shows a message (closed survey, invalid or used link, a form post refused). */
+export function renderMessagePage(language: string, kind: MessageKind, embed = false): string {
   const ui = uiText(language);
-  return page(language, ui[kind], `<h1>${esc(ui[kind])}</h1>`, false);
+  return page(language, ui[kind], `<h1>${esc(ui[kind])}</h1>`, embed);
+}
+
+/** The page a completed form post leads to (redirect after POST): the survey's own thanks, or the default one. */
+export function renderThanksPage(input: {
+  language: string;
+  title: string;
+  thanks: string | null;
+  embed: boolean;
+}): string {
+  const ui = uiText(input.language);
+  const thanks = input.thanks ?? ui.thanks;
+  return page(
+    input.language,
+    `${thanks} – ${input.title}`,
+    `<h1>${esc(input.title)}</h1><div id="tp-thanks" role="status"><p>${esc(thanks)}</p></div>`,
+    input.embed,
+  );
+}
+
+/**
+ * A respondent's message for a problem the answer check found, in the page language: the JSON route's stable
+ * codes, worded for people (the JSON messages are for developers), with the question's own limits.
+ */
+export function problemMessage(p: AnswerProblem, q: Question | undefined, ui: UiText): string {
+  const fill = (text: string, values: Record<string, number>) =>
+    text.replace(/\{(\w+)\}/g, (m, k: string) => (Object.hasOwn(values, k) ? String(values[k]) : m));
+  const m = ui.problems;
+  if (!q) return m.UNKNOWN_QUESTION;
+  switch (p.code) {
+    case 'REQUIRED':
+      return m.REQUIRED;
+    case 'UNKNOWN_QUESTION':
+      return m.UNKNOWN_QUESTION;
+    case 'UNKNOWN_OPTION':
+      return m.UNKNOWN_OPTION;
+    case 'TOO_LONG':
+      return fill(m.TOO_LONG, { max: q.type === 'text' ? q.maxLength : 500 });
+    case 'TOO_MANY':
+      return fill(m.TOO_MANY, {
+        max: q.type === 'multiple_choice' ? (q.maxSelected ?? q.options.length + 1) : 1,
+      });
+    case 'INVALID_TOTAL':
+      return fill(m.INVALID_TOTAL, { total: q.type === 'constant_sum' ? q.total : 0 });
+    case 'OUT_OF_RANGE': {
+      if (q.type === 'constant_sum') return fill(m.POINTS_RANGE, { total: q.total });
+      if (q.type === 'expectation_perception') return m.RATE_BOTH;
+      const s = scaleOf(q);
+      return s ? fill(m.OUT_OF_RANGE, s) : m.WRONG_TYPE;
+    }
+    case 'WRONG_TYPE':
+      if (q.type === 'ranking') return fill(m.RANK_EVERY, { max: q.options.length });
+      if (q.type === 'expectation_perception') return m.RATE_BOTH;
+      if (q.type === 'constant_sum') return fill(m.POINTS_RANGE, { total: q.total });
+      return m.WRONG_TYPE;
+  }
+}
+
+/** What the respondent posted, to show it again with the problems (no JavaScript: a failed post renders the page). */
+class Posted {
+  constructor(private readonly fields: FormFields | undefined) {}
+  /** ` checked` when the control's value was posted under its name. */
+  checked(name: string, value: string): string {
+    return this.fields && allValues(this.fields, name).includes(value) ? ' checked' : '';
+  }
+  /** ` selected` likewise, for an `<option>`. */
+  selected(name: string, value: string): string {
+    return this.fields && allValues(this.fields, name).includes(value) ? ' selected' : '';
+  }
+  /** The first value posted under a name ('' if none), unescaped. */
+  value(name: string): string {
+    return this.fields ? (allValues(this.fields, name)[0] ?? '') : '';
+  }
+  /** ` value="…"` for a text-like input, when something was posted. */
+  valueAttr(name: string): string {
+    const v = this.value(name);
+    return v === '' ? '' : ` value="${esc(v)}"`;
+  }
 }
 
 function scale(
@@ -131,11 +250,12 @@ function scale(
   low: string,
   high: string,
   star: boolean,
+  posted: Posted,
 ): string {
   const items: string[] = [];
   for (let v = min; v <= max; v++)
     items.push(
-      `<label><input type="radio" name="${esc(name)}" value="${v}"><span aria-label="${v}">${star ? `★ ${v}` : v}</span></label>`,
+      `<label><input type="radio" name="${esc(name)}" value="${v}"${posted.checked(name, String(v))}><span aria-label="${v}">${star ? `★ ${v}` : v}</span></label>`,
     );
   return `<div class="scale" role="radiogroup" aria-labelledby="${esc(labelledBy)}">${items.join('')}</div><div class="anchors" aria-hidden="true"><span>${esc(low)}</span><span>${esc(high)}</span></div>`;
 }
@@ -157,22 +277,31 @@ function shuffled<T>(xs: readonly T[], seed: string): T[] {
   return out;
 }
 
-function renderQuestion(q: Question, language: string, fallback: string, ui: UiText, seed: string): string {
+function renderQuestion(
+  q: Question,
+  language: string,
+  fallback: string,
+  ui: UiText,
+  seed: string,
+  posted: Posted,
+  error: string | undefined,
+): string {
   const t = (x: LocalText | undefined) => esc(localize(x, language, fallback));
   const legendId = `q-${q.id}-legend`;
   const mark = q.required ? ` <span class="req">(${esc(ui.required)})</span>` : '';
   const desc = q.description ? `<p class="desc">${t(q.description)}</p>` : '';
-  const err = `<p class="error" id="q-${esc(q.id)}-error" role="alert" aria-live="polite"></p>`;
-  const open = `<fieldset id="q-${esc(q.id)}" data-question="${esc(q.id)}" data-type="${q.type}" aria-describedby="q-${esc(q.id)}-error"${q.required ? ' aria-required="true"' : ''}><legend id="${esc(legendId)}">${t(q.text)}${mark}</legend>${desc}`;
+  const err = `<p class="error" id="q-${esc(q.id)}-error" role="alert" aria-live="polite">${error === undefined ? '' : esc(error)}</p>`;
+  const invalid = error === undefined ? '' : ' class="has-error" aria-invalid="true"';
+  const open = `<fieldset id="q-${esc(q.id)}"${invalid} data-question="${esc(q.id)}" data-type="${q.type}" aria-describedby="q-${esc(q.id)}-error"${q.required ? ' aria-required="true"' : ''}><legend id="${esc(legendId)}">${t(q.text)}${mark}</legend>${desc}`;
   const close = `${err}</fieldset>`;
   const name = `q.${q.id}`;
   switch (q.type) {
     case 'nps':
-      return open + scale(name, 0, 10, legendId, ui.npsLow, ui.npsHigh, false) + close;
+      return open + scale(name, 0, 10, legendId, ui.npsLow, ui.npsHigh, false, posted) + close;
     case 'csat':
-      return open + scale(name, 1, 5, legendId, ui.csatLow, ui.csatHigh, false) + close;
+      return open + scale(name, 1, 5, legendId, ui.csatLow, ui.csatHigh, false, posted) + close;
     case 'ces':
-      return open + scale(name, 1, 7, legendId, ui.cesLow, ui.cesHigh, false) + close;
+      return open + scale(name, 1, 7, legendId, ui.cesLow, ui.cesHigh, false, posted) + close;
     case 'rating':
       return (
         open +
@@ -184,6 +313,7 @@ function renderQuestion(q: Question, language: string, fallback: string, ui: UiT
           q.lowLabel ? localize(q.lowLabel, language, fallback) : '',
           q.highLabel ? localize(q.highLabel, language, fallback) : '',
           q.style === 'stars',
+          posted,
         ) +
         close
       );
@@ -193,11 +323,11 @@ function renderQuestion(q: Question, language: string, fallback: string, ui: UiT
       const options = q.shuffle ? shuffled(q.options, seed + q.id) : q.options;
       const items = options.map(
         (o) =>
-          `<label class="choice"><input type="${kind}" name="${esc(name)}" value="${esc(o.id)}">${optionText(o, language, fallback)}</label>`,
+          `<label class="choice"><input type="${kind}" name="${esc(name)}" value="${esc(o.id)}"${posted.checked(name, o.id)}>${optionText(o, language, fallback)}</label>`,
       );
       if (q.allowOther)
         items.push(
-          `<label class="choice"><input type="${kind}" name="${esc(name)}" value="__other">${esc(ui.other)}</label><input type="text" name="${esc(name)}.other" maxlength="500" aria-label="${esc(ui.other)}" placeholder="${esc(ui.otherPlaceholder)}">`,
+          `<label class="choice"><input type="${kind}" name="${esc(name)}" value="__other"${posted.checked(name, '__other')}>${esc(ui.other)}</label><input type="text" name="${esc(name)}.other" maxlength="500" aria-label="${esc(ui.other)}" placeholder="${esc(ui.otherPlaceholder)}"${posted.valueAttr(`${name}.other`)}>`,
         );
       return open + items.join('') + close;
     }
@@ -206,8 +336,8 @@ function renderQuestion(q: Question, language: string, fallback: string, ui: UiT
         open +
         `<label class="sub" for="in-${esc(q.id)}">${q.maxLength} ${esc(ui.chars)}</label>` +
         (q.multiline
-          ? `<textarea id="in-${esc(q.id)}" name="${esc(name)}" maxlength="${q.maxLength}"></textarea>`
-          : `<input type="text" id="in-${esc(q.id)}" name="${esc(name)}" maxlength="${q.maxLength}">`) +
+          ? `<textarea id="in-${esc(q.id)}" name="${esc(name)}" maxlength="${q.maxLength}">${esc(posted.value(name))}</textarea>`
+          : `<input type="text" id="in-${esc(q.id)}" name="${esc(name)}" maxlength="${q.maxLength}"${posted.valueAttr(name)}>`) +
         close
       );
     case 'matrix': {
@@ -218,7 +348,7 @@ function renderQuestion(q: Question, language: string, fallback: string, ui: UiT
             `<tr><th scope="row" id="q-${esc(q.id)}-${esc(r.id)}">${optionText(r, language, fallback)}</th>${q.columns
               .map(
                 (c) =>
-                  `<td><input type="radio" name="${esc(name)}.${esc(r.id)}" value="${esc(c.id)}" aria-label="${optionText(r, language, fallback)}: ${optionText(c, language, fallback)}"></td>`,
+                  `<td><input type="radio" name="${esc(name)}.${esc(r.id)}" value="${esc(c.id)}"${posted.checked(`${name}.${r.id}`, c.id)} aria-label="${optionText(r, language, fallback)}: ${optionText(c, language, fallback)}"></td>`,
               )
               .join('')}</tr>`,
         )
@@ -226,11 +356,13 @@ function renderQuestion(q: Question, language: string, fallback: string, ui: UiT
       return open + `<table><thead><tr><td></td>${head}</tr></thead><tbody>${rows}</tbody></table>` + close;
     }
     case 'ranking': {
-      const positions = q.options.map((_, i) => `<option value="${i + 1}">${i + 1}</option>`).join('');
-      const items = q.options.map(
-        (o) =>
-          `<label class="choice"><select name="${esc(name)}.${esc(o.id)}" aria-label="${esc(ui.rank)}: ${optionText(o, language, fallback)}"><option value=""></option>${positions}</select> ${optionText(o, language, fallback)}</label>`,
-      );
+      const items = q.options.map((o) => {
+        const field = `${name}.${o.id}`;
+        const positions = q.options
+          .map((_, i) => `<option value="${i + 1}"${posted.selected(field, String(i + 1))}>${i + 1}</option>`)
+          .join('');
+        return `<label class="choice"><select name="${esc(field)}" aria-label="${esc(ui.rank)}: ${optionText(o, language, fallback)}"><option value=""></option>${positions}</select> ${optionText(o, language, fallback)}</label>`;
+      });
       return open + items.join('') + close;
     }
     case 'expectation_perception': {
@@ -239,21 +371,21 @@ function renderQuestion(q: Question, language: string, fallback: string, ui: UiT
       return (
         open +
         `<p class="sub" id="${esc(e)}">${esc(ui.expectation)}</p>` +
-        scale(`${name}.expectation`, 1, 7, e, ui.cesLow, ui.cesHigh, false) +
+        scale(`${name}.expectation`, 1, 7, e, ui.cesLow, ui.cesHigh, false, posted) +
         `<p class="sub" id="${esc(p)}">${esc(ui.perception)}</p>` +
-        scale(`${name}.perception`, 1, 7, p, ui.cesLow, ui.cesHigh, false) +
+        scale(`${name}.perception`, 1, 7, p, ui.cesLow, ui.cesHigh, false, posted) +
         close
       );
     }
     case 'constant_sum': {
       const items = q.options.map(
         (o) =>
-          `<label class="choice"><input type="number" min="0" max="${q.total}" step="1" inputmode="numeric" name="${esc(name)}.${esc(o.id)}" style="width:6rem"> ${optionText(o, language, fallback)}</label>`,
+          `<label class="choice"><input type="number" min="0" max="${q.total}" step="1" inputmode="numeric" name="${esc(name)}.${esc(o.id)}"${posted.valueAttr(`${name}.${o.id}`)} style="width:6rem"> ${optionText(o, language, fallback)}</label>`,
       );
       return (
         open +
         items.join('') +
-        `<p class="sub">${esc(ui.total)}: <output data-total-for="${esc(q.id)}">0</output> / ${q.total}</p>` +
+        `<p class="sub">${esc(ui.total)}: <output data-total-for="${esc(q.id)}">${q.options.reduce((sum, o) => sum + (Number(posted.value(`${name}.${o.id}`)) || 0), 0)}</output> / ${q.total}</p>` +
         close
       );
     }
@@ -272,6 +404,16 @@ export interface RenderInput {
   hidden: Record<string, string>;
   embed: boolean;
   nonceSeed: string;
+  /** Where the form posts without JavaScript (`/s/:token?lang=…`). */
+  action: string;
+  /** A random anonymous respondent id for this page load: a resubmitted page updates the same response. */
+  respondentId: string;
+  /** When the page was rendered (epoch ms), for the time to complete. */
+  startedAt: number;
+  /** The fields of a refused form post, shown again. */
+  posted?: FormFields;
+  /** The problems that refused it, by question. */
+  problems?: readonly AnswerProblem[];
 }
 
 /** The whole survey page. */
@@ -291,9 +433,35 @@ export function renderSurveyPage(input: RenderInput): string {
   const intro = def.intro
     ? `<p class="intro">${esc(localize(def.intro, language, defaultLanguage))}</p>`
     : '';
+  const posted = new Posted(input.posted);
+  const byId = new Map(def.questions.map((q) => [q.id, q]));
+  const errors = new Map<string, string>();
+  for (const p of input.problems ?? [])
+    if (!errors.has(p.questionId)) errors.set(p.questionId, problemMessage(p, byId.get(p.questionId), ui));
   const questions = def.questions
-    .map((q) => renderQuestion(q, language, defaultLanguage, ui, input.nonceSeed))
+    .map((q) => renderQuestion(q, language, defaultLanguage, ui, input.nonceSeed, posted, errors.get(q.id)))
     .join('');
+  // Without JavaScript a refused post comes back with a summary linking to each question (focused on load).
+  const summary = errors.size
+    ? `<div class="error summary" id="tp-summary" role="alert" aria-live="assertive" tabindex="-1" autofocus><p>${esc(ui.errorSummary)}</p><ul>${[
+        ...errors,
+      ]
+        .map(([id, message]) => {
+          const q = byId.get(id);
+          const label = q
+            ? `${esc(localize(q.text, language, defaultLanguage))}: ${esc(message)}`
+            : esc(message);
+          return q ? `<li><a href="#q-${esc(id)}">${label}</a></li>` : `<li>${label}</li>`;
+        })
+        .join('')}</ul></div>`
+    : '<div class="error" id="tp-summary" role="alert" aria-live="assertive"></div>';
+  const hiddenInputs = [
+    ...Object.entries(input.hidden).map(
+      ([k, v]) => `<input type="hidden" name="h.${esc(k)}" value="${esc(v)}">`,
+    ),
+    `<input type="hidden" name="_rid" value="${esc(input.respondentId)}">`,
+    `<input type="hidden" name="_startedAt" value="${input.startedAt}">`,
+  ].join('');
   const config = {
     submitUrl: input.submitUrl,
     language,
@@ -304,11 +472,11 @@ export function renderSurveyPage(input: RenderInput): string {
     ui: { errorSummary: ui.errorSummary, saving: ui.saving, required: ui.required },
   };
   const body = `${langLinks}<h1>${esc(input.title)}</h1>${intro}
-<noscript><p class="error">${esc(ui.noscript)}</p></noscript>
-<p class="error" id="tp-summary" role="alert" aria-live="assertive"></p>
-<form id="tp-survey" novalidate>${questions}<p class="status" id="tp-status" aria-live="polite"></p><button type="submit">${esc(ui.submit)}</button></form>
+<noscript><p class="notice">${esc(ui.noscript)}</p></noscript>
+${summary}
+<form id="tp-survey" method="post" action="${esc(input.action)}" accept-charset="utf-8" novalidate>${hiddenInputs}${questions}<p class="status" id="tp-status" aria-live="polite"></p><button type="submit">${esc(ui.submit)}</button></form>
 <div id="tp-thanks" class="hidden" role="status" tabindex="-1"></div>
 <script type="application/json" id="tp-config">${jsonForScript(config)}</script>
 <script src="/s/assets/survey.js" defer></script>`;
-  return page(language, input.title, body, input.embed);
+  return page(language, errors.size ? `${ui.errorTitle}: ${input.title}` : input.title, body, input.embed);
 }
