@@ -33,4 +33,33 @@ describe('local day of a mapped event', () => {
     expect(localDayOf('Asia/Kolkata', evening)).toBe(Date.UTC(2026, 10, 1, -5, -30));
     expect(localDayOf('Asia/Kolkata', evening + 35 * 60_000)).toBe(Date.UTC(2026, 10, 2, -5, -30));
   });
+
+  it('memoises whole local days correctly: dense instants around DST changes at midnight, 30-minute DST and skipped days (property)', () => {
+    const zones = [
+      'America/Sao_Paulo', // DST used to start at midnight: that day began at 01:00
+      'America/Havana', // DST at midnight
+      'Australia/Lord_Howe', // 30-minute DST
+      'Pacific/Apia', // 2011-12-30 skipped
+      'Asia/Gaza',
+      'Europe/Berlin',
+      'Asia/Kathmandu',
+    ];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        // 2008–2020 (Sao Paulo's and Apia's changes), then 40 instants within a few days, in random order.
+        fc.integer({ min: 1_199_145_600_000, max: 1_577_836_800_000 }),
+        fc.array(fc.integer({ min: -3 * 86_400_000, max: 3 * 86_400_000 }), { minLength: 40, maxLength: 40 }),
+        (zone, base, offsets) => {
+          for (const d of offsets) expect(localDayOf(zone, base + d)).toBe(localDayStart(zone, base + d));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Apia skipped 2011-12-30: the day before and the day after each memoised as a whole.
+    for (let h = -30; h <= 30; h++) {
+      const at = Date.UTC(2011, 11, 30, 10) + h * 3_600_000;
+      expect(localDayOf('Pacific/Apia', at)).toBe(localDayStart('Pacific/Apia', at));
+    }
+  });
 });

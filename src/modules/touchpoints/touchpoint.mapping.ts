@@ -182,8 +182,9 @@ async function loadCatalogue(db: Db, workspaceId: string): Promise<CompiledCatal
 /**
  * Zone offsets and their changes fall on whole quarter hours (+05:30, +05:45, DST at 02:00…), so every instant of a
  * quarter hour has the same local day: memoised per zone and quarter hour across batches, which keeps Intl calls
- * (the costliest step of mapping a batch) off the ingestion path. A quarter hour that a historical offset (local
- * mean time) splits is not memoised.
+ * (the costliest step of mapping a batch) off the ingestion path. A miss finds the whole local day (its start and the
+ * next day's) and memoises every quarter hour inside it, so history spread over many days costs a few Intl calls per
+ * day rather than per quarter hour. A quarter hour that a historical offset (local mean time) splits is not memoised.
  */
 const QUARTER_HOUR = 900_000;
 const MAX_MEMOISED = 100_000;
@@ -193,15 +194,18 @@ const daysByZone = new Map<string, Map<number, number>>();
 export function localDayOf(timeZone: string, at: number): number {
   let days = daysByZone.get(timeZone);
   if (!days) daysByZone.set(timeZone, (days = new Map()));
-  const slot = Math.floor(at / QUARTER_HOUR);
-  let d = days.get(slot);
-  if (d === undefined) {
-    d = localDayStart(timeZone, slot * QUARTER_HOUR);
-    if (localDayStart(timeZone, (slot + 1) * QUARTER_HOUR - 1) !== d) return localDayStart(timeZone, at);
+  const memo = days.get(Math.floor(at / QUARTER_HOUR));
+  if (memo !== undefined) return memo;
+  const start = localDayStart(timeZone, at);
+  // Local days last 23–25 hours (a few more or less at historical changes): 36 hours on is in the next day.
+  const next = localDayStart(timeZone, start + 36 * 3_600_000);
+  // Local day starts never decrease with time, so when the last instant before `next` belongs to the day of `start`,
+  // so does every instant between.
+  if (next > start && localDayStart(timeZone, next - 1) === start) {
     if (days.size >= MAX_MEMOISED) days.clear();
-    days.set(slot, d);
+    for (let q = Math.ceil(start / QUARTER_HOUR); (q + 1) * QUARTER_HOUR <= next; q++) days.set(q, start);
   }
-  return d;
+  return start;
 }
 
 /** Rows per statement of the hot writes; a remainder goes out in power-of-two pieces (at most 8 texts each). */
@@ -251,6 +255,16 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
   return out;
 }
 
+/** A customer's arrivals at one touchpoint within a batch. */
+interface Pair {
+  key: string;
+  profileId: string;
+  first: number;
+  firstDay: number;
+  channel: string;
+  days: number[];
+}
+
 interface DailyDelta {
   key: string;
   day: number;
@@ -272,7 +286,7 @@ export async function applyRollups(
   fresh: readonly Hit[],
 ): Promise<number> {
   if (fresh.length === 0) return 0;
-  const day = (t: number) => localDayOf(catalogue.timeZone, t);
+  const timeZone = catalogue.timeZone;
   const deltas = new Map<string, DailyDelta>();
   const delta = (key: string, d: number, channel: string) => {
     const id = `${key}\u0000${d}\u0000${channel}`;
@@ -283,39 +297,45 @@ export async function applyRollups(
     }
     return x;
   };
+  // 1. Per hit: the daily events (by channel and on the all-channels row), and each customer's history with each
+  // touchpoint hit — first arrival (new customers) and the days seen (unique customers per day) — in one pass.
+  const pairs = new Map<string, Pair>();
   for (const h of fresh) {
-    const d = day(h.timestamp);
+    const d = localDayOf(timeZone, h.timestamp);
     delta(h.key, d, h.channel).events++;
     delta(h.key, d, '*').events++;
-  }
-
-  // 2. Each customer's history with each touchpoint hit: first arrival (new customers) and the last day counted
-  // (unique customers per day), in one read and one upsert. Conversions read the previous steps' first arrivals
-  // from the same read.
-  const pairs = new Map<
-    string,
-    { key: string; profileId: string; first: number; channel: string; days: Set<number> }
-  >();
-  for (const h of fresh) {
     const id = `${h.key}\u0000${h.profileId}`;
     const p = pairs.get(id);
     if (p) {
       if (h.timestamp < p.first) {
         p.first = h.timestamp;
+        p.firstDay = d;
         p.channel = h.channel;
       }
-      p.days.add(day(h.timestamp));
+      if (!p.days.includes(d)) p.days.push(d);
     } else
       pairs.set(id, {
         key: h.key,
         profileId: h.profileId,
         first: h.timestamp,
+        firstDay: d,
         channel: h.channel,
-        days: new Set([day(h.timestamp)]),
+        days: [d],
       });
   }
-  const previousKeys = fresh.flatMap((h) => (catalogue.previous.get(h.key) ?? []).map((p) => p.from));
-  const keys = [...new Set([...fresh.map((h) => h.key), ...previousKeys])];
+
+  // 2. The stored histories of these customers, in one read, and one upsert of those that changed. Conversions
+  // read the previous steps' first arrivals from the same read.
+  const profileIds = new Set<string>();
+  const hitKeys = new Set<string>();
+  for (const p of pairs.values()) {
+    profileIds.add(p.profileId);
+    hitKeys.add(p.key);
+  }
+  // The touchpoints hit, and the journey steps before them (conversions).
+  const wanted = new Set(hitKeys);
+  for (const key of hitKeys)
+    for (const previous of catalogue.previous.get(key) ?? []) wanted.add(previous.from);
   const known = new Map<
     string,
     { firstAt: number; firstDay: number; firstChannel: string; lastDay: number }
@@ -335,14 +355,13 @@ export async function applyRollups(
   >(
     db,
     'touchpoint_profiles.read',
-    [...new Set(fresh.map((h) => h.profileId))],
+    [...profileIds],
     1,
     (ids, kind) =>
       `select touchpoint_key, profile_id, first_at, first_day, first_channel, last_day from touchpoint_profiles where workspace_id = ${placeholders(kind, 1)[0]} and profile_id in (${ids.join(', ')})`,
     (id) => [id],
     [workspaceId],
   );
-  const wanted = new Set(keys);
   for (const r of rows)
     if (wanted.has(r.touchpoint_key))
       known.set(`${r.touchpoint_key}\u0000${r.profile_id}`, {
@@ -361,16 +380,16 @@ export async function applyRollups(
   }[] = [];
   for (const [id, p] of pairs) {
     const before = known.get(id);
-    const days = [...p.days].sort((a, b) => a - b);
+    const days = p.days.length > 1 ? p.days.sort((a, b) => a - b) : p.days;
     // A day at or before the last day counted is not counted again; so a late event for an earlier day is not
     // counted either, which keeps the count exact for streams that arrive in time order.
     const counted = before ? days.filter((d) => d > before.lastDay) : days;
     for (const d of counted) delta(p.key, d, '*').customers++;
-    if (!before) delta(p.key, day(p.first), '*').newCustomers++;
+    if (!before) delta(p.key, p.firstDay, '*').newCustomers++;
     const earlier = !before || p.first < before.firstAt;
     const after = {
       firstAt: earlier ? p.first : before.firstAt,
-      firstDay: before ? before.firstDay : day(p.first),
+      firstDay: before ? before.firstDay : p.firstDay,
       firstChannel: earlier ? p.channel : before.firstChannel,
       lastDay: Math.max(before?.lastDay ?? 0, days[days.length - 1] as number),
     };
