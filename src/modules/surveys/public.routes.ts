@@ -12,7 +12,7 @@ import { AppError } from '../../platform/http/index.js';
 import { profileTraits } from '../profiles/index.js';
 import { widgetCheck } from './distribution.service.js';
 import { resolveToken, submitResponse, type Target } from './response.service.js';
-import type { AnswerProblem } from './survey.answers.js';
+import { checkAnswers, type AnswerProblem } from './survey.answers.js';
 import { isLanguageTag, localize, type SurveyDefinition } from './survey.definition.js';
 import {
   answersFromForm,
@@ -250,6 +250,8 @@ export function publicSurveyRoutes(
     // built from the fields as survey.js builds them and submitted as the JSON route submits them; a completed
     // response redirects (303) to the thanks page, refused answers render the page again (400) with the problems.
     await app.register(async (scope) => {
+      // Only form bodies here (other types get 415 UNSUPPORTED_MEDIA_TYPE); the limit is the server's, as for JSON.
+      scope.removeAllContentTypeParsers();
       await scope.register(fastifyFormbody);
       const form = scope.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -264,8 +266,9 @@ export function publicSurveyRoutes(
         );
         if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
           return html(reply, 413, renderMessagePage(lang, 'tooLarge', embed), embed);
-        if (error.statusCode === 429) {
-          reply.header('retry-after', '60');
+        if (error instanceof AppError && error.code === 'RATE_LIMITED') {
+          const { seconds } = error.details as { seconds?: number };
+          reply.header('retry-after', String(seconds ?? 60));
           return html(reply, 429, renderMessagePage(lang, 'busy', embed), embed);
         }
         throw error;
@@ -313,12 +316,34 @@ export function publicSurveyRoutes(
           const hidden = hiddenFromForm(def, fields);
           const respondentId = respondentIdFromForm(fields);
           const startedAt = startedAtFromForm(fields);
+          const answers = answersFromForm(def, fields);
+          const refused = (problems: readonly AnswerProblem[]) =>
+            html(
+              reply,
+              400,
+              surveyPage(target, def, token, language, embed, hidden, {
+                posted: fields,
+                problems,
+                ...(respondentId !== undefined ? { respondentId } : {}),
+                ...(startedAt !== undefined ? { startedAt } : {}),
+              }),
+              embed,
+            );
+          // The JSON route reports wrong answers first and missing required ones once those are right; a page
+          // round trip is slower, so every problem of a new response is listed at once (the same checks, with the
+          // link's hidden fields). submitResponse checks everything again.
+          const { link } = target;
+          if (survey.status === 'live' && !link?.used_at && !link?.response_id) {
+            const linkHidden = link ? fromJson<Record<string, string>>(link.hidden) : {};
+            const all = checkAnswers(def, answers, { ...hidden, ...linkHidden }, true);
+            if (all.problems.length) return refused(all.problems);
+          }
           try {
             await submitResponse(
               ctx,
               token,
               {
-                answers: answersFromForm(def, fields),
+                answers,
                 complete: true,
                 ...(isLanguageTag(language) ? { language } : {}),
                 hidden,
@@ -328,20 +353,8 @@ export function publicSurveyRoutes(
               { source: 'page', ...(accept ? { acceptLanguage: accept } : {}) },
             );
           } catch (err) {
-            if (err instanceof AppError && err.code === 'SURVEY_RESPONSE_INVALID') {
-              const problems = (err.details as { questions: AnswerProblem[] }).questions;
-              return html(
-                reply,
-                400,
-                surveyPage(target, def, token, language, embed, hidden, {
-                  posted: fields,
-                  problems,
-                  ...(respondentId !== undefined ? { respondentId } : {}),
-                  ...(startedAt !== undefined ? { startedAt } : {}),
-                }),
-                embed,
-              );
-            }
+            if (err instanceof AppError && err.code === 'SURVEY_RESPONSE_INVALID')
+              return refused((err.details as { questions: AnswerProblem[] }).questions);
             const message = messageFor(err);
             if (!message) throw err;
             return html(reply, message.status, renderMessagePage(language, message.kind, embed), embed);
