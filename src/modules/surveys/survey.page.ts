@@ -435,9 +435,14 @@ export function renderSurveyPage(input: RenderInput): string {
     : '';
   const posted = new Posted(input.posted);
   const byId = new Map(def.questions.map((q) => [q.id, q]));
+  // One message per question, in the page's order (the summary reads top to bottom like the form).
+  const first = new Map<string, AnswerProblem>();
+  for (const p of input.problems ?? []) if (!first.has(p.questionId)) first.set(p.questionId, p);
   const errors = new Map<string, string>();
-  for (const p of input.problems ?? [])
-    if (!errors.has(p.questionId)) errors.set(p.questionId, problemMessage(p, byId.get(p.questionId), ui));
+  for (const id of [...def.questions.map((q) => q.id), ...first.keys()]) {
+    const p = first.get(id);
+    if (p && !errors.has(id)) errors.set(id, problemMessage(p, byId.get(id), ui));
+  }
   const questions = def.questions
     .map((q) => renderQuestion(q, language, defaultLanguage, ui, input.nonceSeed, posted, errors.get(q.id)))
     .join('');

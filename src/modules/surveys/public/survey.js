@@ -196,8 +196,14 @@
     var errs = form.querySelectorAll('.error');
     for (var i = 0; i < errs.length; i++) errs[i].textContent = '';
     var bad = form.querySelectorAll('.has-error');
-    for (i = 0; i < bad.length; i++) bad[i].classList.remove('has-error');
-    document.getElementById('tp-summary').textContent = '';
+    for (i = 0; i < bad.length; i++) {
+      bad[i].classList.remove('has-error');
+      bad[i].removeAttribute('aria-invalid');
+    }
+    // The summary a form post without script rendered (links to each question) goes too.
+    var summary = document.getElementById('tp-summary');
+    summary.textContent = '';
+    summary.classList.remove('summary');
   }
 
   function showErrors(problems) {
@@ -207,6 +213,7 @@
       var el = document.getElementById('q-' + p.questionId + '-error');
       if (fs && el) {
         fs.classList.add('has-error');
+        fs.setAttribute('aria-invalid', 'true');
         el.textContent = p.questionId && p.code === 'REQUIRED' ? cfg.ui.required : p.message;
         if (!first) first = fs;
       }
