@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestWorkspace } from '../../../test/support/app.js';
 import { ALL_TYPES } from './survey.test-support.js';
@@ -265,6 +266,55 @@ describe('survey page form posts (no JavaScript)', () => {
     }
     expect(many.filter((s) => s === 404)).toHaveLength(120);
     expect(many.at(-1)).toBe(429);
+  });
+
+  it('never answers 5xx to random form bodies (fields, values, malformed encoding)', async () => {
+    const name = fc.oneof(
+      fc.constantFrom(
+        'q.nps',
+        'q.one',
+        'q.one.other',
+        'q.many',
+        'q.comment',
+        'q.grid.r1',
+        'q.grid.__proto__',
+        'q.rank.x',
+        'q.rank.y',
+        'q.ep.expectation',
+        'q.alloc.p',
+        'q.alloc.constructor',
+        'h.caseId',
+        '_rid',
+        '_startedAt',
+        '__proto__',
+      ),
+      fc.string({ maxLength: 20 }),
+    );
+    const value = fc.oneof(
+      fc.constantFrom('', '0', '10', '-1', '1e400', 'NaN', 'a', '__other', 'c2', '<script>', 'x'.repeat(600)),
+      fc.string({ maxLength: 40 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(name, value), { maxLength: 12 }),
+        fc.boolean(),
+        async (pairs, raw) => {
+          const payload = raw
+            ? pairs.map(([k, v]) => `${k}=${v}`).join('&') + '&%E0%A4%A=%'
+            : new URLSearchParams(pairs).toString();
+          const res = await h.app.inject({
+            method: 'POST',
+            url: `/s/${token}?lang=en`,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            payload,
+            remoteAddress: `10.2.${++ip % 250}.1`,
+          });
+          expect(res.statusCode, res.body.slice(0, 300)).toBeLessThan(500);
+          expect([303, 400]).toContain(res.statusCode);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('shows the closed page once the survey is closed', async () => {
