@@ -152,4 +152,32 @@ describe.skipIf(!hasChromium)('the survey page without JavaScript, in Chromium',
     expect(Object.keys(rows[0]?.answers ?? {}).sort()).toEqual(['comment', 'nps']);
     expect(problems).toEqual([]);
   });
+
+  it('with JavaScript on, survey.js still takes the submission (JSON, no page post) and thanks in place', async () => {
+    const context = await browser.newContext({ locale: 'en', viewport: { width: 420, height: 900 } });
+    const js = await context.newPage();
+    js.on('pageerror', (error) => problems.push(`page error (js): ${error.message}`));
+    const posts: string[] = [];
+    js.on('request', (r) => {
+      if (r.method() === 'POST') posts.push(new URL(r.url()).pathname);
+    });
+    await js.goto(`${server.baseUrl}${publicPath}?lang=en`);
+    await js.locator('input[name="q.nps"][value="3"]').check({ force: true });
+    // With script the branching hides what it skips, and a wrong answer is shown in place.
+    await js.locator('input[name="q.many"][value="a"]').check();
+    await js.locator('input[name="q.many"][value="b"]').check();
+    await js.locator('input[name="q.many"][value="c"]').check();
+    await js.locator('#tp-survey button[type="submit"]').click();
+    await expect.poll(() => js.locator('#q-many').getAttribute('aria-invalid')).toBe('true');
+    await js.locator('input[name="q.many"][value="c"]').uncheck();
+    await js.locator('#tp-survey button[type="submit"]').click();
+    await js.getByText('Many thanks!').waitFor();
+    expect(new URL(js.url()).pathname).toBe(publicPath);
+    expect(await js.locator('#q-many').getAttribute('aria-invalid')).toBeNull();
+    const api = `/api/v1/public/surveys/${publicPath.split('/s/')[1]}/responses`;
+    expect(posts.length).toBeGreaterThan(0);
+    expect(posts.every((p) => p === api)).toBe(true);
+    await context.close();
+    expect(problems).toEqual([]);
+  });
 });
