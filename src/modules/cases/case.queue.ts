@@ -6,9 +6,15 @@
  * heap-only update of the case row, on SQLite no re-indexing of the case row) and writes only this row's entries.
  * Every writer of a case that changes one of these columns writes the row in the same transaction.
  */
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { dialectOf, type Db } from '../../platform/db/index.js';
 import type { CasesTable } from './cases.tables.js';
+
+/** Rows per fixed SQLite statement (the last one padded with rows that match nothing). */
+const ROWS = 128;
+const SQLITE_MOVE = `update case_queue set due_sort = v.column3
+  from (values ${Array.from({ length: ROWS }, () => '(?, ?, ?)').join(', ')}) as v
+  where case_queue.workspace_id = v.column1 and case_queue.case_id = v.column2`;
 
 /** The columns of `cases` copied to its queue row. */
 export const QUEUE_COLUMNS = ['assignee_id', 'team_id', 'status', 'is_active', 'due_sort'] as const;
@@ -72,12 +78,21 @@ export async function moveQueueSorts(
   rows: readonly { id: string; due_sort: number }[],
 ): Promise<void> {
   if (!rows.length) return;
+  if (dialectOf(db) === 'sqlite') {
+    // Fixed statement texts of ROWS rows (prepared once per connection), each row carrying the workspace id, so the
+    // only way to a queue row is its primary key (with `json_each` SQLite walked the table for every statement).
+    for (let i = 0; i < rows.length; i += ROWS) {
+      const params: unknown[] = [];
+      for (let r = i; r < i + ROWS; r++) {
+        const row = rows[r];
+        params.push(row ? workspaceId : null, row ? row.id : null, row ? row.due_sort : null);
+      }
+      await db.executeQuery(CompiledQuery.raw(SQLITE_MOVE, params));
+    }
+    return;
+  }
   const json = JSON.stringify(rows.map((r) => [r.id, r.due_sort]));
-  if (dialectOf(db) === 'sqlite')
-    await sql`update case_queue set due_sort = j.value ->> 1 from json_each(${json}) as j
-      where case_queue.workspace_id = ${workspaceId} and case_queue.case_id = j.value ->> 0`.execute(db);
-  else
-    await sql`update case_queue set due_sort = cast(j.value ->> 1 as bigint)
+  await sql`update case_queue set due_sort = cast(j.value ->> 1 as bigint)
       from jsonb_array_elements(cast(${json} as jsonb)) as j(value)
       where case_queue.workspace_id = ${workspaceId} and case_queue.case_id = j.value ->> 0`.execute(db);
 }
