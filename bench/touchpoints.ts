@@ -1,7 +1,8 @@
 /**
  * Benchmarks of touchpoints and journeys. Figures are ratios to ceilings measured in the same run:
  *  (a) mapping cost: ingesting the demo generator's customers (identity resolution, profiles, events) with the
- *      mobile data-service journey's rules vs the same ingestion with no touchpoint rules, fresh databases;
+ *      mobile data-service journey's rules vs the same ingestion with no touchpoint rules, two fresh databases fed
+ *      slice by slice in turn (CPU time of each side summed);
  *  (b) at scale (BENCH_TP_EVENTS events of BENCH_TP_CUSTOMERS customers over 120 days, mapped through the live
  *      ingestion hook so the rollups are the real ones): touchpoint health for 30 days (p95 vs target 100 ms, and
  *      against a raw read of the same rollup rows), the heat map, a 6-step funnel over 30 days (vs target 2 s, and
