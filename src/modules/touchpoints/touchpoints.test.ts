@@ -563,6 +563,14 @@ describe('touchpoints and journeys', () => {
     // History now follows the rule: u4's store trial is gone; totals are rebuilt exactly (nothing counted twice).
     expect(hs.trial).toMatchObject({ events: 2, newCustomers: 2, conversion: 0.5 });
     expect(hs.discover).toMatchObject({ events: 5, newCustomers: 4, conversion: 0.5 });
+    // The key stored on each event follows the rule too: store trials map to nothing now, the app one still to trial.
+    const after = await api('POST', '/touchpoints/preview', { rule: { events: ['Trial Started'] } });
+    const examples = after.json().examples as { channel: string; currentTouchpoint: string | null }[];
+    expect(examples.filter((e) => e.channel === 'store').map((e) => e.currentTouchpoint)).toEqual([
+      null,
+      null,
+    ]);
+    expect(examples.filter((e) => e.channel === 'app').map((e) => e.currentTouchpoint)).toEqual(['trial']);
     expect((await api('GET', '/touchpoints/remaps/rmp_nope')).statusCode).toBe(404);
   });
 
