@@ -91,6 +91,9 @@ describe.skipIf(!hasChromium)('the survey page without JavaScript, in Chromium',
     for (const v of ['a', 'b', 'c']) await page.locator(`input[name="q.many"][value="${v}"]`).check();
     await page.locator('textarea[name="q.comment"]').fill('<b>slow</b> 网速慢');
     await page.locator('input[name="q.alloc.p"]').fill('3');
+    // Two options ranked first: no order, refused with the others.
+    await page.locator('select[name="q.rank.x"]').selectOption('1');
+    await page.locator('select[name="q.rank.y"]').selectOption('1');
     const [response] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST'),
       page.locator('#tp-survey button[type="submit"]').click(),
@@ -108,8 +111,10 @@ describe.skipIf(!hasChromium)('the survey page without JavaScript, in Chromium',
       .toEqual([
         'Q nps: Please answer this question.',
         'Q many: Please choose at most 2 options.',
+        'Q rank: Two options have the same rank: please give each option a different one.',
         'Q alloc: The points must add up to 10.',
       ]);
+    expect(await page.locator('#q-rank').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#q-many-error').textContent()).toBe('Please choose at most 2 options.');
     expect(await page.locator('#q-many').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#q-csat').getAttribute('aria-invalid')).toBeNull();
@@ -119,6 +124,7 @@ describe.skipIf(!hasChromium)('the survey page without JavaScript, in Chromium',
       expect(await page.locator(`input[name="q.many"][value="${v}"]`).isChecked()).toBe(true);
     expect(await page.locator('textarea[name="q.comment"]').inputValue()).toBe('<b>slow</b> 网速慢');
     expect(await page.locator('input[name="q.alloc.p"]').inputValue()).toBe('3');
+    expect(await page.locator('select[name="q.rank.y"]').inputValue()).toBe('1');
     expect(await page.locator('input[name="h.caseId"]').inputValue()).toBe('cas_e2e');
     await screenshot(page, 'survey-noscript-errors-en');
     // A summary link takes the respondent to the question.
@@ -130,6 +136,7 @@ describe.skipIf(!hasChromium)('the survey page without JavaScript, in Chromium',
     await page.locator('input[name="q.nps"][value="9"]').check({ force: true });
     await page.locator('input[name="q.many"][value="c"]').uncheck();
     await page.locator('input[name="q.alloc.q"]').fill('7');
+    await page.locator('select[name="q.rank.y"]').selectOption('2');
     await page.locator('#tp-survey button[type="submit"]').click();
     await page.getByText('Many thanks!').waitFor();
     expect(new URL(page.url()).pathname).toBe(`${publicPath}/thanks`);
@@ -153,22 +160,44 @@ describe.skipIf(!hasChromium)('the survey page without JavaScript, in Chromium',
     expect(problems).toEqual([]);
   });
 
-  it('with JavaScript on, survey.js still takes the submission (JSON, no page post) and thanks in place', async () => {
-    const context = await browser.newContext({ locale: 'en', viewport: { width: 420, height: 900 } });
+  /** A page with JavaScript on, recording the bodies it posts. */
+  const scripted = async (locale: string) => {
+    const context = await browser.newContext({ locale, viewport: { width: 420, height: 900 } });
     const js = await context.newPage();
+    js.setDefaultTimeout(30_000);
     js.on('pageerror', (error) => problems.push(`page error (js): ${error.message}`));
-    const posts: string[] = [];
+    const posts: { path: string; body: string }[] = [];
     js.on('request', (r) => {
-      if (r.method() === 'POST') posts.push(new URL(r.url()).pathname);
+      if (r.method() === 'POST') posts.push({ path: new URL(r.url()).pathname, body: r.postData() ?? '' });
     });
+    const completions = () => posts.filter((p) => p.body.includes('"complete":true')).length;
+    return { context, js, posts, completions };
+  };
+
+  it('with JavaScript on, survey.js still takes the submission (JSON, no page post) and thanks in place', async () => {
+    const { context, js, posts, completions } = await scripted('en');
     await js.goto(`${server.baseUrl}${publicPath}?lang=en`);
     await js.locator('input[name="q.nps"][value="3"]').check({ force: true });
     // With script the branching hides what it skips, and a wrong answer is shown in place.
     await js.locator('input[name="q.many"][value="a"]').check();
     await js.locator('input[name="q.many"][value="b"]').check();
     await js.locator('input[name="q.many"][value="c"]').check();
+    // A ranking tie is refused before anything is posted, in the page language.
+    await js.locator('select[name="q.rank.x"]').selectOption('1');
+    await js.locator('select[name="q.rank.y"]').selectOption('1');
+    await js.locator('#tp-survey button[type="submit"]').click();
+    await expect.poll(() => js.locator('#q-rank').getAttribute('aria-invalid')).toBe('true');
+    expect(await js.locator('#q-rank-error').textContent()).toBe(
+      'Two options have the same rank: please give each option a different one.',
+    );
+    expect(completions()).toBe(0);
+    // Resolved, the server's refusal is shown with the same English wording as the page without script.
+    await js.locator('select[name="q.rank.y"]').selectOption('2');
     await js.locator('#tp-survey button[type="submit"]').click();
     await expect.poll(() => js.locator('#q-many').getAttribute('aria-invalid')).toBe('true');
+    expect(await js.locator('#q-many-error').textContent()).toBe('Please choose at most 2 options.');
+    expect(await js.locator('#q-rank').getAttribute('aria-invalid')).toBeNull();
+    expect(completions()).toBe(1);
     await js.locator('input[name="q.many"][value="c"]').uncheck();
     await js.locator('#tp-survey button[type="submit"]').click();
     await js.getByText('Many thanks!').waitFor();
@@ -176,7 +205,31 @@ describe.skipIf(!hasChromium)('the survey page without JavaScript, in Chromium',
     expect(await js.locator('#q-many').getAttribute('aria-invalid')).toBeNull();
     const api = `/api/v1/public/surveys/${publicPath.split('/s/')[1]}/responses`;
     expect(posts.length).toBeGreaterThan(0);
-    expect(posts.every((p) => p === api)).toBe(true);
+    expect(posts.every((p) => p.path === api)).toBe(true);
+    await context.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('with JavaScript on a zh-CN page, survey.js shows the Chinese messages (tie refused, server problems)', async () => {
+    const { context, js, completions } = await scripted('zh-CN');
+    await js.goto(`${server.baseUrl}${publicPath}?lang=zh-CN`);
+    await js.locator('input[name="q.nps"][value="3"]').check({ force: true });
+    for (const v of ['a', 'b', 'c']) await js.locator(`input[name="q.many"][value="${v}"]`).check();
+    await js.locator('select[name="q.rank.x"]').selectOption('2');
+    await js.locator('select[name="q.rank.y"]').selectOption('2');
+    await js.locator('#tp-survey button[type="submit"]').click();
+    await expect
+      .poll(() => js.locator('#q-rank-error').textContent())
+      .toBe('有两个选项的名次相同：请为每个选项指定不同的名次。');
+    expect(await js.locator('#tp-summary').textContent()).toBe('部分答案需要修改。');
+    expect(completions()).toBe(0);
+    await js.locator('select[name="q.rank.x"]').selectOption('1');
+    await js.locator('input[name="q.alloc.p"]').fill('3');
+    await js.locator('#tp-survey button[type="submit"]').click();
+    await expect.poll(() => js.locator('#q-many-error').textContent()).toBe('最多只能选择 2 项。');
+    expect(await js.locator('#q-alloc-error').textContent()).toBe('各项分值之和必须为 10。');
+    expect(await js.locator('#q-rank-error').textContent()).toBe('');
+    await screenshot(js, 'survey-js-errors-zh');
     await context.close();
     expect(problems).toEqual([]);
   });

@@ -17,9 +17,11 @@ import { isLanguageTag, localize, type SurveyDefinition } from './survey.definit
 import {
   answersFromForm,
   hiddenFromForm,
+  rankingTies,
   respondentIdFromForm,
   startedAtFromForm,
   type FormFields,
+  type FormProblem,
 } from './survey.form.js';
 import { renderMessagePage, renderSurveyPage, renderThanksPage, type MessageKind } from './survey.page.js';
 import { getDefinitionCached } from './survey.repository.js';
@@ -165,7 +167,7 @@ export function publicSurveyRoutes(
       hidden: Record<string, string>,
       refused?: {
         posted: FormFields;
-        problems: readonly AnswerProblem[];
+        problems: readonly FormProblem[];
         respondentId?: string;
         startedAt?: number;
       },
@@ -317,7 +319,7 @@ export function publicSurveyRoutes(
           const respondentId = respondentIdFromForm(fields);
           const startedAt = startedAtFromForm(fields);
           const answers = answersFromForm(def, fields);
-          const refused = (problems: readonly AnswerProblem[]) =>
+          const refused = (problems: readonly FormProblem[]) =>
             html(
               reply,
               400,
@@ -332,11 +334,20 @@ export function publicSurveyRoutes(
           // The JSON route reports wrong answers first and missing required ones once those are right; a page
           // round trip is slower, so every problem of a new response is listed at once (the same checks, with the
           // link's hidden fields). submitResponse checks everything again.
+          // A ranking that gives two options the same position has no order: refused here (the JSON route takes an
+          // ordered list), at its question before any other problem of it, wherever submitResponse would take it.
           const { link } = target;
-          if (survey.status === 'live' && !link?.used_at && !link?.response_id) {
-            const linkHidden = link ? fromJson<Record<string, string>>(link.hidden) : {};
-            const all = checkAnswers(def, answers, { ...hidden, ...linkHidden }, true);
-            if (all.problems.length) return refused(all.problems);
+          if (survey.status === 'live' && !(link?.single_use && link.used_at !== null)) {
+            const ties = rankingTies(def, fields);
+            let problems: readonly FormProblem[] = ties;
+            if (!link?.used_at && !link?.response_id) {
+              const linkHidden = link ? fromJson<Record<string, string>>(link.hidden) : {};
+              problems = [
+                ...ties,
+                ...checkAnswers(def, answers, { ...hidden, ...linkHidden }, true).problems,
+              ];
+            }
+            if (problems.length) return refused(problems);
           }
           try {
             await submitResponse(

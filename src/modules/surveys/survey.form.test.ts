@@ -11,11 +11,20 @@ import {
   answerFromForm,
   answersFromForm,
   hiddenFromForm,
+  rankingTies,
   respondentIdFromForm,
   startedAtFromForm,
   type FormFields,
+  type FormProblem,
 } from './survey.form.js';
-import { renderSurveyPage } from './survey.page.js';
+import {
+  esc,
+  problemMessage,
+  problemMessages,
+  renderSurveyPage,
+  uiText,
+  type ProblemMessages,
+} from './survey.page.js';
 import { ALL_TYPES } from './survey.test-support.js';
 
 const parsed = parseDefinition(ALL_TYPES, ['zh-CN', 'en']);
@@ -257,25 +266,44 @@ function arbitraryState(controls: Control[]): fc.Arbitrary<Control[]> {
     });
 }
 
-/** Runs the real survey.js on a minimal DOM of these controls and returns the JSON body it submits. */
-function submitWithSurveyJs(html: string, controls: Control[]): Record<string, unknown> {
+interface SurveyJsRun {
+  /** The JSON body survey.js submitted (undefined: it refused to post). */
+  sent: Record<string, unknown> | undefined;
+  /** The text of each element survey.js wrote to, by id (`q-<id>-error`, `tp-summary`…). */
+  texts: Map<string, string>;
+  /** The ids of the elements it marked `aria-invalid`. */
+  invalid: Set<string>;
+}
+
+/**
+ * Runs the real survey.js on a minimal DOM of these controls and submits the form; `reply` is the JSON route's
+ * answer to the submission (none: the request never answers).
+ */
+async function runSurveyJs(
+  html: string,
+  controls: Control[],
+  reply?: { status: number; json: unknown },
+): Promise<SurveyJsRun> {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const script = readFileSync(path.join(here, 'public', 'survey.js'), 'utf8');
   const configText =
     /<script type="application\/json" id="tp-config">(.*?)<\/script>/.exec(html)?.[1] ?? '{}';
   const config = JSON.parse(configText) as { logic: unknown[] };
   config.logic = []; // every question shown, as without JavaScript
-  const element = () => ({
+  const invalid = new Set<string>();
+  const element = (id: string) => ({
     textContent: '',
     classList: { add() {}, remove() {}, toggle() {} },
     focus() {},
     scrollIntoView() {},
     querySelector: () => null,
+    setAttribute: (name: string) => (name === 'aria-invalid' ? invalid.add(id) : undefined),
+    removeAttribute: (name: string) => (name === 'aria-invalid' ? invalid.delete(id) : undefined),
   });
   const elements = controls.map((c) => ({ name: c.name, type: c.type, value: c.value, checked: c.checked }));
   const listeners: Record<string, (e: unknown) => void> = {};
   const formEl = {
-    ...element(),
+    ...element('tp-survey'),
     elements,
     addEventListener: (type: string, fn: (e: unknown) => void) => (listeners[type] = fn),
     querySelectorAll: (selector: string) => {
@@ -283,29 +311,39 @@ function submitWithSurveyJs(html: string, controls: Control[]): Record<string, u
       return prefix === undefined ? [] : elements.filter((e) => e.name.startsWith(prefix));
     },
   };
-  const others = new Map<string, unknown>();
+  const others = new Map<string, ReturnType<typeof element>>();
   let sent: string | undefined;
   const sandbox = {
-    window: { sessionStorage: { getItem: () => null, setItem() {}, removeItem() {} } },
+    window: { sessionStorage: { getItem: () => null, setItem() {}, removeItem() {} }, parent: null },
     document: {
       getElementById: (id: string) => {
         if (id === 'tp-survey') return formEl;
         if (id === 'tp-config') return { textContent: JSON.stringify(config) };
-        if (!others.has(id)) others.set(id, element());
+        if (!others.has(id)) others.set(id, element(id));
         return others.get(id);
       },
     },
     fetch: (_url: string, init: { body: string }) => {
       sent = init.body;
-      return new Promise(() => {});
+      if (!reply) return new Promise(() => {});
+      return Promise.resolve({
+        ok: reply.status < 300,
+        status: reply.status,
+        json: () => Promise.resolve(reply.json),
+      });
     },
     setTimeout: () => 0,
     clearTimeout: () => {},
   };
   vm.runInNewContext(script, sandbox);
   listeners.submit?.({ preventDefault() {} });
-  if (sent === undefined) throw new Error('survey.js sent nothing');
-  return JSON.parse(sent) as Record<string, unknown>;
+  await new Promise((resolve) => setImmediate(resolve));
+  const texts = new Map([...others].map(([id, el]) => [id, el.textContent]));
+  return {
+    sent: sent === undefined ? undefined : (JSON.parse(sent) as Record<string, unknown>),
+    texts,
+    invalid,
+  };
 }
 
 describe('the page without JavaScript (properties)', () => {
@@ -323,15 +361,34 @@ describe('the page without JavaScript (properties)', () => {
     ]);
   });
 
-  it('builds the same answers from the posted form as survey.js sends as JSON', () => {
-    fc.assert(
-      fc.property(arbitraryState(controls), (state) => {
+  it('builds the same answers from the posted form as survey.js sends as JSON, and both refuse a ranking tie', async () => {
+    let ties = 0;
+    await fc.assert(
+      fc.asyncProperty(arbitraryState(controls), async (state) => {
         const fields = form(serialise(state));
         const server = JSON.parse(JSON.stringify(answersFromForm(DEF, fields))) as unknown;
-        expect(server).toEqual(submitWithSurveyJs(blank, state).answers);
+        const js = await runSurveyJs(blank, state);
+        const refused = rankingTies(DEF, fields);
+        const positions = state.filter((c) => c.name.startsWith('q.rank.') && c.value !== '');
+        const tie = new Set(positions.map((c) => c.value)).size < positions.length;
+        if (tie) {
+          // Two options on the same position: the server refuses the form, survey.js does not post at all.
+          ties++;
+          expect(refused.map((p) => [p.questionId, p.code])).toEqual([['rank', 'RANK_TIE']]);
+          expect(js.sent).toBeUndefined();
+          expect(js.texts.get('q-rank-error')).toBe(
+            'Two options have the same rank: please give each option a different one.',
+          );
+          expect(js.invalid).toEqual(new Set(['q-rank']));
+          expect(server).not.toHaveProperty('rank');
+        } else {
+          expect(refused).toEqual([]);
+          expect(server).toEqual(js.sent?.answers);
+        }
       }),
       { numRuns: 150 },
     );
+    expect(ties).toBeGreaterThan(0);
   });
 
   it('renders every posted value again (checked, selected, typed), escaped', () => {
@@ -395,5 +452,216 @@ describe('the page without JavaScript (properties)', () => {
     expect(zh).toContain('请选择 1 到 4 之间的值。');
     expect(zh).toContain('请为每个选项指定不同的名次（1 到 2）。');
     expect(zh).toContain('部分答案需要修改。');
+  });
+});
+
+describe('the page with JavaScript: the same bilingual messages from one table', () => {
+  const pageIn = (language: string) =>
+    renderSurveyPage({
+      token: 'tok',
+      submitUrl: '/api/v1/public/surveys/tok/responses',
+      action: `/s/tok?lang=${language}`,
+      title: 'Survey',
+      language,
+      languages: ['zh-CN', 'en'],
+      defaultLanguage: 'zh-CN',
+      definition: DEF,
+      hidden: {},
+      embed: false,
+      nonceSeed: 'tok',
+      respondentId: 'r'.repeat(24),
+      startedAt: 1,
+    });
+  const codes = [
+    'REQUIRED',
+    'UNKNOWN_QUESTION',
+    'UNKNOWN_OPTION',
+    'WRONG_TYPE',
+    'OUT_OF_RANGE',
+    'TOO_LONG',
+    'TOO_MANY',
+    'INVALID_TOTAL',
+    'RANK_TIE',
+    'SOMETHING_NEW',
+  ] as const;
+  /** survey.js's text at each question after the JSON route refused the submission with these problems. */
+  const shown = async (language: string, problems: { questionId: string; code: string }[]) => {
+    const html = pageIn(language);
+    const run = await runSurveyJs(html, serialiseAll(html), {
+      status: 400,
+      json: {
+        error: {
+          code: 'SURVEY_RESPONSE_INVALID',
+          message: 'x',
+          details: { questions: problems.map((p) => ({ ...p, message: 'developer text' })) },
+        },
+      },
+    });
+    expect(run.sent).toBeDefined();
+    return run;
+  };
+  /** Every control of a page as rendered (nothing chosen): survey.js then posts no answers. */
+  const serialiseAll = (html: string) => controlsOf(html);
+
+  it('shows, for every code at every question, exactly the message the page without script renders', async () => {
+    for (const language of ['zh-CN', 'en'])
+      for (const code of codes) {
+        const run = await shown(
+          language,
+          DEF.questions.map((x) => ({ questionId: x.id, code })),
+        );
+        for (const x of DEF.questions) {
+          const expected = problemMessage({ code: code as FormProblem['code'] }, x, uiText(language));
+          expect(run.texts.get(`q-${x.id}-error`), `${language} ${code} ${x.id}`).toBe(expected);
+          // …which is the same text the no-script page renders for that problem.
+          const html = renderSurveyPage({
+            ...{
+              token: 'tok',
+              submitUrl: '/x',
+              action: '/s/tok',
+              title: 'Survey',
+              language,
+              languages: ['zh-CN', 'en'],
+              defaultLanguage: 'zh-CN',
+              definition: DEF,
+              hidden: {},
+              embed: false,
+              nonceSeed: 'tok',
+              respondentId: 'r'.repeat(24),
+              startedAt: 1,
+            },
+            problems: [{ questionId: x.id, code: code as FormProblem['code'], message: 'developer text' }],
+          });
+          expect(html).toContain(`id="q-${x.id}-error" role="alert" aria-live="polite">${esc(expected)}</p>`);
+        }
+      }
+  });
+
+  it('speaks the page language: Chinese on a zh-CN page, English on an en page, never the JSON message', async () => {
+    const problems = [
+      { questionId: 'nps', code: 'REQUIRED' },
+      { questionId: 'stars', code: 'OUT_OF_RANGE' },
+      { questionId: 'many', code: 'TOO_MANY' },
+      { questionId: 'comment', code: 'TOO_LONG' },
+      { questionId: 'rank', code: 'WRONG_TYPE' },
+      { questionId: 'alloc', code: 'INVALID_TOTAL' },
+      { questionId: 'grid', code: 'A_CODE_FROM_THE_FUTURE' },
+    ];
+    const zh = await shown('zh-CN', problems);
+    expect(
+      Object.fromEntries(problems.map((p) => [p.questionId, zh.texts.get(`q-${p.questionId}-error`)])),
+    ).toEqual({
+      nps: '请回答此题。',
+      stars: '请选择 1 到 4 之间的值。',
+      many: '最多只能选择 2 项。',
+      comment: '请不要超过 300 个字。',
+      rank: '请为每个选项指定不同的名次（1 到 2）。',
+      alloc: '各项分值之和必须为 10。',
+      grid: '请检查此题的答案。',
+    });
+    expect(zh.texts.get('tp-summary')).toBe('部分答案需要修改。');
+    const en = await shown('en', problems);
+    expect(
+      Object.fromEntries(problems.map((p) => [p.questionId, en.texts.get(`q-${p.questionId}-error`)])),
+    ).toEqual({
+      nps: 'Please answer this question.',
+      stars: 'Please choose a value from 1 to 4.',
+      many: 'Please choose at most 2 options.',
+      comment: 'Please use at most 300 characters.',
+      rank: 'Please give every option its own rank, from 1 to 2.',
+      alloc: 'The points must add up to 10.',
+      grid: 'Please check this answer.',
+    });
+    expect(en.invalid).toEqual(new Set(problems.map((p) => `q-${p.questionId}`)));
+  });
+
+  it("embeds the messages once in the page config: common ones by code, a question's own only where it differs", () => {
+    const config = JSON.parse(
+      /<script type="application\/json" id="tp-config">(.*?)<\/script>/.exec(pageIn('en'))?.[1] ?? '{}',
+    ) as { messages: ProblemMessages; ui: Record<string, string> };
+    expect(config.messages).toEqual(problemMessages(DEF, uiText('en')));
+    expect(config.messages.common).toMatchObject({
+      REQUIRED: 'Please answer this question.',
+      RANK_TIE: 'Two options have the same rank: please give each option a different one.',
+      GENERIC: 'Please check this answer.',
+    });
+    expect(config.messages.questions.many).toEqual({
+      TOO_MANY: 'Please choose at most 2 options.',
+    });
+    expect(config.messages.questions.grid).toBeUndefined();
+    expect(config.ui).not.toHaveProperty('required');
+  });
+
+  it('refuses a ranking tie before posting, in the page language, and posts once it is resolved', async () => {
+    for (const [language, message] of [
+      ['zh-CN', '有两个选项的名次相同：请为每个选项指定不同的名次。'],
+      ['en', 'Two options have the same rank: please give each option a different one.'],
+    ] as const) {
+      const html = pageIn(language);
+      const set = (x: string, y: string) =>
+        controlsOf(html).map((c) =>
+          c.name === 'q.rank.x' ? { ...c, value: x } : c.name === 'q.rank.y' ? { ...c, value: y } : c,
+        );
+      const tie = await runSurveyJs(html, set('1', '1'));
+      expect(tie.sent).toBeUndefined();
+      expect(tie.texts.get('q-rank-error')).toBe(message);
+      expect(tie.invalid).toEqual(new Set(['q-rank']));
+      const ok = await runSurveyJs(html, set('2', '1'));
+      expect(ok.sent?.answers).toEqual({ rank: ['y', 'x'] });
+      // The page without script says the same.
+      const noscript = renderSurveyPage({
+        ...{
+          token: 'tok',
+          submitUrl: '/x',
+          action: '/s/tok',
+          title: 'Survey',
+          language,
+          languages: ['zh-CN', 'en'],
+          defaultLanguage: 'zh-CN',
+          definition: DEF,
+          hidden: {},
+          embed: false,
+          nonceSeed: 'tok',
+          respondentId: 'r'.repeat(24),
+          startedAt: 1,
+        },
+        problems: rankingTies(
+          DEF,
+          form([
+            ['q.rank.x', '1'],
+            ['q.rank.y', '1'],
+          ]),
+        ),
+      });
+      expect(noscript).toContain(`<a href="#q-rank">${language === 'en' ? 'Q ' : '题'}rank: ${message}</a>`);
+    }
+    // Positions compare as numbers ("01" is "1"); unranked options are no tie.
+    expect(
+      rankingTies(
+        DEF,
+        form([
+          ['q.rank.x', '01'],
+          ['q.rank.y', '1'],
+        ]),
+      ),
+    ).toHaveLength(1);
+    expect(
+      rankingTies(
+        DEF,
+        form([
+          ['q.rank.x', '1'],
+          ['q.rank.y', ''],
+        ]),
+      ),
+    ).toEqual([]);
+    expect(
+      answerFromForm(
+        q('rank'),
+        form([
+          ['q.rank.x', '2'],
+          ['q.rank.y', '2'],
+        ]),
+      ),
+    ).toBeUndefined();
   });
 });

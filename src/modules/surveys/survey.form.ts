@@ -1,3 +1,4 @@
+import type { AnswerProblem } from './survey.answers.js';
 import type { Question, SurveyDefinition } from './survey.definition.js';
 
 /**
@@ -29,6 +30,41 @@ function subValues(fields: FormFields, prefix: string): Map<string, string> {
   for (const key of Object.keys(fields)) {
     if (!key.startsWith(prefix)) continue;
     for (const v of valuesOf(fields, key)) out.set(key.slice(prefix.length), v);
+  }
+  return out;
+}
+
+/**
+ * A problem the page shows at a question: one of the answer check's, or `RANK_TIE`, which only a page can have (its
+ * ranking gives each option a position; the JSON route takes an ordered list, which cannot tie).
+ */
+export interface FormProblem {
+  questionId: string;
+  code: AnswerProblem['code'] | 'RANK_TIE';
+  message: string;
+}
+
+/** Whether two positions are the same number (survey.js's `tied`). */
+function tied(positions: Iterable<number>): boolean {
+  const seen = new Set<number>();
+  for (const p of positions) {
+    if (seen.has(p)) return true;
+    seen.add(p);
+  }
+  return false;
+}
+
+/**
+ * The ranking questions whose posted positions give two options the same rank (survey.js refuses these before
+ * posting): the options' order would be arbitrary, so the form is refused with `RANK_TIE` at each of them.
+ */
+export function rankingTies(def: SurveyDefinition, fields: FormFields): FormProblem[] {
+  const out: FormProblem[] = [];
+  for (const q of def.questions) {
+    if (q.type !== 'ranking') continue;
+    const positions = [...subValues(fields, `q.${q.id}.`).values()].map(Number);
+    if (tied(positions))
+      out.push({ questionId: q.id, code: 'RANK_TIE', message: 'gives two options the same rank' });
   }
   return out;
 }
@@ -73,8 +109,11 @@ export function answerFromForm(q: Question, fields: FormFields): unknown {
       // A null prototype: a posted sub-name such as "__proto__" stays a key, which checkAnswer then rejects.
       const answer: Record<string, string | number> = Object.create(null) as Record<string, string | number>;
       for (const [sub, v] of subs) answer[sub] = q.type === 'matrix' ? v : Number(v);
-      if (q.type === 'ranking')
+      if (q.type === 'ranking') {
+        // A tie has no order: no answer (rankingTies refuses the form; survey.js neither saves nor submits it).
+        if (tied(Object.values(answer) as number[])) return undefined;
         return Object.keys(answer).sort((a, b) => (answer[a] as number) - (answer[b] as number));
+      }
       return answer;
     }
     case 'expectation_perception': {

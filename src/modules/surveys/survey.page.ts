@@ -1,4 +1,3 @@
-import type { AnswerProblem } from './survey.answers.js';
 import {
   localize,
   scaleOf,
@@ -7,7 +6,7 @@ import {
   type Question,
   type SurveyDefinition,
 } from './survey.definition.js';
-import { allValues, type FormFields } from './survey.form.js';
+import { allValues, type FormFields, type FormProblem } from './survey.form.js';
 
 /**
  * The hosted survey page: server-rendered, mobile-first HTML with no framework. Every question is a fieldset with a
@@ -58,6 +57,8 @@ const EN = {
     POINTS_RANGE: 'Each number of points must be a whole number from 0 to {total}.',
     RANK_EVERY: 'Please give every option its own rank, from 1 to {max}.',
     RATE_BOTH: 'Please rate both what you expect and how you perceive us (1 to 7).',
+    RANK_TIE: 'Two options have the same rank: please give each option a different one.',
+    GENERIC: 'Please check this answer.',
   },
 };
 
@@ -101,6 +102,8 @@ const ZH: typeof EN = {
     POINTS_RANGE: '每项分值必须是 0 到 {total} 之间的整数。',
     RANK_EVERY: '请为每个选项指定不同的名次（1 到 {max}）。',
     RATE_BOTH: '请同时为期望和实际感受打分（1 到 7）。',
+    RANK_TIE: '有两个选项的名次相同：请为每个选项指定不同的名次。',
+    GENERIC: '请检查此题的答案。',
   },
 };
 
@@ -182,42 +185,97 @@ export function renderThanksPage(input: {
   );
 }
 
-/**
- * A respondent's message for a problem the answer check found, in the page language: the JSON route's stable
- * codes, worded for people (the JSON messages are for developers), with the question's own limits.
- */
-export function problemMessage(p: AnswerProblem, q: Question | undefined, ui: UiText): string {
+type ProblemCode = FormProblem['code'];
+
+/** Every code a question's problem can carry (a Record, so the compiler keeps the list complete). */
+const PROBLEM_CODES = Object.keys({
+  REQUIRED: 1,
+  UNKNOWN_QUESTION: 1,
+  UNKNOWN_OPTION: 1,
+  WRONG_TYPE: 1,
+  OUT_OF_RANGE: 1,
+  TOO_LONG: 1,
+  TOO_MANY: 1,
+  INVALID_TOTAL: 1,
+  RANK_TIE: 1,
+} satisfies Record<ProblemCode, 1>) as ProblemCode[];
+
+/** The messages that do not depend on the question, by code; `GENERIC` for a code without one. */
+function commonMessages(ui: UiText): Partial<Record<ProblemCode, string>> & { GENERIC: string } {
+  const m = ui.problems;
+  return {
+    REQUIRED: m.REQUIRED,
+    UNKNOWN_QUESTION: m.UNKNOWN_QUESTION,
+    UNKNOWN_OPTION: m.UNKNOWN_OPTION,
+    WRONG_TYPE: m.WRONG_TYPE,
+    RANK_TIE: m.RANK_TIE,
+    GENERIC: m.GENERIC,
+  };
+}
+
+/** A question's own message for a code, with its limits filled in (undefined: the common message applies). */
+function questionMessage(code: ProblemCode, q: Question, ui: UiText): string | undefined {
   const fill = (text: string, values: Record<string, number>) =>
     text.replace(/\{(\w+)\}/g, (m, k: string) => (Object.hasOwn(values, k) ? String(values[k]) : m));
   const m = ui.problems;
-  if (!q) return m.UNKNOWN_QUESTION;
-  switch (p.code) {
-    case 'REQUIRED':
-      return m.REQUIRED;
-    case 'UNKNOWN_QUESTION':
-      return m.UNKNOWN_QUESTION;
-    case 'UNKNOWN_OPTION':
-      return m.UNKNOWN_OPTION;
+  switch (code) {
     case 'TOO_LONG':
-      return fill(m.TOO_LONG, { max: q.type === 'text' ? q.maxLength : 500 });
+      if (q.type === 'text') return fill(m.TOO_LONG, { max: q.maxLength });
+      // The "other" text of a choice question.
+      if ((q.type === 'single_choice' || q.type === 'multiple_choice') && q.allowOther)
+        return fill(m.TOO_LONG, { max: 500 });
+      return undefined;
     case 'TOO_MANY':
-      return fill(m.TOO_MANY, {
-        max: q.type === 'multiple_choice' ? (q.maxSelected ?? q.options.length + 1) : 1,
-      });
+      return q.type === 'multiple_choice'
+        ? fill(m.TOO_MANY, { max: q.maxSelected ?? q.options.length + 1 })
+        : undefined;
     case 'INVALID_TOTAL':
-      return fill(m.INVALID_TOTAL, { total: q.type === 'constant_sum' ? q.total : 0 });
+      return q.type === 'constant_sum' ? fill(m.INVALID_TOTAL, { total: q.total }) : undefined;
     case 'OUT_OF_RANGE': {
       if (q.type === 'constant_sum') return fill(m.POINTS_RANGE, { total: q.total });
       if (q.type === 'expectation_perception') return m.RATE_BOTH;
       const s = scaleOf(q);
-      return s ? fill(m.OUT_OF_RANGE, s) : m.WRONG_TYPE;
+      return s ? fill(m.OUT_OF_RANGE, s) : undefined;
     }
     case 'WRONG_TYPE':
       if (q.type === 'ranking') return fill(m.RANK_EVERY, { max: q.options.length });
       if (q.type === 'expectation_perception') return m.RATE_BOTH;
       if (q.type === 'constant_sum') return fill(m.POINTS_RANGE, { total: q.total });
-      return m.WRONG_TYPE;
+      return undefined;
+    default:
+      return undefined;
   }
+}
+
+/**
+ * A respondent's message for a problem the answer check found, in the page language: the JSON route's stable
+ * codes (and the form's `RANK_TIE`), worded for people (the JSON messages are for developers), with the question's
+ * own limits. The page embeds the same messages for survey.js (`problemMessages`), so both paths say the same.
+ */
+export function problemMessage(p: Pick<FormProblem, 'code'>, q: Question | undefined, ui: UiText): string {
+  const common = commonMessages(ui);
+  if (!q) return ui.problems.UNKNOWN_QUESTION;
+  return questionMessage(p.code, q, ui) ?? common[p.code] ?? common.GENERIC;
+}
+
+/** The messages survey.js shows, from the same table: by code for every question, and each question's own. */
+export interface ProblemMessages {
+  common: Partial<Record<ProblemCode, string>> & { GENERIC: string };
+  questions: Record<string, Partial<Record<ProblemCode, string>>>;
+}
+
+/** The page's problem messages in its language, for its `tp-config` (survey.js maps each problem's code to them). */
+export function problemMessages(def: SurveyDefinition, ui: UiText): ProblemMessages {
+  const questions: Record<string, Partial<Record<ProblemCode, string>>> = {};
+  for (const q of def.questions) {
+    const own: Partial<Record<ProblemCode, string>> = {};
+    for (const code of PROBLEM_CODES) {
+      const text = questionMessage(code, q, ui);
+      if (text !== undefined) own[code] = text;
+    }
+    if (Object.keys(own).length) questions[q.id] = own;
+  }
+  return { common: commonMessages(ui), questions };
 }
 
 /** What the respondent posted, to show it again with the problems (no JavaScript: a failed post renders the page). */
@@ -413,7 +471,7 @@ export interface RenderInput {
   /** The fields of a refused form post, shown again. */
   posted?: FormFields;
   /** The problems that refused it, by question. */
-  problems?: readonly AnswerProblem[];
+  problems?: readonly FormProblem[];
 }
 
 /** The whole survey page. */
@@ -436,7 +494,7 @@ export function renderSurveyPage(input: RenderInput): string {
   const posted = new Posted(input.posted);
   const byId = new Map(def.questions.map((q) => [q.id, q]));
   // One message per question, in the page's order (the summary reads top to bottom like the form).
-  const first = new Map<string, AnswerProblem>();
+  const first = new Map<string, FormProblem>();
   for (const p of input.problems ?? []) if (!first.has(p.questionId)) first.set(p.questionId, p);
   const errors = new Map<string, string>();
   for (const id of [...def.questions.map((q) => q.id), ...first.keys()]) {
@@ -474,7 +532,8 @@ export function renderSurveyPage(input: RenderInput): string {
     logic: def.logic,
     questions: def.questions.map((q) => ({ id: q.id, type: q.type, required: q.required })),
     thanks: def.thanks ? localize(def.thanks, language, defaultLanguage) : ui.thanks,
-    ui: { errorSummary: ui.errorSummary, saving: ui.saving, required: ui.required },
+    ui: { errorSummary: ui.errorSummary, saving: ui.saving },
+    messages: problemMessages(def, ui),
   };
   const body = `${langLinks}<h1>${esc(input.title)}</h1>${intro}
 <noscript><p class="notice">${esc(ui.noscript)}</p></noscript>

@@ -208,6 +208,67 @@ describe('survey page form posts (no JavaScript)', () => {
     expect(await responses()).toHaveLength(before + 1);
   });
 
+  it('refuses a ranking that gives two options the same position (400, bilingual), with the other problems', async () => {
+    const before = (await responses()).length;
+    const tied = (x: string, y: string): [string, string][] => [
+      ['_rid', 'tied-respondent-000000001'],
+      ...valid.filter(([k]) => k !== '_rid' && !k.startsWith('q.rank.') && k !== 'q.many'),
+      ['q.many', 'a'],
+      ['q.many', 'b'],
+      ['q.many', 'c'],
+      ['q.rank.x', x],
+      ['q.rank.y', y],
+    ];
+    const en = await post(token, tied('1', '1'));
+    expect(en.statusCode).toBe(400);
+    const enTie = 'Two options have the same rank: please give each option a different one.';
+    expect(en.body).toContain(`<li><a href="#q-rank">Q rank: ${enTie}</a></li>`);
+    expect(en.body).toContain(`id="q-rank-error" role="alert" aria-live="polite">${enTie}</p>`);
+    expect(en.body).toMatch(/<fieldset id="q-rank" class="has-error" aria-invalid="true"/);
+    // Listed with the other problems of the same post, the positions kept.
+    expect(en.body).toContain('<li><a href="#q-many">Q many: Please choose at most 2 options.</a></li>');
+    expect(en.body).toMatch(/name="q\.rank\.x"[^>]*>.*?<option value="1" selected>/);
+    expect(en.body).toMatch(/name="q\.rank\.y"[^>]*>.*?<option value="1" selected>/);
+    const zh = await post(token, tied('2', '2'), '?lang=zh-CN');
+    expect(zh.statusCode).toBe(400);
+    expect(zh.body).toContain(
+      '<li><a href="#q-rank">题rank: 有两个选项的名次相同：请为每个选项指定不同的名次。</a></li>',
+    );
+    expect(await responses()).toHaveLength(before);
+
+    // A link whose response already exists (saved by survey.js) skips the full check, not the tie.
+    const link = await api('POST', `/surveys/${surveyId}/links`, { singleUse: false });
+    expect(link.statusCode, link.body).toBe(201);
+    const linkToken = link.json().token as string;
+    const saved = await h.app.inject({
+      method: 'POST',
+      url: `/api/v1/public/surveys/${linkToken}/responses`,
+      payload: { answers: { nps: 4, rank: ['x', 'y'] }, complete: false },
+      remoteAddress: '10.9.9.9',
+    });
+    expect(saved.statusCode, saved.body).toBe(201);
+    const again = await post(linkToken, [
+      ['q.nps', '4'],
+      ['q.rank.x', '1'],
+      ['q.rank.y', '1'],
+    ]);
+    expect(again.statusCode).toBe(400);
+    expect(again.body).toContain(`Q rank: ${enTie}`);
+    const stored = (await responses()).find((r) => r.status === 'partial' && r.answers.nps === 4);
+    expect(stored?.answers.rank).toEqual(['x', 'y']);
+
+    // Distinct positions: the same post completes, in rank order.
+    const ids = new Set((await responses()).map((r) => r.id));
+    const fixed = await post(
+      token,
+      tied('2', '1').filter(([k, v]) => !(k === 'q.many' && v === 'c')),
+    );
+    expect(fixed.statusCode, fixed.body.slice(0, 300)).toBe(303);
+    const added = (await responses()).filter((r) => !ids.has(r.id));
+    expect(added).toHaveLength(1);
+    expect(added[0]).toMatchObject({ status: 'completed', answers: { rank: ['y', 'x'], many: ['a', 'b'] } });
+  });
+
   it('takes a single-use link once, then shows the used page; the thanks page still works', async () => {
     const link = await api('POST', `/surveys/${surveyId}/links`, {
       singleUse: true,

@@ -36,6 +36,45 @@
     return out;
   }
 
+  /** Whether two of a ranking's positions are the same number (the server's `tied`). */
+  function tied(positions) {
+    var seen = {};
+    for (var k in positions) {
+      if (!Object.prototype.hasOwnProperty.call(positions, k)) continue;
+      var key = String(positions[k]);
+      if (seen[key]) return true;
+      seen[key] = true;
+    }
+    return false;
+  }
+
+  /** The shown ranking questions that give two options the same position (the server's `rankingTies`). */
+  function rankTies(shown) {
+    var out = [];
+    cfg.questions.forEach(function (q) {
+      if (q.type !== 'ranking' || !shown[q.id]) return;
+      var name = 'q.' + q.id + '.';
+      var positions = {};
+      var els = form.querySelectorAll('[name^="' + name + '"]');
+      for (var i = 0; i < els.length; i++)
+        if (els[i].value !== '') positions[els[i].name.slice(name.length)] = Number(els[i].value);
+      if (tied(positions)) out.push({ questionId: q.id, code: 'RANK_TIE' });
+    });
+    return out;
+  }
+
+  /** The page's message for a problem, in its language: the question's own, the common one for the code, or a generic one. */
+  function messageOf(p) {
+    var m = cfg.messages;
+    var has = function (o, k) {
+      return !!o && Object.prototype.hasOwnProperty.call(o, k);
+    };
+    var own = has(m.questions, p.questionId) ? m.questions[p.questionId] : null;
+    if (has(own, p.code)) return own[p.code];
+    if (has(m.common, p.code)) return m.common[p.code];
+    return m.common.GENERIC;
+  }
+
   function answerOf(q) {
     var name = 'q.' + q.id;
     var v, i, o, answer;
@@ -74,6 +113,8 @@
         }
         if (!any) return undefined;
         if (q.type === 'ranking') {
+          // A tie has no order: no answer (not saved; the submission is refused by rankTies).
+          if (tied(answer)) return undefined;
           return Object.keys(answer).sort(function (a, b) {
             return answer[a] - answer[b];
           });
@@ -214,7 +255,7 @@
       if (fs && el) {
         fs.classList.add('has-error');
         fs.setAttribute('aria-invalid', 'true');
-        el.textContent = p.questionId && p.code === 'REQUIRED' ? cfg.ui.required : p.message;
+        el.textContent = messageOf(p);
         if (!first) first = fs;
       }
     });
@@ -277,6 +318,11 @@
     event.preventDefault();
     if (saveTimer) clearTimeout(saveTimer);
     clearErrors();
+    var ties = rankTies(applyLogic().shown);
+    if (ties.length) {
+      showErrors(ties);
+      return;
+    }
     var status = document.getElementById('tp-status');
     status.textContent = cfg.ui.saving;
     send(true)
