@@ -97,7 +97,7 @@ async function memoryChild(entry: 'analysis' | 'index'): Promise<void> {
       : await import('../src/modules/text/index.js');
   const { sentimentModel } = await import('../src/modules/text/text.model.js');
   const imported = process.memoryUsage().rss;
-  void sentimentModel().gru; // the English CNN (and a GRU, if any) is read lazily: load it so it counts as "the model"
+  void sentimentModel().cnn; // the English CNN is read lazily: load it here so it counts as "the model"
   const model = process.memoryUsage().rss;
   const texts = sampleTexts();
   for (let round = 0; round < 3; round++) for (const t of texts) mod.analyze(t);
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
   const texts = sampleTexts();
   const meanLength = texts.reduce((s, t) => s + t.length, 0) / texts.length;
   const rssBefore = process.memoryUsage().rss;
-  void sentimentModel().gru; // load outside the timings (the English CNN and any GRU, read lazily, too)
+  void sentimentModel().cnn; // load outside the timings (the English CNN, read lazily, too)
   const rssModel = process.memoryUsage().rss - rssBefore;
   const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
@@ -197,7 +197,7 @@ async function main(): Promise<void> {
     },
   ];
   const dir = modelDirectory();
-  const modelBytes = ['sentiment.bin', 'sentiment-cnn.bin', 'sentiment-gru.bin', 'sentiment.json']
+  const modelBytes = ['sentiment.bin', 'sentiment-cnn.bin', 'sentiment.json']
     .map((f) => path.join(dir, f))
     .filter((f) => existsSync(f))
     .reduce((sum, f) => sum + statSync(f).size, 0);

@@ -482,79 +482,58 @@ export function exportCnn(
 }
 
 /**
- * Stacking: fits p = σ(Σ w_k·z_k + b) to held-out logits z_k (one column per model) by Newton's method on the
- * weighted log loss (a tiny L2 keeps it finite on separable data). A few numbers, fitted on the validation part.
+ * Stacking: fits p = σ(wLr·zLr + wCnn·zCnn + b) to held-out logits by Newton's method on the weighted log loss
+ * (a tiny L2 keeps it finite on separable data). Three numbers, fitted on the validation part.
  */
-export function fitStackWeights(
-  columns: readonly ArrayLike<number>[],
-  labels: ArrayLike<number>,
-  weights: ArrayLike<number>,
-): { weights: number[]; bias: number } {
-  const k = columns.length + 1;
-  const beta: number[] = Array.from({ length: k }, (_, a) => (a < k - 1 ? 0.5 : 0));
-  const x = new Float64Array(k);
-  for (let iter = 0; iter < 100; iter++) {
-    const g = new Float64Array(k);
-    const h = Array.from({ length: k }, (_, a) =>
-      Float64Array.from({ length: k }, (_, b) => (a === b ? 1e-6 : 0)),
-    );
-    for (let i = 0; i < labels.length; i++) {
-      let z = 0;
-      for (let a = 0; a < k; a++) {
-        x[a] = a < k - 1 ? ((columns[a] as ArrayLike<number>)[i] as number) : 1;
-        z += (beta[a] as number) * (x[a] as number);
-      }
-      const sw = weights[i] as number;
-      const p = 1 / (1 + Math.exp(-z));
-      const d = (p - (labels[i] as number)) * sw;
-      const s = p * (1 - p) * sw;
-      for (let a = 0; a < k; a++) {
-        g[a] = (g[a] as number) + d * (x[a] as number);
-        const row = h[a] as Float64Array;
-        for (let b = 0; b < k; b++) row[b] = (row[b] as number) + s * (x[a] as number) * (x[b] as number);
-      }
-    }
-    const step = solve(h, g);
-    let moved = 0;
-    for (let a = 0; a < k; a++) {
-      beta[a] = (beta[a] as number) - (step[a] as number);
-      moved += Math.abs(step[a] as number);
-    }
-    if (moved < 1e-10) break;
-  }
-  return { weights: beta.slice(0, k - 1), bias: beta[k - 1] as number };
-}
-
-/** Stacking of two logits (the n-gram model's and the CNN's): fitStackWeights with two columns. */
 export function fitStack(
   lr: ArrayLike<number>,
   cnn: ArrayLike<number>,
   labels: ArrayLike<number>,
   weights: ArrayLike<number>,
 ): { lr: number; cnn: number; bias: number } {
-  const fit = fitStackWeights([lr, cnn], labels, weights);
-  return { lr: fit.weights[0] as number, cnn: fit.weights[1] as number, bias: fit.bias };
+  const w = [0.5, 0.5, 0];
+  for (let iter = 0; iter < 100; iter++) {
+    const g = [0, 0, 0];
+    const h = [
+      [1e-6, 0, 0],
+      [0, 1e-6, 0],
+      [0, 0, 1e-6],
+    ];
+    for (let i = 0; i < labels.length; i++) {
+      const x = [lr[i] as number, cnn[i] as number, 1];
+      const sw = weights[i] as number;
+      const p = 1 / (1 + Math.exp(-((w[0] as number) * x[0]! + (w[1] as number) * x[1]! + (w[2] as number))));
+      const d = (p - (labels[i] as number)) * sw;
+      const s = p * (1 - p) * sw;
+      for (let a = 0; a < 3; a++) {
+        g[a] = (g[a] as number) + d * (x[a] as number);
+        for (let b = 0; b < 3; b++)
+          (h[a] as number[])[b] = ((h[a] as number[])[b] as number) + s * x[a]! * x[b]!;
+      }
+    }
+    const step = solve3(h, g);
+    let moved = 0;
+    for (let a = 0; a < 3; a++) {
+      w[a] = (w[a] as number) - (step[a] as number);
+      moved += Math.abs(step[a] as number);
+    }
+    if (moved < 1e-10) break;
+  }
+  return { lr: w[0] as number, cnn: w[1] as number, bias: w[2] as number };
 }
 
-/** Solves h · x = g (Gaussian elimination with partial pivoting; h is a positive definite Hessian). */
-function solve(h: Float64Array[], g: Float64Array): number[] {
-  const k = g.length;
-  const m = h.map((row, i) => [...row, g[i] as number]);
-  for (let c = 0; c < k; c++) {
-    let pivot = c;
-    for (let r = c + 1; r < k; r++)
-      if (Math.abs((m[r] as number[])[c] as number) > Math.abs((m[pivot] as number[])[c] as number))
-        pivot = r;
-    [m[c], m[pivot]] = [m[pivot] as number[], m[c] as number[]];
-    const top = m[c] as number[];
-    for (let r = 0; r < k; r++) {
-      if (r === c) continue;
-      const row = m[r] as number[];
-      const f = (row[c] as number) / (top[c] as number);
-      for (let j = c; j <= k; j++) row[j] = (row[j] as number) - f * (top[j] as number);
-    }
-  }
-  return m.map((row, i) => (row[k] as number) / (row[i] as number));
+/** Solves the 3 × 3 system h · x = g (Cramer's rule; h is a positive definite Hessian). */
+function solve3(h: number[][], g: number[]): number[] {
+  const m = (r: number, c: number) => (h[r] as number[])[c] as number;
+  const det = (a: number[][]) =>
+    a[0]![0]! * (a[1]![1]! * a[2]![2]! - a[1]![2]! * a[2]![1]!) -
+    a[0]![1]! * (a[1]![0]! * a[2]![2]! - a[1]![2]! * a[2]![0]!) +
+    a[0]![2]! * (a[1]![0]! * a[2]![1]! - a[1]![1]! * a[2]![0]!);
+  const full = [0, 1, 2].map((r) => [0, 1, 2].map((c) => m(r, c)));
+  const d = det(full);
+  return [0, 1, 2].map(
+    (col) => det(full.map((row, r) => row.map((v, c) => (c === col ? (g[r] as number) : v)))) / d,
+  );
 }
 
 /** The bytes of sentiment-cnn.bin (layout in text.model.ts, CnnHeader). */

@@ -167,15 +167,6 @@ export class CnnScorer {
 
   /** Logit of "positive" for a normalised text (words outside the vocabulary are skipped). */
   logit(normalized: string): number {
-    const { rows, count } = this.rowsOf(normalized);
-    return this.score(rows, count);
-  }
-
-  /**
-   * The vocabulary rows of a normalised text's tokens (words outside the vocabulary are skipped), in a buffer that
-   * the next call reuses.
-   */
-  rowsOf(normalized: string): { rows: Int32Array; count: number } {
     const tokens = tokenKeys(normalized, this.keys);
     this.keys = tokens.keys;
     if (this.rows.length < tokens.count) this.rows = new Int32Array(this.keys.length);
@@ -184,7 +175,7 @@ export class CnnScorer {
       const r = this.model.vocabulary.row(tokens.keys[i] as number);
       if (r >= 0) this.rows[n++] = r;
     }
-    return { rows: this.rows, count: n };
+    return this.score(this.rows, n);
   }
 
   /** Logit for `n` vocabulary rows. */

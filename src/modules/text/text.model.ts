@@ -11,7 +11,6 @@ import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from '
 import { fileURLToPath } from 'node:url';
 import { CnnScorer, rowLength, Vocabulary, type CnnModel } from './text.cnn.js';
 import { contrastTail } from './text.contrast.js';
-import { GruScorer, type GruModel } from './text.gru.js';
 import { FeatureExtractor, SentimentLexicon, type FeatureConfig, type Language } from './text.features.js';
 
 export const MODEL_FORMAT = 'touchpoint-text-sentiment';
@@ -19,7 +18,6 @@ export const MODEL_VERSION = 3;
 export const HEADER_FILE = 'sentiment.json';
 export const WEIGHTS_FILE = 'sentiment.bin';
 export const CNN_FILE = 'sentiment-cnn.bin';
-export const GRU_FILE = 'sentiment-gru.bin';
 
 /**
  * The English CNN (text.cnn.ts) in `sentiment-cnn.bin`: vocabulary keys (Int32), row scales (Float32), convolution
@@ -32,22 +30,8 @@ export interface CnnHeader {
   filters: number;
   vocabulary: number;
   outputBias: number;
-  /** Weights of the stacked logits (gru: when the model has a GRU). */
-  stack: { lr: number; cnn: number; gru?: number };
+  stack: { lr: number; cnn: number };
   source: string;
-}
-
-/**
- * The English bidirectional GRU (text.gru.ts) in `sentiment-gru.bin`, over the CNN's vocabulary (same rows): row
- * scales, input biases (6·hidden), recurrent weights (2 × 3·hidden × hidden), recurrent biases (6·hidden), output
- * weights (2·hidden), all Float32, then the int8 table (vocabulary × 6·hidden). Its logit is stacked with weight
- * cnn.stack.gru.
- */
-export interface GruHeader {
-  sha256: string;
-  hidden: number;
-  vocabulary: number;
-  outputBias: number;
 }
 
 export interface LanguageModelHeader {
@@ -78,8 +62,6 @@ export interface ModelHeader {
   lexicon: { entries: number; source: string };
   /** The English CNN stacked with the English n-gram model, when there is one. */
   cnn?: CnnHeader;
-  /** The English GRU, stacked with both (needs the CNN: it shares its vocabulary). */
-  gru?: GruHeader;
 }
 
 export interface SentimentModel {
@@ -89,8 +71,6 @@ export interface SentimentModel {
   readonly extractor: FeatureExtractor;
   /** The English CNN's scorer (header.cnn), when the model has one; read from its file on first access. */
   readonly cnn?: CnnScorer | undefined;
-  /** The English GRU's scorer (header.gru), when the model has one; read from its file on first access. */
-  readonly gru?: GruScorer | undefined;
 }
 
 /** Every float16 bit pattern widened to a float: HALF[bits]. */
@@ -222,33 +202,16 @@ export function loadSentimentModel(dir: string = modelDirectory()): SentimentMod
   const tenths = new Int8Array(bytes.buffer, lexiconAt + entries * 4, entries);
   const cnnHeader = header.cnn;
   if (cnnHeader) checkCnnSize(dir, cnnHeader);
-  const gruHeader = header.gru;
-  if (gruHeader) {
-    if (!cnnHeader || cnnHeader.vocabulary !== gruHeader.vocabulary || cnnHeader.stack.gru === undefined)
-      throw new Error(
-        `${dir}${HEADER_FILE}: the GRU needs a CNN with the same vocabulary and a stack weight`,
-      );
-    checkSize(dir + GRU_FILE, gruFileSize(gruHeader), 'GRU');
-  }
-  // The English CNN and GRU (most of the model's bytes) are read on the first English text, not here: a process
-  // that only ever sees Chinese never holds them. Their sizes were checked above; their SHA-256 when they are read.
+  // The English CNN (most of the model's bytes) is read on the first English text, not here: a process that only
+  // ever sees Chinese never holds it. Its size was checked above; its SHA-256 is checked when it is read.
   let cnn: CnnScorer | undefined;
-  let gru: GruScorer | undefined;
-  const cnnScorer = (): CnnScorer | undefined => {
-    if (cnnHeader && !cnn) cnn = new CnnScorer(readCnn(dir, cnnHeader));
-    return cnn;
-  };
   return {
     header,
     weights: { zh: slice('zh'), en: slice('en') },
     extractor: new FeatureExtractor(header.hashBits, new SentimentLexicon(hashes, tenths)),
     get cnn(): CnnScorer | undefined {
-      return cnnScorer();
-    },
-    get gru(): GruScorer | undefined {
-      const c = cnnScorer();
-      if (gruHeader && c && !gru) gru = new GruScorer(readGru(dir, gruHeader, c.model.vocabulary));
-      return gru;
+      if (cnnHeader && !cnn) cnn = new CnnScorer(readCnn(dir, cnnHeader));
+      return cnn;
     },
   };
 }
@@ -260,52 +223,10 @@ function cnnFileSize(h: CnnHeader): number {
 }
 
 function checkCnnSize(dir: string, h: CnnHeader): void {
-  checkSize(dir + CNN_FILE, cnnFileSize(h), 'CNN');
-}
-
-function checkSize(file: string, size: number, what: string): void {
-  if (!existsSync(file)) throw new Error(`${file} is missing (the model header names an English ${what})`);
-  if (statSync(file).size !== size)
+  const file = dir + CNN_FILE;
+  if (!existsSync(file)) throw new Error(`${file} is missing (the model header names an English CNN)`);
+  if (statSync(file).size !== cnnFileSize(h))
     throw new Error(`${file} has ${statSync(file).size} bytes, not the size its header gives`);
-}
-
-/** The byte length of sentiment-gru.bin that a GRU header implies. */
-function gruFileSize(h: GruHeader): number {
-  const H = h.hidden;
-  return h.vocabulary * 4 + (6 * H + 6 * H * H + 6 * H + 2 * H) * 4 + h.vocabulary * 6 * H;
-}
-
-function readGru(dir: string, h: GruHeader, vocabulary: Vocabulary): GruModel {
-  const bytes = readAligned(dir + GRU_FILE);
-  if (createHash('sha256').update(bytes).digest('hex') !== h.sha256)
-    throw new Error(`${dir}${GRU_FILE} does not match its header (sha256)`);
-  if (bytes.byteLength !== gruFileSize(h))
-    throw new Error(`${dir}${GRU_FILE} has ${bytes.byteLength} bytes, not the size its header gives`);
-  const H = h.hidden;
-  const V = h.vocabulary;
-  let at = 0;
-  const floats = (n: number) => {
-    const view = new Float32Array(bytes.buffer, at, n);
-    at += n * 4;
-    return view;
-  };
-  const scales = floats(V);
-  const inputBias = floats(6 * H);
-  const recurrent = floats(6 * H * H);
-  const recurrentBias = floats(6 * H);
-  const output = floats(2 * H);
-  const table = new Int8Array(bytes.buffer, at, V * 6 * H);
-  return {
-    hidden: H,
-    vocabulary,
-    table,
-    scales,
-    inputBias,
-    recurrent,
-    recurrentBias,
-    output,
-    outputBias: h.outputBias,
-  };
 }
 
 function readCnn(dir: string, h: CnnHeader): CnnModel {
@@ -359,17 +280,13 @@ export function logitOf(model: SentimentModel, normalized: string, lang: Languag
 }
 
 /**
- * The model's logit before calibration: the n-gram logit, and for English with a CNN (and a GRU) the stack of the
- * logits.
+ * The model's logit before calibration: the n-gram logit, and for English with a CNN the stack of both logits.
  */
 export function stackedLogitOf(model: SentimentModel, normalized: string, lang: Language): number {
   const z = logitOf(model, normalized, lang);
   const cnn = model.header.cnn;
   if (lang !== 'en' || !cnn || !model.cnn) return z;
-  const { rows, count } = model.cnn.rowsOf(normalized);
-  const stacked = cnn.stack.lr * z + cnn.stack.cnn * model.cnn.score(rows, count);
-  const gru = model.gru;
-  return gru ? stacked + (cnn.stack.gru ?? 0) * gru.score(rows, count) : stacked;
+  return cnn.stack.lr * z + cnn.stack.cnn * model.cnn.logit(normalized);
 }
 
 /**
