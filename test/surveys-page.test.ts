@@ -69,7 +69,7 @@ describe.skipIf(!hasChromium)('hosted survey page in Chromium', { timeout: 120_0
     expect(await improve.isVisible()).toBe(true);
     // Submitting without the required NPS: the server's 400 is shown at the question.
     await page.getByRole('button', { name: '提交' }).click();
-    await expect.poll(() => page.locator('#q-nps-error').textContent()).toBe('必答');
+    await expect.poll(() => page.locator('#q-nps-error').textContent()).toBe('请回答此题。');
     // A promoter ends after the reason: "what to improve" disappears; a detractor sees it again.
     await page.locator('#q-nps label').filter({ hasText: /^10$/ }).click();
     await expect.poll(() => improve.isVisible()).toBe(false);
