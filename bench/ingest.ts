@@ -605,6 +605,7 @@ async function rssSoak(
   let peak = 0;
   let acked = 0;
   let refused = 0;
+  let connectionErrors = 0;
   let next = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, procStats(pid).rssMb)), 250);
   const cpu0 = procStats(pid).cpuMs;
@@ -642,7 +643,17 @@ async function rssSoak(
         );
         const payload = JSON.stringify({ batch, sentAt: iso });
         for (;;) {
-          const { status, retryAfter } = await post(payload);
+          let answer: { status: number; retryAfter: number };
+          try {
+            answer = await post(payload);
+          } catch {
+            // A connection the server closed (keep-alive timeout, restart): sent again. The batch's messageIds are
+            // the same, so whatever the server had already stored is de-duplicated, as for an SDK's retry.
+            connectionErrors++;
+            await sleep(500);
+            continue;
+          }
+          const { status, retryAfter } = answer;
           if (status >= 200 && status < 300) break;
           if (status !== 429) throw new Error(`/v1/batch answered ${status}`);
           refused++;
@@ -668,7 +679,8 @@ async function rssSoak(
   agent.destroy();
   lines.push(
     `${acked.toLocaleString('en')} events of ${customers.toLocaleString('en')} customers acknowledged in ${ackSeconds.toFixed(0)} s ` +
-      `(${refused.toLocaleString('en')} requests refused with 429 and retried) and folded into profiles after ${seconds.toFixed(0)} s ` +
+      `(${refused.toLocaleString('en')} requests refused with 429 and retried, ${connectionErrors} sent again after a connection error) ` +
+      `and folded into profiles after ${seconds.toFixed(0)} s ` +
       `(${Math.round(acked / seconds).toLocaleString('en')} events/s end to end, server CPU ${((procStats(pid).cpuMs - cpu0) / 1000).toFixed(0)} s); ` +
       `server RSS peak ${Math.round(peak)} MB (target < 500 MB)`,
   );
