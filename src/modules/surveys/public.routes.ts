@@ -128,6 +128,13 @@ export function publicSurveyRoutes(
   options: PublicRouteOptions = {},
 ): FastifyPluginAsyncTypebox {
   const submits = options.submitsPerMinute ?? 120;
+  // Submissions (JSON or the page's form) per client and link or survey token.
+  const submitLimit = {
+    max: submits,
+    timeWindow: '1 minute',
+    keyGenerator: (req: FastifyRequest) =>
+      `${req.ip}|${String((req.params as { token?: string }).token ?? '').slice(0, 200)}`,
+  };
   const reads = options.readsPerMinute ?? 600;
   const surveyJs = readAsset('survey.js');
   const widgetJs = readAsset('widget.js');
@@ -288,12 +295,7 @@ export function publicSurveyRoutes(
           errorHandler: formErrors,
           config: {
             auth: 'public',
-            rateLimit: {
-              max: submits,
-              timeWindow: '1 minute',
-              keyGenerator: (req) =>
-                `${req.ip}|${String((req.params as { token?: string }).token ?? '').slice(0, 200)}`,
-            },
+            rateLimit: submitLimit,
           },
         },
         async (request, reply) => {
@@ -468,12 +470,7 @@ export function publicSurveyRoutes(
         },
         config: {
           auth: 'public',
-          rateLimit: {
-            max: submits,
-            timeWindow: '1 minute',
-            keyGenerator: (req) =>
-              `${req.ip}|${String((req.params as { token?: string }).token ?? '').slice(0, 200)}`,
-          },
+          rateLimit: submitLimit,
         },
       },
       async (request, reply) => {
