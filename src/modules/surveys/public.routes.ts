@@ -164,6 +164,28 @@ export function publicSurveyRoutes(
         .send(widgetJs),
     );
 
+    /**
+     * The survey behind a token for the form post and the thanks page, or null once the message page (invalid or
+     * expired link, closed survey, used link) has been sent in the asked or the browser's language.
+     */
+    const pageTarget = async (
+      reply: FastifyReply,
+      token: string,
+      lang: string | undefined,
+      accept: string | undefined,
+      embed: boolean,
+    ): Promise<Target | null> => {
+      try {
+        return await resolveToken(ctx, token);
+      } catch (err) {
+        const message = messageFor(err);
+        if (!message) throw err;
+        const language = pickLanguage(['zh-CN', 'en'], 'zh-CN', lang, accept);
+        html(reply, message.status, renderMessagePage(language, message.kind, embed), embed);
+        return null;
+      }
+    };
+
     /** The survey page of a resolved token, as GET shows it, or again with a refused post's values and problems. */
     const surveyPage = (
       target: Target,
@@ -304,15 +326,8 @@ export function publicSurveyRoutes(
           const accept = request.headers['accept-language'];
           const fields: FormFields =
             request.body !== null && typeof request.body === 'object' ? (request.body as FormFields) : {};
-          let target: Target;
-          try {
-            target = await resolveToken(ctx, token);
-          } catch (err) {
-            const message = messageFor(err);
-            if (!message) throw err;
-            const lang = pickLanguage(['zh-CN', 'en'], 'zh-CN', request.query.lang, accept);
-            return html(reply, message.status, renderMessagePage(lang, message.kind, embed), embed);
-          }
+          const target = await pageTarget(reply, token, request.query.lang, accept, embed);
+          if (!target) return reply;
           const { survey, languages, workspaceId } = target;
           const language = pickLanguage(languages, survey.default_language, request.query.lang, accept);
           // Answers are read with the version a new response starts on (the page showed that version).
@@ -391,15 +406,8 @@ export function publicSurveyRoutes(
       async (request, reply) => {
         const embed = request.query.embed === '1';
         const accept = request.headers['accept-language'];
-        let target: Target;
-        try {
-          target = await resolveToken(ctx, request.params.token);
-        } catch (err) {
-          const message = messageFor(err);
-          if (!message) throw err;
-          const lang = pickLanguage(['zh-CN', 'en'], 'zh-CN', request.query.lang, accept);
-          return html(reply, message.status, renderMessagePage(lang, message.kind, embed), embed);
-        }
+        const target = await pageTarget(reply, request.params.token, request.query.lang, accept, embed);
+        if (!target) return reply;
         const { survey, languages, workspaceId } = target;
         const language = pickLanguage(languages, survey.default_language, request.query.lang, accept);
         // The thanks of the version the respondent answered is not known here: the current one is shown.
