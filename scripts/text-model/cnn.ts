@@ -482,58 +482,64 @@ export function exportCnn(
 }
 
 /**
- * Stacking: fits p = σ(wLr·zLr + wCnn·zCnn + b) to held-out logits by Newton's method on the weighted log loss
- * (a tiny L2 keeps it finite on separable data). Three numbers, fitted on the validation part.
+ * Stacking: fits p = σ(Σ_k w_k · z_k + b) to held-out logits z (one array per base model) by Newton's method on the
+ * weighted log loss (a tiny L2 keeps it finite on separable data).
  */
 export function fitStack(
-  lr: ArrayLike<number>,
-  cnn: ArrayLike<number>,
+  columns: readonly ArrayLike<number>[],
   labels: ArrayLike<number>,
   weights: ArrayLike<number>,
-): { lr: number; cnn: number; bias: number } {
-  const w = [0.5, 0.5, 0];
+): { weights: number[]; bias: number } {
+  const d = columns.length + 1;
+  const w = new Array<number>(d).fill(0);
+  const x = new Array<number>(d).fill(1);
   for (let iter = 0; iter < 100; iter++) {
-    const g = [0, 0, 0];
-    const h = [
-      [1e-6, 0, 0],
-      [0, 1e-6, 0],
-      [0, 0, 1e-6],
-    ];
+    const g = new Array<number>(d).fill(0);
+    const h = Array.from({ length: d }, (_, a) => Array.from({ length: d }, (_, b) => (a === b ? 1e-6 : 0)));
     for (let i = 0; i < labels.length; i++) {
-      const x = [lr[i] as number, cnn[i] as number, 1];
+      columns.forEach((c, k) => (x[k] = c[i] as number));
+      let z = 0;
+      for (let k = 0; k < d; k++) z += (w[k] as number) * (x[k] as number);
+      const p = 1 / (1 + Math.exp(-z));
       const sw = weights[i] as number;
-      const p = 1 / (1 + Math.exp(-((w[0] as number) * x[0]! + (w[1] as number) * x[1]! + (w[2] as number))));
-      const d = (p - (labels[i] as number)) * sw;
+      const r = (p - (labels[i] as number)) * sw;
       const s = p * (1 - p) * sw;
-      for (let a = 0; a < 3; a++) {
-        g[a] = (g[a] as number) + d * (x[a] as number);
-        for (let b = 0; b < 3; b++)
-          (h[a] as number[])[b] = ((h[a] as number[])[b] as number) + s * x[a]! * x[b]!;
+      for (let a = 0; a < d; a++) {
+        g[a] = (g[a] as number) + r * (x[a] as number);
+        const row = h[a] as number[];
+        for (let b = 0; b < d; b++) row[b] = (row[b] as number) + s * (x[a] as number) * (x[b] as number);
       }
     }
-    const step = solve3(h, g);
+    const step = solveLinear(h, g);
     let moved = 0;
-    for (let a = 0; a < 3; a++) {
+    for (let a = 0; a < d; a++) {
       w[a] = (w[a] as number) - (step[a] as number);
       moved += Math.abs(step[a] as number);
     }
     if (moved < 1e-10) break;
   }
-  return { lr: w[0] as number, cnn: w[1] as number, bias: w[2] as number };
+  return { weights: w.slice(0, columns.length), bias: w[columns.length] as number };
 }
 
-/** Solves the 3 × 3 system h · x = g (Cramer's rule; h is a positive definite Hessian). */
-function solve3(h: number[][], g: number[]): number[] {
-  const m = (r: number, c: number) => (h[r] as number[])[c] as number;
-  const det = (a: number[][]) =>
-    a[0]![0]! * (a[1]![1]! * a[2]![2]! - a[1]![2]! * a[2]![1]!) -
-    a[0]![1]! * (a[1]![0]! * a[2]![2]! - a[1]![2]! * a[2]![0]!) +
-    a[0]![2]! * (a[1]![0]! * a[2]![1]! - a[1]![1]! * a[2]![0]!);
-  const full = [0, 1, 2].map((r) => [0, 1, 2].map((c) => m(r, c)));
-  const d = det(full);
-  return [0, 1, 2].map(
-    (col) => det(full.map((row, r) => row.map((v, c) => (c === col ? (g[r] as number) : v)))) / d,
-  );
+/** Solves h · x = g by Gauss–Jordan elimination with partial pivoting (h: a small positive definite Hessian). */
+function solveLinear(h: readonly number[][], g: readonly number[]): number[] {
+  const n = g.length;
+  const m = h.map((row, i) => [...row, g[i] as number]);
+  for (let c = 0; c < n; c++) {
+    let pivot = c;
+    for (let r = c + 1; r < n; r++)
+      if (Math.abs((m[r] as number[])[c] as number) > Math.abs((m[pivot] as number[])[c] as number))
+        pivot = r;
+    [m[c], m[pivot]] = [m[pivot] as number[], m[c] as number[]];
+    const top = m[c] as number[];
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const row = m[r] as number[];
+      const f = (row[c] as number) / (top[c] as number);
+      for (let k = c; k <= n; k++) row[k] = (row[k] as number) - f * (top[k] as number);
+    }
+  }
+  return m.map((row, i) => (row[n] as number) / (row[i] as number));
 }
 
 /** The bytes of sentiment-cnn.bin (layout in text.model.ts, CnnHeader). */

@@ -13,7 +13,7 @@ import {
 import { rng } from '../../../scripts/text-model/linear.js';
 import { CnnScorer, rowLength, tokenKey, tokenKeys, Vocabulary } from './text.cnn.js';
 import { normalizeText } from './text.features.js';
-import { sentimentModel, stackedLogitOf, logitOf } from './text.model.js';
+import { logitOf, secondLogitOf, sentimentModel, stackedLogitOf } from './text.model.js';
 
 const keysOf = (text: string) => {
   const { keys, count } = tokenKeys(normalizeText(text), new Int32Array(2));
@@ -143,9 +143,27 @@ describe('CNN scoring', () => {
     // The second logit carries all the signal, the first is noise.
     const informative = labels.map((y) => (y ? 1 : -1) * 2 + (random() - 0.5));
     const noise = labels.map(() => random() * 4 - 2);
-    const stack = fitStack(noise, informative, labels, new Array<number>(n).fill(1));
-    expect(Math.abs(stack.lr)).toBeLessThan(0.5);
-    expect(stack.cnn).toBeGreaterThan(2);
+    const stack = fitStack([noise, informative], labels, new Array<number>(n).fill(1));
+    expect(Math.abs(stack.weights[0] ?? 1)).toBeLessThan(0.5);
+    expect(stack.weights[1]).toBeGreaterThan(2);
+  });
+
+  it('fits three stack weights and a bias, as a logistic regression would', () => {
+    const random = rng(10);
+    const n = 4000;
+    // Labels drawn from a known logistic model: 1.5·a − 0.5·b + 0·c + 0.8.
+    const a = Array.from({ length: n }, () => random() * 4 - 2);
+    const b = Array.from({ length: n }, () => random() * 4 - 2);
+    const c = Array.from({ length: n }, () => random() * 4 - 2);
+    const labels = a.map((_, i) => {
+      const z = 1.5 * (a[i] as number) - 0.5 * (b[i] as number) + 0.8;
+      return random() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+    });
+    const stack = fitStack([a, b, c], labels, new Array<number>(n).fill(1));
+    expect(stack.weights[0]).toBeCloseTo(1.5, 0);
+    expect(stack.weights[1]).toBeCloseTo(-0.5, 0);
+    expect(Math.abs(stack.weights[2] ?? 1)).toBeLessThan(0.2);
+    expect(stack.bias).toBeCloseTo(0.8, 0);
   });
 });
 
@@ -158,10 +176,27 @@ describe('shipped English model', () => {
     const text = normalizeText('A dull, tedious film that never finds its way.');
     const expected =
       (cnn?.stack.lr ?? 0) * logitOf(model, text, 'en') +
-      (cnn?.stack.cnn ?? 0) * (model.cnn?.logit(text) ?? 0);
+      (cnn?.stack.cnn ?? 0) * (model.cnn?.logit(text) ?? 0) +
+      (cnn?.stack.second ?? 0) * (secondLogitOf(model, text, 'en') ?? 0);
     expect(stackedLogitOf(model, text, 'en')).toBeCloseTo(expected, 10);
     expect(stackedLogitOf(model, text, 'en')).toBeLessThan(0);
     expect(model.cnn?.logit(normalizeText('a wonderful , moving film'))).toBeGreaterThan(0);
     expect(stackedLogitOf(model, '服务很好', 'zh')).toBe(logitOf(model, '服务很好', 'zh'));
+  });
+
+  it('reads the second English n-gram model from its own weight block', () => {
+    const model = sentimentModel();
+    const second = model.header.languages.en.second;
+    expect(second).toBeDefined();
+    expect(model.header.cnn?.stack.second).toBeDefined();
+    expect(model.secondWeights.en?.length).toBe(1 << model.header.hashBits);
+    expect(model.secondWeights.zh).toBeUndefined();
+    expect(secondLogitOf(model, '服务很好', 'zh')).toBeUndefined();
+    // Its own features and weights: not the first model's logit, and it reads polarity on its own.
+    const bad = normalizeText('a dull , tedious and pointless film');
+    const good = normalizeText('a warm , funny and moving film');
+    expect(secondLogitOf(model, bad, 'en')).not.toBe(logitOf(model, bad, 'en'));
+    expect(secondLogitOf(model, bad, 'en')).toBeLessThan(0);
+    expect(secondLogitOf(model, good, 'en')).toBeGreaterThan(0);
   });
 });

@@ -53,7 +53,13 @@ describe('contrast rule in the model', () => {
   function withWeight(model: SentimentModel, weight: number): SentimentModel {
     const header = structuredClone(model.header);
     header.languages.en.contrast = weight;
-    return { header, weights: model.weights, extractor: model.extractor, cnn: model.cnn };
+    return {
+      header,
+      weights: model.weights,
+      secondWeights: model.secondWeights,
+      extractor: model.extractor,
+      cnn: model.cnn,
+    };
   }
 
   it('mixes the logit of the text with that of its tail by the header weight', () => {

@@ -14,7 +14,7 @@ import { contrastTail } from './text.contrast.js';
 import { FeatureExtractor, SentimentLexicon, type FeatureConfig, type Language } from './text.features.js';
 
 export const MODEL_FORMAT = 'touchpoint-text-sentiment';
-export const MODEL_VERSION = 3;
+export const MODEL_VERSION = 4;
 export const HEADER_FILE = 'sentiment.json';
 export const WEIGHTS_FILE = 'sentiment.bin';
 export const CNN_FILE = 'sentiment-cnn.bin';
@@ -22,7 +22,8 @@ export const CNN_FILE = 'sentiment-cnn.bin';
 /**
  * The English CNN (text.cnn.ts) in `sentiment-cnn.bin`: vocabulary keys (Int32), row scales (Float32), convolution
  * biases and output weights (Float32, widths × filters each), then the int8 table (vocabulary × rowLength). The
- * English logit is stack.lr × (n-gram logit) + stack.cnn × (CNN logit), then the language's calibration.
+ * English logit is stack.lr × (n-gram logit) + stack.cnn × (CNN logit) + stack.second × (second n-gram model's
+ * logit, when the language has one), then the language's calibration.
  */
 export interface CnnHeader {
   sha256: string;
@@ -30,7 +31,7 @@ export interface CnnHeader {
   filters: number;
   vocabulary: number;
   outputBias: number;
-  stack: { lr: number; cnn: number };
+  stack: { lr: number; cnn: number; second?: number };
   source: string;
 }
 
@@ -46,6 +47,18 @@ export interface LanguageModelHeader {
    * (fitted on the validation part; absent or 0 = off).
    */
   contrast?: number;
+  /**
+   * A second n-gram model of the language on other features (English: NB-weighted words 1–3), with its own weight
+   * block in the weights file; its logit enters the stack with weight cnn.stack.second. Absent = none.
+   */
+  second?: SecondModelHeader;
+}
+
+export interface SecondModelHeader {
+  /** Index of its first weight in the weights file (in weights, not bytes). */
+  offset: number;
+  features: FeatureConfig;
+  bias: number;
 }
 
 export interface ModelHeader {
@@ -68,6 +81,8 @@ export interface SentimentModel {
   readonly header: ModelHeader;
   /** One weight vector per language: float16 bit patterns (a view into the model file), read through HALF. */
   readonly weights: Record<Language, Uint16Array>;
+  /** The weights of each language's second n-gram model (header.languages[lang].second), when it has one. */
+  readonly secondWeights: Partial<Record<Language, Uint16Array>>;
   readonly extractor: FeatureExtractor;
   /** The English CNN's scorer (header.cnn), when the model has one; read from its file on first access. */
   readonly cnn?: CnnScorer | undefined;
@@ -187,15 +202,23 @@ export function loadSentimentModel(dir: string = modelDirectory()): SentimentMod
     throw new Error(`${dir}${WEIGHTS_FILE} does not match its header (sha256)`);
   if (!littleEndian()) throw new Error('the text model needs a little-endian CPU');
   const size = 1 << header.hashBits;
-  const weightCount = Math.max(header.languages.zh.offset, header.languages.en.offset) + size;
+  const offsets = (['zh', 'en'] as const).flatMap((lang) => {
+    const spec = header.languages[lang];
+    return spec.second ? [spec.offset, spec.second.offset] : [spec.offset];
+  });
+  if (offsets.some((o) => !Number.isInteger(o) || o < 0))
+    throw new Error(`${dir}${HEADER_FILE} has a bad weight offset`);
+  const weightCount = Math.max(...offsets) + size;
   const entries = header.lexicon.entries;
   if (bytes.byteLength !== weightCount * 2 + entries * 5)
     throw new Error(`${dir}${WEIGHTS_FILE} has ${bytes.byteLength} bytes, not the size its header gives`);
   const all = new Uint16Array(bytes.buffer, 0, weightCount);
-  const slice = (lang: Language) => {
-    const offset = header.languages[lang].offset;
-    return all.subarray(offset, offset + size);
-  };
+  const slice = (offset: number) => all.subarray(offset, offset + size);
+  const secondWeights: Partial<Record<Language, Uint16Array>> = {};
+  for (const lang of ['zh', 'en'] as const) {
+    const second = header.languages[lang].second;
+    if (second) secondWeights[lang] = slice(second.offset);
+  }
   const lexiconAt = weightCount * 2;
   // Int32 keys need 4-byte alignment: copy them out (entries × 4 bytes, a few KB) when the weights end unaligned.
   const hashes = new Int32Array(bytes.buffer.slice(lexiconAt, lexiconAt + entries * 4));
@@ -207,7 +230,8 @@ export function loadSentimentModel(dir: string = modelDirectory()): SentimentMod
   let cnn: CnnScorer | undefined;
   return {
     header,
-    weights: { zh: slice('zh'), en: slice('en') },
+    weights: { zh: slice(header.languages.zh.offset), en: slice(header.languages.en.offset) },
+    secondWeights,
     extractor: new FeatureExtractor(header.hashBits, new SentimentLexicon(hashes, tenths)),
     get cnn(): CnnScorer | undefined {
       if (cnnHeader && !cnn) cnn = new CnnScorer(readCnn(dir, cnnHeader));
@@ -269,24 +293,44 @@ export function sentimentModel(): SentimentModel {
   return shared;
 }
 
+function linearLogit(
+  model: SentimentModel,
+  normalized: string,
+  w: Uint16Array,
+  features: FeatureConfig,
+  bias: number,
+): number {
+  const indices = model.extractor.extract(normalized, features);
+  let z = 0;
+  for (let i = 0; i < indices.length; i++) z += HALF[w[indices[i] as number] as number] as number;
+  return bias + (indices.length ? z / Math.sqrt(indices.length) : 0);
+}
+
 /** Logit of "positive" for a normalised text under one language's weights (before calibration). */
 export function logitOf(model: SentimentModel, normalized: string, lang: Language): number {
   const spec = model.header.languages[lang];
-  const features = model.extractor.extract(normalized, spec.features);
-  const w = model.weights[lang];
-  let z = 0;
-  for (let i = 0; i < features.length; i++) z += HALF[w[features[i] as number] as number] as number;
-  return spec.bias + (features.length ? z / Math.sqrt(features.length) : 0);
+  return linearLogit(model, normalized, model.weights[lang], spec.features, spec.bias);
+}
+
+/** Logit of the language's second n-gram model (header.languages[lang].second), or undefined when it has none. */
+export function secondLogitOf(model: SentimentModel, normalized: string, lang: Language): number | undefined {
+  const spec = model.header.languages[lang].second;
+  const w = model.secondWeights[lang];
+  if (!spec || !w) return undefined;
+  return linearLogit(model, normalized, w, spec.features, spec.bias);
 }
 
 /**
- * The model's logit before calibration: the n-gram logit, and for English with a CNN the stack of both logits.
+ * The model's logit before calibration: the n-gram logit, and for English with a CNN the stack of the n-gram, CNN
+ * and (when there is one) second n-gram model's logits.
  */
 export function stackedLogitOf(model: SentimentModel, normalized: string, lang: Language): number {
   const z = logitOf(model, normalized, lang);
   const cnn = model.header.cnn;
   if (lang !== 'en' || !cnn || !model.cnn) return z;
-  return cnn.stack.lr * z + cnn.stack.cnn * model.cnn.logit(normalized);
+  const stacked = cnn.stack.lr * z + cnn.stack.cnn * model.cnn.logit(normalized);
+  const second = cnn.stack.second ? secondLogitOf(model, normalized, lang) : undefined;
+  return second === undefined ? stacked : stacked + (cnn.stack.second ?? 0) * second;
 }
 
 /**
