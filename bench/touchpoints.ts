@@ -2,7 +2,7 @@
  * Benchmarks of touchpoints and journeys. Figures are ratios to ceilings measured in the same run:
  *  (a) mapping cost: ingesting the demo generator's customers (identity resolution, profiles, events) with the
  *      mobile data-service journey's rules vs the same ingestion with no touchpoint rules, two fresh databases fed
- *      slice by slice in turn (CPU time of each side summed);
+ *      slice by slice in turn (CPU time of each side summed), as a history import and as a live stream;
  *  (b) at scale (BENCH_TP_EVENTS events of BENCH_TP_CUSTOMERS customers over 120 days, mapped through the live
  *      ingestion hook so the rollups are the real ones): touchpoint health for 30 days (p95 vs target 100 ms, and
  *      against a raw read of the same rollup rows), the heat map, a 6-step funnel over 30 days (vs target 2 s, and
@@ -17,7 +17,13 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { cliActor, systemActor } from '../src/modules/audit/index.js';
-import { seedDemoCustomers, type RecordedEvent } from '../src/modules/profiles/index.js';
+import {
+  demoCustomerEvents,
+  recordEvents,
+  seedDemoCustomers,
+  type IncomingEvent,
+  type RecordedEvent,
+} from '../src/modules/profiles/index.js';
 import { touchpointsModule } from '../src/modules/touchpoints/index.js';
 import { storeMappedEvents } from '../src/modules/touchpoints/touchpoints.fixtures.js';
 import { createWorkspace } from '../src/modules/workspaces/index.js';
@@ -72,14 +78,20 @@ async function timed(runs: number, fn: () => Promise<unknown>): Promise<number[]
 }
 
 /**
- * (a) Ingestion of the same customers with and without touchpoint rules, on two databases open side by side: the
- * demo customers go in slices of MAP_SLICE customers (each slice its own seed, so its own people and events), every
- * slice first into one database then into the other (the order alternating), and each database's CPU time is the sum
- * over its slices. On a shared machine whose load swings by the minute, interleaving slices of ~0.1 s keeps both
- * sides under the same conditions, where whole runs one after the other did not.
+ * (a) Ingestion of the same customers with and without touchpoint rules, on two databases open side by side, in two
+ * orders:
+ * - history import: the demo customers go in slices of MAP_SLICE customers (each slice its own seed, so its own people
+ *   and events), each customer's whole history at once (`seedDemoCustomers`: ~2,000 events per transaction), so the
+ *   time-keyed indexes take their entries all over the 120 days;
+ * - live stream: the same customers' events in time order, as they would have arrived, folded in chunks of
+ *   LIVE_CHUNK events (the ingest inbox's chunk under load), so each transaction reaches customers at random.
+ * Every slice goes first into one database then into the other (the order alternating), and each database's CPU time
+ * is the sum over its slices. On a shared machine whose load swings by the minute, interleaving slices of ~0.1 s keeps
+ * both sides under the same conditions, where whole runs one after the other did not.
  */
 const MAP_SLICE = 100;
-async function mappingCost(): Promise<BenchResult> {
+const LIVE_CHUNK = 500;
+async function mappingCost(order: 'history' | 'live'): Promise<BenchResult> {
   const open = async (withRules: boolean) => {
     const t: TestDatabase = await openTestDatabase();
     const { db } = t.handle;
@@ -93,19 +105,32 @@ async function mappingCost(): Promise<BenchResult> {
     };
     return { t, db, wsId, ctx, cpu: 0, events: 0 };
   };
+  const slices = Math.ceil(MAP_CUSTOMERS / MAP_SLICE);
+  const options = (slice: number) => ({ customers: MAP_SLICE, now: NOW, seed: 7_000 + slice });
+  // Live: every slice's events, merged in time order and cut into as many slices of consecutive events.
+  const stream: IncomingEvent[][] = [];
+  if (order === 'live') {
+    const all: IncomingEvent[] = [];
+    for (let slice = 0; slice < slices; slice++)
+      for (const batch of demoCustomerEvents(options(slice))) all.push(...batch);
+    all.sort((a, b) => a.timestamp - b.timestamp);
+    const per = Math.ceil(all.length / slices);
+    for (let i = 0; i < all.length; i += per) stream.push(all.slice(i, i + per));
+  }
   const sides = [await open(false), await open(true)] as const;
   try {
-    for (let slice = 0; slice * MAP_SLICE < MAP_CUSTOMERS; slice++) {
-      const order = slice % 2 === 0 ? sides : ([sides[1], sides[0]] as const);
-      for (const side of order) {
+    for (let slice = 0; slice < slices; slice++) {
+      for (const side of slice % 2 === 0 ? sides : ([sides[1], sides[0]] as const)) {
         // CPU time of this process (all threads; SQLite runs in it), which the other load on a shared machine
         // disturbs far less than wall time.
         const cpu = process.cpuUsage();
-        side.events += await seedDemoCustomers(side.db, side.ctx, side.wsId, {
-          customers: MAP_SLICE,
-          now: NOW,
-          seed: 7_000 + slice,
-        });
+        if (order === 'history')
+          side.events += await seedDemoCustomers(side.db, side.ctx, side.wsId, options(slice));
+        else
+          for (const events of chunked(stream[slice] ?? [], LIVE_CHUNK)) {
+            await inTransaction(side.db, (trx) => recordEvents(trx, side.ctx, side.wsId, events));
+            side.events += events.length;
+          }
         const used = process.cpuUsage(cpu);
         side.cpu += (used.user + used.system) / 1e6;
       }
@@ -115,11 +140,18 @@ async function mappingCost(): Promise<BenchResult> {
   }
   const [plain, rules] = sides;
   return {
-    name: `ingestion with the data-service journey's rules (${MAP_CUSTOMERS.toLocaleString('en')} customers, events per CPU-second)`,
+    name:
+      order === 'history'
+        ? `history import with the data-service journey's rules (${MAP_CUSTOMERS.toLocaleString('en')} customers, each one's history at once; events per CPU-second)`
+        : `live stream with the data-service journey's rules (the same events in time order, ${LIVE_CHUNK} per transaction; events per CPU-second)`,
     opsPerSec: rules.events / rules.cpu,
     ceiling: 'the same ingestion without touchpoint rules',
     ceilingOpsPerSec: plain.events / plain.cpu,
   };
+}
+
+function* chunked<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
 /** Synthetic journeys: every customer discovers; some trial, subscribe, use (most events), unsubscribe, complain. */
@@ -175,7 +207,7 @@ async function main(): Promise<void> {
   );
 
   if (MAP_CUSTOMERS > 0) {
-    results.push(await mappingCost());
+    results.push(await mappingCost('history'), await mappingCost('live'));
     console.log(report(results));
     console.log(
       `load average ${loadavg()

@@ -15,6 +15,7 @@ import { ingestInbox } from './0013-ingest-inbox.js';
 import { caseChecks } from './0014-case-checks.js';
 import { touchpointKeyOnEvents } from './0015-touchpoint-key-on-events.js';
 import { caseQueue } from './0016-case-queue.js';
+import { touchpointWrites } from './0018-touchpoint-writes.js';
 
 /**
  * Every migration of the application, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -38,5 +39,6 @@ export function allMigrations(kind: DatabaseKind): Migrations {
     '0014_case_checks': caseChecks(kind),
     '0015_touchpoint_key_on_events': touchpointKeyOnEvents(kind),
     '0016_case_queue': caseQueue(kind),
+    '0018_touchpoint_writes': touchpointWrites(kind),
   };
 }

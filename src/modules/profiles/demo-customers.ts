@@ -67,6 +67,20 @@ export async function seedDemoCustomers(
   workspaceId: string,
   options: DemoOptions,
 ): Promise<number> {
+  let written = 0;
+  for (const batch of demoCustomerEvents(options)) {
+    written += batch.length;
+    await inTransaction(db, (trx) => recordEvents(trx, ctx, workspaceId, batch));
+  }
+  return written;
+}
+
+/**
+ * The demo customers' events (see {@link seedDemoCustomers}) in the batches that write them, each customer's in
+ * journey order: one batch per ~2,000 events, and before it the sessions of a second device that began long before
+ * the rest of the batch (so that signing in there merges them).
+ */
+export function* demoCustomerEvents(options: DemoOptions): Generator<IncomingEvent[]> {
   const rand = prng(options.seed ?? 20261122);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const weighted = <T>(xs: readonly (readonly [...unknown[], number])[]): T => {
@@ -78,16 +92,7 @@ export async function seedDemoCustomers(
   let events: IncomingEvent[] = [];
   /** Sessions that happened long before the rest of a batch: written in a transaction of their own first. */
   let early: IncomingEvent[] = [];
-  let written = 0;
   let seq = 0;
-  const flush = async () => {
-    for (const batch of [early, events]) {
-      written += batch.length;
-      if (batch.length) await inTransaction(db, (trx) => recordEvents(trx, ctx, workspaceId, batch));
-    }
-    early = [];
-    events = [];
-  };
   const add = (
     e: Partial<IncomingEvent> & Pick<IncomingEvent, 'type' | 'timestamp' | 'channel'>,
     into: IncomingEvent[] = events,
@@ -273,8 +278,13 @@ export async function seedDemoCustomers(
         properties: { product: plan },
       });
 
-    if (events.length >= 2000) await flush();
+    if (events.length >= 2000) {
+      if (early.length) yield early;
+      yield events;
+      early = [];
+      events = [];
+    }
   }
-  if (events.length) await flush();
-  return written;
+  if (early.length) yield early;
+  if (events.length) yield events;
 }

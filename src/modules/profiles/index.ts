@@ -23,7 +23,7 @@ export {
 } from './profile-facts.js';
 export { profileRoutes, type ProfileRouteOptions } from './profile.routes.js';
 export type { EventTouchpoints } from './profile.service.js';
-export { seedDemoCustomers, type DemoOptions } from './demo-customers.js';
+export { seedDemoCustomers, demoCustomerEvents, type DemoOptions } from './demo-customers.js';
 export {
   liveProfileId,
   findProfileIdByIdentifier,

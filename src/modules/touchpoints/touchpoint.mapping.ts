@@ -1,4 +1,4 @@
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import { dialectOf, fromJson, placeholders, type Db } from '../../platform/db/index.js';
 import { localDayStart } from '../../platform/time/index.js';
 import type { RecordedEvent, RecordedEventsHook } from '../profiles/index.js';
@@ -8,7 +8,6 @@ import { compileRule, type CompiledRule, type MatchableEvent, type MatchRule } f
 const DAY = 86_400_000;
 /** Other processes' catalogue edits reach this one within this time; this process's own edits at once. */
 const CACHE_TTL_MS = 5_000;
-const CHUNK = 400;
 
 interface Matcher {
   key: string;
@@ -249,12 +248,6 @@ async function inPieces<T, R>(
   return out;
 }
 
-function chunks<T>(items: T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /** A customer's arrivals at one touchpoint within a batch. */
 interface Pair {
   key: string;
@@ -276,8 +269,8 @@ interface DailyDelta {
 
 /**
  * Folds newly mapped events into the rollups: the increments are summed per batch in memory, so there is one upsert
- * per (touchpoint, day, channel) and one per (customer, touchpoint) whose history changed. Every hit must be counted
- * for the first time (live ingestion: new events; re-mapping: after the rollups were cleared). Returns their number.
+ * per (touchpoint, day, channel) and one per (customer, touchpoint) the batch reached. Every hit must be counted for
+ * the first time (live ingestion: new events; re-mapping: after the rollups were cleared). Returns their number.
  */
 export async function applyRollups(
   db: Db,
@@ -298,7 +291,7 @@ export async function applyRollups(
     return x;
   };
   // 1. Per hit: the daily events (by channel and on the all-channels row), and each customer's history with each
-  // touchpoint hit — first arrival (new customers) and the days seen (unique customers per day) — in one pass.
+  // touchpoint hit — first arrival and the days seen — in one pass.
   const pairs = new Map<string, Pair>();
   for (const h of fresh) {
     const d = localDayOf(timeZone, h.timestamp);
@@ -324,91 +317,44 @@ export async function applyRollups(
       });
   }
 
-  // 2. The stored histories of these customers, in one read, and one upsert of those that changed. Conversions
-  // read the previous steps' first arrivals from the same read.
-  const profileIds = new Set<string>();
-  const hitKeys = new Set<string>();
-  for (const p of pairs.values()) {
-    profileIds.add(p.profileId);
-    hitKeys.add(p.key);
-  }
-  // The touchpoints hit, and the journey steps before them (conversions).
-  const wanted = new Set(hitKeys);
-  for (const key of hitKeys)
-    for (const previous of catalogue.previous.get(key) ?? []) wanted.add(previous.from);
-  const known = new Map<
-    string,
-    { firstAt: number; firstDay: number; firstChannel: string; lastDay: number }
-  >();
-  // Every touchpoint of these customers (a handful each, adjacent in the primary key): one statement text per piece
-  // size, where a list of keys would make a new text for every batch.
-  const rows = await inPieces<
-    string,
-    {
-      touchpoint_key: string;
-      profile_id: string;
-      first_at: number | string;
-      first_day: number | string;
-      first_channel: string;
-      last_day: number | string;
-    }
+  // 2. One upsert of these histories, which returns what the customers' counts need: `counted_day`, the last day
+  // counted before this write (-1 for a customer new at the touchpoint), and the first arrival stored. A day at or
+  // before the last day counted is not counted again; so a late event for an earlier day is not counted either, which
+  // keeps the count exact for streams that arrive in time order. The upsert sets no column of the first-arrival index
+  // (SQLite rewrites an index entry whenever its column is set, even to the same value); an arrival earlier than the
+  // stored first one (a late event) updates the first arrival's time and channel in a second statement, keeping its
+  // day (new customers were counted on it).
+  const stored = await inPieces<
+    Pair,
+    { profile_id: string; touchpoint_key: string; counted_day: number | string; first_at: number | string }
   >(
     db,
-    'touchpoint_profiles.read',
-    [...profileIds],
-    1,
-    (ids, kind) =>
-      `select touchpoint_key, profile_id, first_at, first_day, first_channel, last_day from touchpoint_profiles where workspace_id = ${placeholders(kind, 1)[0]} and profile_id in (${ids.join(', ')})`,
-    (id) => [id],
-    [workspaceId],
-  );
-  for (const r of rows)
-    if (wanted.has(r.touchpoint_key))
-      known.set(`${r.touchpoint_key}\u0000${r.profile_id}`, {
-        firstAt: Number(r.first_at),
-        firstDay: Number(r.first_day),
-        firstChannel: r.first_channel,
-        lastDay: Number(r.last_day),
-      });
-  const upserts: {
-    key: string;
-    profileId: string;
-    firstAt: number;
-    firstDay: number;
-    firstChannel: string;
-    lastDay: number;
-  }[] = [];
-  for (const [id, p] of pairs) {
-    const before = known.get(id);
-    const days = p.days.length > 1 ? p.days.sort((a, b) => a - b) : p.days;
-    // A day at or before the last day counted is not counted again; so a late event for an earlier day is not
-    // counted either, which keeps the count exact for streams that arrive in time order.
-    const counted = before ? days.filter((d) => d > before.lastDay) : days;
-    for (const d of counted) delta(p.key, d, '*').customers++;
-    if (!before) delta(p.key, p.firstDay, '*').newCustomers++;
-    const earlier = !before || p.first < before.firstAt;
-    const after = {
-      firstAt: earlier ? p.first : before.firstAt,
-      firstDay: before ? before.firstDay : p.firstDay,
-      firstChannel: earlier ? p.channel : before.firstChannel,
-      lastDay: Math.max(before?.lastDay ?? 0, days[days.length - 1] as number),
-    };
-    known.set(id, after);
-    if (!before || counted.length || after.firstAt !== before.firstAt)
-      upserts.push({ key: p.key, profileId: p.profileId, ...after });
-  }
-  await inPieces(
-    db,
     'touchpoint_profiles.upsert',
-    upserts,
+    [...pairs.values()],
     7,
-    (rows) =>
-      `insert into touchpoint_profiles (workspace_id, profile_id, touchpoint_key, first_at, first_day, first_channel, last_day) values ${rows.map((r) => `(${r})`).join(', ')} on conflict (workspace_id, profile_id, touchpoint_key) do update set first_at = excluded.first_at, first_channel = excluded.first_channel, last_day = excluded.last_day`,
-    (u) => [workspaceId, u.profileId, u.key, u.firstAt, u.firstDay, u.firstChannel, u.lastDay],
+    (rows, kind) =>
+      `insert into touchpoint_profiles (workspace_id, profile_id, touchpoint_key, first_at, first_day, first_channel, last_day) values ${rows.map((r) => `(${r})`).join(', ')} on conflict (workspace_id, profile_id, touchpoint_key) do update set counted_day = touchpoint_profiles.last_day, last_day = ${kind === 'postgres' ? 'greatest' : 'max'}(touchpoint_profiles.last_day, excluded.last_day) returning profile_id, touchpoint_key, counted_day, first_at`,
+    (p) => [workspaceId, p.profileId, p.key, p.first, p.firstDay, p.channel, Math.max(...p.days)],
   );
+  const earlier: Pair[] = [];
+  for (const r of stored) {
+    const p = pairs.get(`${r.touchpoint_key}\u0000${r.profile_id}`) as Pair;
+    const counted = Number(r.counted_day);
+    for (const d of p.days) if (d > counted) delta(p.key, d, '*').customers++;
+    if (counted === -1) delta(p.key, p.firstDay, '*').newCustomers++;
+    else if (p.first < Number(r.first_at)) earlier.push(p);
+  }
+  for (const p of earlier)
+    await db
+      .updateTable('touchpoint_profiles')
+      .set({ first_at: p.first, first_channel: p.channel })
+      .where('workspace_id', '=', workspaceId)
+      .where('profile_id', '=', p.profileId)
+      .where('touchpoint_key', '=', p.key)
+      .execute();
 
   // 3. Journey conversions: a customer reaching a step after the previous one (within the journey's window).
-  await applyConversions(db, workspaceId, catalogue, fresh, known);
+  await applyConversions(db, workspaceId, catalogue, fresh);
 
   // 4. Daily rollup.
   await inPieces(
@@ -423,71 +369,75 @@ export async function applyRollups(
   return fresh.length;
 }
 
+/** An arrival at a journey step, with the step before it and the journey's window. */
+interface Candidate {
+  from: string;
+  to: string;
+  profileId: string;
+  at: number;
+  windowMs: number;
+}
+
+/**
+ * Journey conversions, found in SQL against the customers' first arrivals at the previous steps (already updated with
+ * this batch): the earliest arrival at `to` within the window from the first arrival at `from` is one conversion per
+ * customer and pair, stored once (the insert skips those already stored and returns the new ones) and counted under
+ * the local day of that first arrival at `from`.
+ */
 async function applyConversions(
   db: Db,
   workspaceId: string,
   catalogue: CompiledCatalogue,
   hits: readonly Hit[],
-  known: Map<string, { firstAt: number; firstDay: number }>,
-) {
-  const candidates = hits.filter((h) => catalogue.previous.has(h.key));
+): Promise<void> {
+  const candidates: Candidate[] = [];
+  for (const h of hits)
+    for (const p of catalogue.previous.get(h.key) ?? [])
+      candidates.push({
+        from: p.from,
+        to: h.key,
+        profileId: h.profileId,
+        at: h.timestamp,
+        windowMs: p.windowMs,
+      });
   if (candidates.length === 0) return;
-  const conversions = new Map<
-    string,
-    { from: string; to: string; profileId: string; at: number; day: number }
-  >();
-  for (const h of candidates) {
-    for (const p of catalogue.previous.get(h.key) ?? []) {
-      const f = known.get(`${p.from}\u0000${h.profileId}`);
-      if (!f || h.timestamp < f.firstAt || h.timestamp > f.firstAt + p.windowMs) continue;
-      const id = `${p.from}\u0000${h.key}\u0000${h.profileId}`;
-      const c = conversions.get(id);
-      if (!c || h.timestamp < c.at)
-        conversions.set(id, {
-          from: p.from,
-          to: h.key,
-          profileId: h.profileId,
-          at: h.timestamp,
-          day: f.firstDay,
-        });
-    }
-  }
-  if (conversions.size === 0) return;
-  const dayOf = new Map(
-    [...conversions.values()].map((c) => [`${c.from}\u0000${c.to}\u0000${c.profileId}`, c.day]),
+  // Earliest first, so a customer's earliest arrival is the one stored when the candidates take several statements.
+  candidates.sort((a, b) => a.at - b.at);
+  const inserted = await inPieces<Candidate, { from_key: string; to_key: string; from_day: number | string }>(
+    db,
+    'touchpoint_conversions.find',
+    candidates,
+    5,
+    (rows, kind) => {
+      const typed =
+        kind === 'postgres'
+          ? rows.map((r) => {
+              const [f, t, p, at, w] = r.split(', ');
+              return `(${f}, ${t}, ${p}, cast(${at} as bigint), cast(${w} as bigint))`;
+            })
+          : rows.map((r) => `(${r})`);
+      // The workspace's marker comes first in the text too (SQLite numbers its markers in order of appearance).
+      const ws = placeholders(kind, 1)[0];
+      return `with w (id) as (select cast(${ws} as text)), c (from_key, to_key, profile_id, at, window_ms) as (values ${typed.join(', ')}) insert into touchpoint_conversions (workspace_id, from_key, to_key, profile_id, converted_at, from_day) select f.workspace_id, c.from_key, c.to_key, c.profile_id, min(c.at), f.first_day from w cross join c join touchpoint_profiles f on f.workspace_id = w.id and f.profile_id = c.profile_id and f.touchpoint_key = c.from_key where c.at >= f.first_at and c.at <= f.first_at + c.window_ms group by f.workspace_id, c.from_key, c.to_key, c.profile_id, f.first_day on conflict (workspace_id, from_key, to_key, profile_id) do nothing returning from_key, to_key, from_day`;
+    },
+    (c) => [c.from, c.to, c.profileId, c.at, c.windowMs],
+    [workspaceId],
   );
-  const counts = new Map<string, { from_key: string; to_key: string; day: number; converted: number }>();
-  for (const part of chunks([...conversions.values()])) {
-    const inserted = await db
-      .insertInto('touchpoint_conversions')
-      .values(
-        part.map((c) => ({
-          workspace_id: workspaceId,
-          from_key: c.from,
-          to_key: c.to,
-          profile_id: c.profileId,
-          converted_at: c.at,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['workspace_id', 'from_key', 'to_key', 'profile_id']).doNothing())
-      .returning(['from_key', 'to_key', 'profile_id'])
-      .execute();
-    for (const r of inserted) {
-      const d = dayOf.get(`${r.from_key}\u0000${r.to_key}\u0000${r.profile_id}`) as number;
-      const id = `${r.from_key}\u0000${r.to_key}\u0000${d}`;
-      const x = counts.get(id) ?? { from_key: r.from_key, to_key: r.to_key, day: d, converted: 0 };
-      x.converted++;
-      counts.set(id, x);
-    }
+  if (inserted.length === 0) return;
+  const counts = new Map<string, { from: string; to: string; day: number; converted: number }>();
+  for (const r of inserted) {
+    const id = `${r.from_key}\u0000${r.to_key}\u0000${r.from_day}`;
+    const x = counts.get(id);
+    if (x) x.converted++;
+    else counts.set(id, { from: r.from_key, to: r.to_key, day: Number(r.from_day), converted: 1 });
   }
-  if (counts.size === 0) return;
-  await db
-    .insertInto('touchpoint_conversion_daily')
-    .values([...counts.values()].map((x) => ({ workspace_id: workspaceId, ...x })))
-    .onConflict((oc) =>
-      oc
-        .columns(['workspace_id', 'from_key', 'to_key', 'day'])
-        .doUpdateSet({ converted: sql`touchpoint_conversion_daily.converted + excluded.converted` }),
-    )
-    .execute();
+  await inPieces(
+    db,
+    'touchpoint_conversion_daily.add',
+    [...counts.values()],
+    5,
+    (rows) =>
+      `insert into touchpoint_conversion_daily (workspace_id, from_key, to_key, day, converted) values ${rows.map((r) => `(${r})`).join(', ')} on conflict (workspace_id, from_key, to_key, day) do update set converted = touchpoint_conversion_daily.converted + excluded.converted`,
+    (x) => [workspaceId, x.from, x.to, x.day, x.converted],
+  );
 }

@@ -10,7 +10,7 @@ import { cliActor, systemActor } from '../audit/index.js';
 import { seedDemoCustomers, type RecordedEvent } from '../profiles/index.js';
 import { createWorkspace } from '../workspaces/index.js';
 import { touchpointsModule } from './index.js';
-import { applyRollups, matchEvents, TouchpointMapper } from './touchpoint.mapping.js';
+import { matchEvents, TouchpointMapper } from './touchpoint.mapping.js';
 import { storeMappedEvents } from './touchpoints.fixtures.js';
 
 type Module = ReturnType<typeof touchpointsModule>;
@@ -168,6 +168,44 @@ describe('touchpoint key on the events row (migration 0015)', () => {
       const catalogue = await new TouchpointMapper().catalogue(db, oldWs);
       const hits = matchEvents(catalogue, events);
       expect(hits.length).toBeGreaterThan(1000);
+
+      // The same events recorded live on the latest schema; their rollups are also the ones the old code kept (the
+      // columns both share), copied into the old database beside its events and mapped copies.
+      const freshWs = await workspace(fresh.handle.db, 'backfill');
+      const freshModule = touchpointsModule(fresh.handle.db);
+      await freshModule.catalogue.applyTemplate(systemActor('test'), freshWs, 'mobile_data_service');
+      await inTransaction(fresh.handle.db, (trx) =>
+        storeMappedEvents(
+          trx,
+          freshModule.hook,
+          freshWs,
+          events.map((e) => ({ ...e })),
+        ),
+      );
+      const rollups = {
+        touchpoint_daily: ['touchpoint_key', 'day', 'channel', 'events', 'customers', 'new_customers'],
+        touchpoint_profiles: [
+          'profile_id',
+          'touchpoint_key',
+          'first_at',
+          'first_day',
+          'first_channel',
+          'last_day',
+        ],
+        touchpoint_conversions: ['from_key', 'to_key', 'profile_id', 'converted_at'],
+        touchpoint_conversion_daily: ['from_key', 'to_key', 'day', 'converted'],
+      } as const;
+      const kept: Record<string, Record<string, unknown>[]> = {};
+      for (const [table, columns] of Object.entries(rollups))
+        kept[table] = (
+          await sql<
+            Record<string, unknown>
+          >`select ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(table)} where workspace_id = ${freshWs}`.execute(
+            fresh.handle.db,
+          )
+        ).rows;
+      expect(kept.touchpoint_conversions?.length).toBeGreaterThan(50);
+
       await inTransaction(db, async (trx) => {
         await insertRows(
           trx,
@@ -190,7 +228,13 @@ describe('touchpoint key on the events row (migration 0015)', () => {
           await sql`insert into touchpoint_events (workspace_id, event_id, touchpoint_key, profile_id, channel, "timestamp") values (${oldWs}, ${h.eventId}, ${h.key}, ${h.profileId}, ${h.channel}, ${h.timestamp})`.execute(
             trx,
           );
-        await applyRollups(trx, oldWs, catalogue, hits);
+        for (const [table, rows] of Object.entries(kept))
+          if (rows.length)
+            await insertRows(
+              trx,
+              table as keyof typeof rollups,
+              rows.map((r) => ({ workspace_id: oldWs, ...r })) as never,
+            );
       });
       await migrateToLatest(db, migrations);
 
@@ -204,18 +248,6 @@ describe('touchpoint key on the events row (migration 0015)', () => {
       for (const r of stored) expect(r.touchpoint_key).toBe(expected.get(r.id) ?? null);
       await expect(sql`select count(*) from touchpoint_events`.execute(db)).rejects.toThrow();
 
-      // The same events recorded live after the migration.
-      const freshWs = await workspace(fresh.handle.db, 'backfill');
-      const freshModule = touchpointsModule(fresh.handle.db);
-      await freshModule.catalogue.applyTemplate(systemActor('test'), freshWs, 'mobile_data_service');
-      await inTransaction(fresh.handle.db, (trx) =>
-        storeMappedEvents(
-          trx,
-          freshModule.hook,
-          freshWs,
-          events.map((e) => ({ ...e })),
-        ),
-      );
       const backfilled = await analyticsOf(oldModule, oldWs);
       expect(
         (backfilled.funnelEvery as { current: { steps: { customers: number }[] } }).current.steps[1]

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** A moment where the customer meets the company, and the rule that maps incoming events to it. */
 export interface TouchpointsTable {
   workspace_id: string;
@@ -71,6 +73,8 @@ export interface TouchpointProfilesTable {
   /** Channel of the first arrival (funnel breakdowns by channel). */
   first_channel: string;
   last_day: number;
+  /** The last day counted before the row's latest write (-1 until its first update): returned by the upsert. */
+  counted_day: Generated<number>;
 }
 
 /** Customers who went from one touchpoint to the next journey step (each counted once per pair). */
@@ -80,6 +84,8 @@ export interface TouchpointConversionsTable {
   to_key: string;
   profile_id: string;
   converted_at: number;
+  /** The local day of the customer's first arrival at `from`, which the conversion is counted under. */
+  from_day: number | null;
 }
 
 /** Rollup: conversions from → to by the local day the customer first reached `from` (a cohort). */
