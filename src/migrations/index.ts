@@ -15,6 +15,7 @@ import { ingestInbox } from './0013-ingest-inbox.js';
 import { caseChecks } from './0014-case-checks.js';
 import { touchpointKeyOnEvents } from './0015-touchpoint-key-on-events.js';
 import { caseQueue } from './0016-case-queue.js';
+import { caseChecksHeapOnly } from './0017-case-checks-heap-only.js';
 import { touchpointWrites } from './0018-touchpoint-writes.js';
 
 /**
@@ -39,6 +40,7 @@ export function allMigrations(kind: DatabaseKind): Migrations {
     '0014_case_checks': caseChecks(kind),
     '0015_touchpoint_key_on_events': touchpointKeyOnEvents(kind),
     '0016_case_queue': caseQueue(kind),
+    '0017_case_checks_heap_only': caseChecksHeapOnly(kind),
     '0018_touchpoint_writes': touchpointWrites(kind),
   };
 }

@@ -1,11 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestWorkspace } from '../../../test/support/app.js';
-import { openTestDatabase } from '../../../test/support/database.js';
+import { openTestDatabase, testDialect } from '../../../test/support/database.js';
 import { allMigrations } from '../../migrations/index.js';
-import { migrateToLatest } from '../../platform/db/index.js';
+import { inTransaction, migrateToLatest } from '../../platform/db/index.js';
 import { EventBus } from '../../platform/events/index.js';
-import { CHECK_INPUTS, moveChecks, writeChecks } from './case.checks.js';
+import { CHECK_INPUTS, moveChecks, moveStaleChecks, writeChecks } from './case.checks.js';
+import { nextCheckSql } from './case.check-sql.js';
 import { checkInputsOf, facts, sweepWorkspace } from './case.engine.js';
 import { loadConfig } from './case.settings.js';
 import { NO_SLA, nextCheckAt } from './case.sla.js';
@@ -204,6 +205,76 @@ describe('case checks stay consistent with their cases', () => {
     const { checks } = await expectConsistent();
     expect(checks.has(c.id)).toBe(false);
   });
+  /** Every active case of the workspace gets a stale check due at 1000 (as after a rule change rechecks missed). */
+  const staleChecks = async () => {
+    const rows = await db()
+      .selectFrom('cases')
+      .selectAll()
+      .where('workspace_id', '=', ws.id)
+      .where('is_active', '=', 1)
+      .execute();
+    await writeChecks(
+      db(),
+      ws.id,
+      rows.map((r) => ({ id: r.id, version: r.version, next: 1000, inputs: checkInputsOf(r) })),
+    );
+    const config = await loadConfig(db(), ws.id, true);
+    const next = nextCheckSql(h.t.handle.kind, config.escalation);
+    if (next === null) throw new Error('the rules translate to SQL');
+    return { rows, next };
+  };
+
+  it('moves many stale checks set-based, range by range, and deletes those with nothing pending', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++)
+      ids.push((await call('POST', '/cases', { description: `Stale ${i}`, channel: 'web' })).case.id);
+    for (const id of ids.slice(0, 2))
+      await call('POST', `/cases/${id}/transition`, { status: 'pending_customer' });
+    const { rows, next } = await staleChecks();
+    // Three checks per statement (per id range on PostgreSQL): several ranges, the last one open-ended.
+    expect(await moveStaleChecks(db(), ws.id, next, 2000, true, 3)).toBe(rows.length);
+    const { checks } = await expectConsistent();
+    for (const id of ids.slice(0, 2)) expect(checks.has(id)).toBe(false);
+    for (const id of ids.slice(2)) expect(Number(checks.get(id)?.next_check_at)).toBeGreaterThan(2000);
+    // Nothing is stale any more: a second pass moves nothing.
+    expect(await moveStaleChecks(db(), ws.id, next, 2000, true, 3)).toBe(0);
+  });
+
+  it.skipIf(testDialect !== 'postgres')(
+    'moves checks as heap-only updates on PostgreSQL: no index holds the check time (migration 0017)',
+    async () => {
+      const indexes = await sql<{ indexdef: string }>`select indexdef from pg_indexes
+        where tablename = 'case_checks'`.execute(db());
+      expect(indexes.rows.map((r) => r.indexdef).filter((d) => d.includes('next_check_at'))).toEqual([]);
+      const options = await sql<{ reloptions: string[] | null }>`select reloptions from pg_class
+        where relname = 'case_checks'`.execute(db());
+      expect(options.rows[0]?.reloptions).toContain('fillfactor=50');
+      const { rows, next } = await staleChecks();
+      const counts = await inTransaction(db(), async (trx) => {
+        // This backend's row counts not yet reported (this transaction's and maybe earlier ones'): read around the move.
+        const stats = async () => {
+          const r = await sql<{ upd: string | number; hot: string | number }>`select n_tup_upd as upd,
+              n_tup_hot_upd as hot from pg_stat_xact_user_tables where relname = 'case_checks'`.execute(trx);
+          return { upd: Number(r.rows[0]?.upd ?? 0), hot: Number(r.rows[0]?.hot ?? 0) };
+        };
+        const before = await stats();
+        const moved = await moveStaleChecks(trx, ws.id, next, 2000, true);
+        const after = await stats();
+        const left = await trx
+          .selectFrom('case_checks')
+          .select('case_id')
+          .where('workspace_id', '=', ws.id)
+          .execute();
+        return { moved, left: left.length, upd: after.upd - before.upd, hot: after.hot - before.hot };
+      });
+      expect(counts.moved).toBe(rows.length);
+      expect(counts.left).toBeGreaterThan(0);
+      // Every check left was moved (all were due at 1000), each as a heap-only update.
+      expect(counts.upd).toBe(counts.left);
+      expect(counts.hot).toBe(counts.left);
+      await expectConsistent();
+    },
+  );
 });
 
 describe('migration 0014 (case checks)', () => {
