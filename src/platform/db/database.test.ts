@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, testDialect, type TestDatabase } from '../../../test/support/database.js';
 import {
   fromJson,
   inTransaction,
   insertRows,
+  migrateToLatest,
   newId,
   openDatabase,
   pendingMigrations,
@@ -32,6 +33,49 @@ describe(`database (${testDialect})`, () => {
 
   it('has applied every migration', async () => {
     expect(await pendingMigrations(t.handle.db, allMigrations(t.handle.kind))).toEqual([]);
+  });
+
+  it('applies a failing migration not at all: the schema and the migration records stay as they were', async () => {
+    const dir = testDialect === 'sqlite' ? mkdtempSync(path.join(tmpdir(), 'tp-migrate-')) : null;
+    const other = dir ? null : await openTestDatabase({ migrate: false });
+    const handle = dir ? openDatabase(`sqlite:${path.join(dir, 'm.db')}`) : (other as TestDatabase).handle;
+    try {
+      const failing = {
+        '0001_good': {
+          up: async (db: Kysely<unknown>) => {
+            await db.schema.createTable('m_a').addColumn('id', 'text').execute();
+          },
+        },
+        '0002_half': {
+          up: async (db: Kysely<unknown>) => {
+            await db.schema.createTable('m_b').addColumn('id', 'text').execute();
+            await sql`insert into m_a (id) values ('x')`.execute(db);
+            await sql`select * from m_missing`.execute(db);
+          },
+        },
+      };
+      await expect(migrateToLatest(handle.db, failing)).rejects.toThrow(/0002_half/);
+      const tables = async () =>
+        (
+          await sql<{ n: string }>`select ${sql.raw(
+            testDialect === 'sqlite'
+              ? "name as n from sqlite_master where type = 'table' and name like 'm\\_%' escape '\\'"
+              : "table_name as n from information_schema.tables where table_schema = 'public' and table_name like 'm\\_%'",
+          )}`.execute(handle.db)
+        ).rows.map((r) => r.n);
+      expect(await tables()).toEqual([]);
+      expect(await pendingMigrations(handle.db, failing)).toEqual(['0001_good', '0002_half']);
+      // Fixed, the same migrations then apply from the start.
+      failing['0002_half'].up = async (db: Kysely<unknown>) => {
+        await db.schema.createTable('m_b').addColumn('id', 'text').execute();
+      };
+      expect(await migrateToLatest(handle.db, failing)).toEqual(['0001_good', '0002_half']);
+      expect((await tables()).sort()).toEqual(['m_a', 'm_b']);
+    } finally {
+      if (other) await other.close();
+      else await handle.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('round-trips epoch-ms times as numbers and JSON through the helper', async () => {

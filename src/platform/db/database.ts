@@ -3,7 +3,15 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDialectConfig } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  sql,
+  type DialectAdapter,
+  type SqliteDialectConfig,
+} from 'kysely';
 import pg from 'pg';
 
 /**
@@ -58,6 +66,24 @@ function cachingStatements(conn: SqliteDatabase.Database): SqliteDialectConfig['
       return statement;
     },
   };
+}
+
+/**
+ * SQLite runs schema changes inside transactions, but Kysely's adapter says it cannot, so its migrator would apply a
+ * SQLite migration statement by statement: a failure half way (a full disk, a lock held past the busy timeout after a
+ * large index build) would leave the schema half changed and the migration unrecorded, and no retry could apply it.
+ * Declared transactional, the pending migrations and their records commit together or not at all, as on PostgreSQL.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TransactionalDdlSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
 }
 
 /**
@@ -155,7 +181,9 @@ export function openDatabase(
     conn.pragma('cache_size = -65536');
     const stopCheckpointer =
       file === ':memory:' ? null : startCheckpointer(conn, file, options.walRestartBytes ?? 64 * 1024 * 1024);
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(conn) }) });
+    const db = new Kysely<Database>({
+      dialect: new TransactionalDdlSqliteDialect({ database: cachingStatements(conn) }),
+    });
     kinds.set(db, 'sqlite');
     return {
       db,
