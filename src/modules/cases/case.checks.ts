@@ -3,8 +3,9 @@
  * something pending — its next check and the case version it was computed from. Every writer of a case writes its
  * check in the same transaction (with the case's new version, or deletes it when nothing is pending), so a move
  * computed from an older state of the case fails its compare-and-swap on `version` and is left to that writer.
- * Moving a check writes only this small row (two short index entries), never the wide case row with its queue and
- * search indexes.
+ * Moving a check writes only this small row, never the wide case row with its queue and search indexes; since
+ * migration 0017 no index holds the check time (only the primary key on the case), so a move changes no index entry:
+ * on PostgreSQL a heap-only update (fillfactor 50), on SQLite a rewrite of the row in place.
  */
 import { CompiledQuery, sql, type RawBuilder } from 'kysely';
 import { dialectOf, inTransaction, placeholders, type Db } from '../../platform/db/index.js';
@@ -453,8 +454,8 @@ async function moveNarrowPg(
 /**
  * PostgreSQL: after `changed` checks moved at once (REANALYZE_AFTER or more), the statistics of the check time are
  * refreshed (see moveStaleChecks): only that column, the one the planner's estimates of due checks read (sampling
- * the others as well took 150 ms instead of 40–50 ms at 100,000 checks). SQLite's planner needs no statistics for
- * the check range (both bounds given).
+ * the others as well took 150 ms instead of 40–50 ms at 100,000 checks). SQLite's plan needs no statistics: the
+ * workspace's check rows by primary key, each case by its primary key.
  */
 export async function refreshCheckStatistics(db: Db, changed: number): Promise<void> {
   if (changed >= REANALYZE_AFTER && dialectOf(db) === 'postgres')

@@ -1,8 +1,9 @@
 /**
- * The SLA and escalation engine. Each active case carries `next_check_at`, the earliest instant at which one of its
- * targets falls due or an escalation rule reaches its trigger time, kept up to date by every write of the case. A
- * sweep is one range scan of the `(workspace_id, next_check_at)` index up to its instant, reading only the columns
- * deciding needs; it decides in memory and writes in bulk, in short transactions of SWEEP_CHUNK cases: one
+ * The SLA and escalation engine. Each active case has a check (`case_checks.next_check_at`, case.checks.ts), the
+ * earliest instant at which one of its targets falls due or an escalation rule reaches its trigger time, kept up to
+ * date by every write of the case. A sweep moves the stale checks due at its instant set-based, then reads the due
+ * checks of the workspace (no index holds the check time since migration 0017: a scan of the narrow check rows)
+ * joined to their cases, only the columns deciding needs; it decides in memory and writes in bulk, in short transactions of SWEEP_CHUNK cases: one
  * set-based update per chunk for every case whose state changes (breaches, rules fired, priority raised, next
  * check), multi-row inserts of the timeline entries, the breach events, and a full per-case evaluation only for the
  * few cases whose escalation reassigns or notifies. Every write is a compare-and-swap on the case's version, so a
@@ -72,8 +73,8 @@ export type DueCase = CheckedCase & { check_version: number | null };
 
 /**
  * Cases with their checks: `columns` of `cases` and the check row's time and version, read in one statement (so the
- * version matches the columns). `due`: the cases whose check is due at that instant (a range of the check index,
- * then each case by primary key); `ids`: those cases, with a check or not; `page`: the active cases after an id, in
+ * version matches the columns). `due`: the cases whose check is due at that instant (a scan of the workspace's
+ * check rows, then each case by primary key); `ids`: those cases, with a check or not; `page`: the active cases after an id, in
  * id order (rechecks), optionally of one SLA policy. `activeOnly` keeps active cases only.
  */
 export async function readWithChecks(
@@ -748,7 +749,7 @@ async function evaluate(page: SweepPage, row: DueCase, f: CaseFacts): Promise<vo
 }
 
 /**
- * Processes every case of a workspace whose check is due at `now`: one range scan of the check index, decisions in
+ * Processes every case of a workspace whose check is due at `now`: one scan of the workspace's checks, decisions in
  * memory, then per chunk of SWEEP_CHUNK cases one short transaction with set-based writes. A case changed
  * concurrently by someone else is skipped (its writer recomputed its next check; the next sweep sees it). Schedules
  * the workspace's next sweep. Returns counts.
@@ -786,7 +787,6 @@ export async function sweepWorkspace(
       ? PAYLOAD_COLUMNS.filter((c) => c !== 'id' && !(needFacts && FACT_COLUMNS.includes(c as never)))
       : []),
   ];
-  // Both bounds: without histograms SQLite estimates a one-sided range as a quarter of the table and scans it.
   const due = await readWithChecks(db, workspaceId, columns, { due: now });
   lap('scan');
   // In id order: on PostgreSQL rows are locked in that order, so two overlapping sweeps wait for each other instead
