@@ -522,8 +522,9 @@ async function runSweeps(
     phases: string;
   }[] = [];
   const sweepAt = async (name: string, at: number) => {
-    // The due rows through the check index (case_checks since migration 0014), each case read whole; the update
-    // writes one column of the same `cases` rows (as the ceiling did when the check was a column of cases).
+    // The due rows through the check table (case_checks since migration 0014; no index on its time since 0017), each
+    // case read whole; the update writes one column of the same `cases` rows (as the ceiling did when the check was a
+    // column of cases).
     const dueCases = sql`select case_id from case_checks where workspace_id = ${ws.id} and next_check_at >= 0
       and next_check_at <= ${at}`;
     const rawStart = performance.now();
