@@ -456,12 +456,16 @@ describe.skipIf(!hasChromium)('customers in Chromium', { timeout: 120_000 }, () 
     expect(csv).not.toContain(LIN.phone);
     await page.getByTestId('customer-search').fill(LIN.suffix);
     await page.getByTestId('customer-search').press('Enter');
+    // The search results, not the unfiltered list they replace (a row of that list may be re-rendered under the click).
+    await page.waitForURL(/\/customers\?q=7391/);
+    await page.getByTestId('search-summary').waitFor();
     const row = page.getByRole('row', { name: /139\*{4}7391/ });
     await row.waitFor();
     expect(await row.textContent()).not.toContain(LIN.name);
     await shot('customers-viewer-en');
 
     await row.getByRole('link').click();
+    await page.waitForURL(/\/customers\/cus_/);
     await page.getByTestId('pii-masked').waitFor();
     expect(await page.getByTestId('pii-phone').textContent()).toBe('139****7391');
     expect(await page.getByTestId('pii-email').textContent()).not.toContain('lin.xiaomei@');
