@@ -1,8 +1,9 @@
 /**
  * Benchmarks of touchpoints and journeys. Figures are ratios to ceilings measured in the same run:
- *  (a) mapping cost: ingesting the demo generator's customers (identity resolution, profiles, events) with the
- *      mobile data-service journey's rules vs the same ingestion with no touchpoint rules, two fresh databases fed
- *      slice by slice in turn (CPU time of each side summed), as a history import and as a live stream;
+ *  (a) mapping cost: ingesting the demo generator's customers with the mobile data-service journey's rules vs the
+ *      same ingestion with no touchpoint rules, two fresh databases fed slice by slice in turn (CPU time of each side
+ *      summed), as a history import and as a live stream, through the collection API and straight into the
+ *      ingestion transaction;
  *  (b) at scale (BENCH_TP_EVENTS events of BENCH_TP_CUSTOMERS customers over 120 days, mapped through the live
  *      ingestion hook so the rollups are the real ones): touchpoint health for 30 days (p95 vs target 100 ms, and
  *      against a raw read of the same rollup rows), the heat map, a 6-step funnel over 30 days (vs target 2 s, and
@@ -11,6 +12,7 @@
  * Run: npx tsx bench/touchpoints.ts                                   (SQLite)
  *      bash scripts/with-postgres.sh npx tsx bench/touchpoints.ts     (PostgreSQL)
  * Env: BENCH_TP_CUSTOMERS (1000000; 0 = the mapping cost only), BENCH_TP_EVENTS (10 × customers), BENCH_TP_MAP_CUSTOMERS (10000),
+ *      BENCH_TP_MAP_VIA (api,fold: the ways in measured), BENCH_TP_MAP_ORDERS (history,live),
  *      BENCH_TP_DB (SQLite file or postgres:// URL of a database kept and re-used), BENCH_TP_LOAD_ONLY=1 (build the kept database and stop).
  */
 import { randomBytes } from 'node:crypto';
@@ -20,13 +22,12 @@ import { cliActor, systemActor } from '../src/modules/audit/index.js';
 import {
   demoCustomerEvents,
   recordEvents,
-  seedDemoCustomers,
   type IncomingEvent,
   type RecordedEvent,
 } from '../src/modules/profiles/index.js';
 import { touchpointsModule } from '../src/modules/touchpoints/index.js';
 import { storeMappedEvents } from '../src/modules/touchpoints/touchpoints.fixtures.js';
-import { createWorkspace } from '../src/modules/workspaces/index.js';
+import { createWorkspace, createWriteKey } from '../src/modules/workspaces/index.js';
 import { createFieldCipher } from '../src/platform/crypto/index.js';
 import { allMigrations } from '../src/migrations/index.js';
 import {
@@ -36,12 +37,15 @@ import {
   type DatabaseHandle,
   type Db,
 } from '../src/platform/db/index.js';
+import { createTestApp } from '../test/support/app.js';
 import { openTestDatabase, testDialect, type TestDatabase } from '../test/support/database.js';
 import { report, type BenchResult } from './harness.js';
 
 const CUSTOMERS = Number(process.env.BENCH_TP_CUSTOMERS ?? 1_000_000);
 const EVENTS = Number(process.env.BENCH_TP_EVENTS ?? CUSTOMERS * 10);
 const MAP_CUSTOMERS = Number(process.env.BENCH_TP_MAP_CUSTOMERS ?? 10_000);
+const MAP_VIA = (process.env.BENCH_TP_MAP_VIA ?? 'api,fold').split(',') as ('api' | 'fold')[];
+const MAP_ORDERS = (process.env.BENCH_TP_MAP_ORDERS ?? 'history,live').split(',') as ('history' | 'live')[];
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 22);
 const actor = cliActor('bench');
@@ -78,72 +82,158 @@ async function timed(runs: number, fn: () => Promise<unknown>): Promise<number[]
 }
 
 /**
- * (a) Ingestion of the same customers with and without touchpoint rules, on two databases open side by side, in two
- * orders:
+ * (a) Ingestion of the same customers with and without touchpoint rules, side by side in this process, in two orders:
  * - history import: the demo customers go in slices of MAP_SLICE customers (each slice its own seed, so its own people
- *   and events), each customer's whole history at once (`seedDemoCustomers`: ~2,000 events per transaction), so the
+ *   and events), each customer's whole history at once (the demo generator's batches of ~2,000 events), so the
  *   time-keyed indexes take their entries all over the 120 days;
- * - live stream: the same customers' events in time order, as they would have arrived, folded in chunks of
- *   LIVE_CHUNK events (the ingest inbox's chunk under load), so each transaction reaches customers at random.
- * Every slice goes first into one database then into the other (the order alternating), and each database's CPU time
- * is the sum over its slices. On a shared machine whose load swings by the minute, interleaving slices of ~0.1 s keeps
- * both sides under the same conditions, where whole runs one after the other did not.
+ * - live stream: the same customers' events in time order, as they would have arrived, so each transaction reaches
+ *   customers at random;
+ * and two ways in:
+ * - `fold`: straight into the ingestion transaction (`recordEvents`: identity resolution, profiles, events, hooks), a
+ *   history batch per transaction or LIVE_CHUNK live events per transaction (the ingest inbox's chunk under load). The
+ *   strictest reading: the denominator is the database work alone;
+ * - `api`: the whole collection path, as bench/segments.ts measures its hook: POST /v1/batch (100 events per request,
+ *   API_IN_FLIGHT at a time, in-process through `inject`) with write-key check, validation, channel resolution and
+ *   the group commit into the inbox, then the inbox folding them in chunks of 500 — what ingesting an event costs.
+ * Every slice goes first into one side then into the other (the order alternating), and each side's CPU time is the
+ * sum over its slices. On a shared machine whose load swings by the minute, interleaving slices of ~0.1 s keeps both
+ * sides under the same conditions, where whole runs one after the other did not.
  */
 const MAP_SLICE = 100;
 const LIVE_CHUNK = 500;
-async function mappingCost(order: 'history' | 'live'): Promise<BenchResult> {
-  const open = async (withRules: boolean) => {
-    const t: TestDatabase = await openTestDatabase();
-    const { db } = t.handle;
-    const wsId = await workspace(db, withRules ? 'rules' : 'plain');
-    const module = touchpointsModule(db);
-    if (withRules) await module.catalogue.applyTemplate(systemActor('bench'), wsId, 'mobile_data_service');
-    const ctx = {
-      cipher: createFieldCipher(randomBytes(32)),
-      phoneRegion: 'CN',
-      hooks: withRules ? [module.hook] : [],
-    };
-    return { t, db, wsId, ctx, cpu: 0, events: 0 };
+const API_BATCH = 100;
+const API_IN_FLIGHT = 8;
+
+interface Side {
+  close: () => Promise<void>;
+  /** Ingests the events (in this order) and returns once they are stored. */
+  ingest: (events: IncomingEvent[][]) => Promise<void>;
+  cpu: number;
+  events: number;
+}
+
+async function foldSide(withRules: boolean, order: 'history' | 'live'): Promise<Side> {
+  const t: TestDatabase = await openTestDatabase();
+  const { db } = t.handle;
+  const wsId = await workspace(db, withRules ? 'rules' : 'plain');
+  const module = touchpointsModule(db);
+  if (withRules) await module.catalogue.applyTemplate(systemActor('bench'), wsId, 'mobile_data_service');
+  const ctx = {
+    cipher: createFieldCipher(randomBytes(32)),
+    phoneRegion: 'CN',
+    hooks: withRules ? [module.hook] : [],
   };
+  return {
+    close: () => t.close(),
+    async ingest(batches) {
+      // History: the generator's batches as they come; live: the stream cut in the inbox's chunks.
+      const transactions = order === 'history' ? batches : [...chunked(batches.flat(), LIVE_CHUNK)];
+      for (const events of transactions)
+        await inTransaction(db, (trx) => recordEvents(trx, ctx, wsId, events));
+    },
+    cpu: 0,
+    events: 0,
+  };
+}
+
+async function apiSide(withRules: boolean): Promise<Side> {
+  const h = await createTestApp();
+  const ws = await h.workspace(withRules ? 'rules' : 'plain');
+  const writeKey = (await createWriteKey(h.t.handle.db, systemActor('bench'), ws.id, { name: 'bench' })).key;
+  if (withRules) {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/api/v1/journey-templates/mobile_data_service/apply',
+      headers: { authorization: `Bearer ${ws.keys.admin}` },
+    });
+    if (res.statusCode !== 201) throw new Error(`template: ${res.statusCode} ${res.body}`);
+  }
+  const post = async (events: IncomingEvent[]) => {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/v1/batch',
+      headers: { 'x-write-key': writeKey },
+      payload: { batch: events.map(segmentCall) },
+    });
+    if (res.statusCode !== 200) throw new Error(`batch: ${res.statusCode} ${res.body}`);
+  };
+  return {
+    close: () => h.close(),
+    async ingest(batches) {
+      const requests = [...chunked(batches.flat(), API_BATCH)];
+      let next = 0;
+      const client = async () => {
+        while (next < requests.length) await post(requests[next++] as IncomingEvent[]);
+      };
+      await Promise.all(Array.from({ length: API_IN_FLIGHT }, client));
+      await h.settle();
+    },
+    cpu: 0,
+    events: 0,
+  };
+}
+
+/** The Segment call a demo event came from (what a client library would have sent). */
+function segmentCall(e: IncomingEvent): Record<string, unknown> {
+  return {
+    type: e.type,
+    messageId: e.messageId,
+    ...(e.userId !== null && { userId: e.userId }),
+    ...(e.anonymousId !== null && { anonymousId: e.anonymousId }),
+    ...(e.previousId !== null && { previousId: e.previousId }),
+    ...(e.name !== null && (e.type === 'track' ? { event: e.name } : { name: e.name })),
+    ...(e.type === 'identify' && { traits: e.traits }),
+    properties: e.properties,
+    context: { ...e.context, channel: e.channel },
+    timestamp: new Date(e.timestamp).toISOString(),
+  };
+}
+
+async function mappingCost(order: 'history' | 'live', via: 'fold' | 'api'): Promise<BenchResult> {
+  const open = (withRules: boolean) => (via === 'fold' ? foldSide(withRules, order) : apiSide(withRules));
   const slices = Math.ceil(MAP_CUSTOMERS / MAP_SLICE);
   const options = (slice: number) => ({ customers: MAP_SLICE, now: NOW, seed: 7_000 + slice });
-  // Live: every slice's events, merged in time order and cut into as many slices of consecutive events.
-  const stream: IncomingEvent[][] = [];
-  if (order === 'live') {
+  // History: each slice's batches as the generator makes them. Live: every slice's events, merged in time order and
+  // cut into as many slices of consecutive events.
+  const input: IncomingEvent[][][] = [];
+  if (order === 'history')
+    for (let slice = 0; slice < slices; slice++) input.push([...demoCustomerEvents(options(slice))]);
+  else {
     const all: IncomingEvent[] = [];
     for (let slice = 0; slice < slices; slice++)
       for (const batch of demoCustomerEvents(options(slice))) all.push(...batch);
     all.sort((a, b) => a.timestamp - b.timestamp);
     const per = Math.ceil(all.length / slices);
-    for (let i = 0; i < all.length; i += per) stream.push(all.slice(i, i + per));
+    for (let i = 0; i < all.length; i += per) input.push([all.slice(i, i + per)]);
   }
   const sides = [await open(false), await open(true)] as const;
   try {
     for (let slice = 0; slice < slices; slice++) {
+      const batches = input[slice] ?? [];
       for (const side of slice % 2 === 0 ? sides : ([sides[1], sides[0]] as const)) {
         // CPU time of this process (all threads; SQLite runs in it), which the other load on a shared machine
         // disturbs far less than wall time.
         const cpu = process.cpuUsage();
-        if (order === 'history')
-          side.events += await seedDemoCustomers(side.db, side.ctx, side.wsId, options(slice));
-        else
-          for (const events of chunked(stream[slice] ?? [], LIVE_CHUNK)) {
-            await inTransaction(side.db, (trx) => recordEvents(trx, side.ctx, side.wsId, events));
-            side.events += events.length;
-          }
+        await side.ingest(batches);
         const used = process.cpuUsage(cpu);
         side.cpu += (used.user + used.system) / 1e6;
+        side.events += batches.reduce((n, b) => n + b.length, 0);
       }
     }
   } finally {
-    for (const side of sides) await side.t.close();
+    for (const side of sides) await side.close();
   }
   const [plain, rules] = sides;
+  const what =
+    order === 'history'
+      ? `history import (${MAP_CUSTOMERS.toLocaleString('en')} customers, each one's history at once)`
+      : 'live stream (the same events in time order)';
+  const how =
+    via === 'fold'
+      ? `folded straight into the ingestion transaction (${order === 'history' ? '~2,000' : LIVE_CHUNK} per transaction)`
+      : `through POST /v1/batch (${API_BATCH} per request, ${API_IN_FLIGHT} in flight) and the inbox`;
   return {
-    name:
-      order === 'history'
-        ? `history import with the data-service journey's rules (${MAP_CUSTOMERS.toLocaleString('en')} customers, each one's history at once; events per CPU-second)`
-        : `live stream with the data-service journey's rules (the same events in time order, ${LIVE_CHUNK} per transaction; events per CPU-second)`,
+    name: `${what} with the data-service journey's rules, ${how}; events per CPU-second`,
     opsPerSec: rules.events / rules.cpu,
     ceiling: 'the same ingestion without touchpoint rules',
     ceilingOpsPerSec: plain.events / plain.cpu,
@@ -207,7 +297,8 @@ async function main(): Promise<void> {
   );
 
   if (MAP_CUSTOMERS > 0) {
-    results.push(await mappingCost('history'), await mappingCost('live'));
+    for (const via of MAP_VIA)
+      for (const order of MAP_ORDERS) results.push(await mappingCost(order, via));
     console.log(report(results));
     console.log(
       `load average ${loadavg()

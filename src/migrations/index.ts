@@ -17,6 +17,7 @@ import { touchpointKeyOnEvents } from './0015-touchpoint-key-on-events.js';
 import { caseQueue } from './0016-case-queue.js';
 import { caseChecksHeapOnly } from './0017-case-checks-heap-only.js';
 import { touchpointWrites } from './0018-touchpoint-writes.js';
+import { eventTimeIndex } from './0019-event-time-index.js';
 
 /**
  * Every migration of the application, in order. Names sort lexically; never rename or edit one that has shipped —
@@ -42,5 +43,6 @@ export function allMigrations(kind: DatabaseKind): Migrations {
     '0016_case_queue': caseQueue(kind),
     '0017_case_checks_heap_only': caseChecksHeapOnly(kind),
     '0018_touchpoint_writes': touchpointWrites(kind),
+    '0019_event_time_index': eventTimeIndex(kind),
   };
 }

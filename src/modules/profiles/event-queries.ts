@@ -119,6 +119,23 @@ export function eventStepSql(
   };
 }
 
+/**
+ * SQL selecting `p` (customer) and `t` (time) of the workspace's events named `name` in [start, end), for a funnel
+ * whose first step is an event. Every event has one time index entry: the events mapped to no touchpoint are in
+ * `events_time_idx` (workspace, time), the mapped ones in `events_touchpoint_time_idx` (workspace, touchpoint, time,
+ * customer); so the statement reads the first by time and the second by each touchpoint key the events hold (found
+ * by one index seek per key; `cross join` keeps the keys the outer loop on SQLite), rather than every event of the
+ * workspace.
+ */
+export function eventArrivalsSql(
+  workspaceId: string,
+  name: string,
+  start: number,
+  end: number,
+): RawBuilder<unknown> {
+  return sql`with recursive k (key) as (select min(touchpoint_key) from events where workspace_id = ${workspaceId} and touchpoint_key is not null union all select (select min(e.touchpoint_key) from events e where e.workspace_id = ${workspaceId} and e.touchpoint_key > k.key) from k where k.key is not null) select x.profile_id as p, x."timestamp" as t from events x where x.workspace_id = ${workspaceId} and x.touchpoint_key is null and x."timestamp" >= ${start} and x."timestamp" < ${end} and x.name = ${name} union all select x.profile_id as p, x."timestamp" as t from k cross join events x where x.workspace_id = ${workspaceId} and x.touchpoint_key = k.key and x.touchpoint_key is not null and x."timestamp" >= ${start} and x."timestamp" < ${end} and x.name = ${name}`;
+}
+
 /** SQL for one trait of the profile `profileColumn` refers to, as text (null when absent), for breakdowns. */
 export function profileTraitSql(
   db: Db,

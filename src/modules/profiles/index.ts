@@ -36,6 +36,7 @@ export {
   latestEvents,
   eventsBetweenIds,
   eventWatermark,
+  eventArrivalsSql,
   eventStepSql,
   profileTraitSql,
   type StoredEvent,

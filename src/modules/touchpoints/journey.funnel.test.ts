@@ -14,12 +14,14 @@ const DAY = 24 * HOUR;
 /** 2026-11-01 00:00 in Shanghai. */
 const NOV1 = Date.UTC(2026, 9, 31, 16);
 const KEYS = ['discover', 'trial', 'subscribe', 'use'] as const;
-type Key = (typeof KEYS)[number];
+/** The touchpoints' keys, and 'signin': an event that maps to no touchpoint (funnels can name it as an event step). */
+type Key = (typeof KEYS)[number] | 'signin';
 const EVENT_OF: Record<Key, string> = {
   discover: 'Plan Viewed',
   trial: 'Trial Started',
   subscribe: 'Service Subscribed',
   use: 'Data Used',
+  signin: 'Signed In',
 };
 const CHANNELS = ['app', 'web', 'store'];
 
@@ -151,11 +153,12 @@ describe('funnel step plans (index seeks per customer, or a range scan joined to
     firstArrival: boolean,
     plan?: StepPlan,
     breakdown?: { by: 'channel' },
+    asEvents: readonly boolean[] = [],
   ) =>
     module.analytics.funnel(
       ws,
       {
-        steps: steps.map((touchpoint) => ({ touchpoint })),
+        steps: steps.map((key, i) => (asEvents[i] ? { event: EVENT_OF[key] } : { touchpoint: key })),
         from,
         to,
         windowDays,
@@ -301,6 +304,65 @@ describe('funnel step plans (index seeks per customer, or a range scan joined to
         },
       ),
       { numRuns: 40 },
+    );
+  });
+  it('counts event steps over every event of that name, mapped to a touchpoint or not, with either plan (property)', async () => {
+    const arrival = fc.record({
+      key: fc.constantFrom<Key>(...KEYS, 'signin'),
+      slot: fc.integer({ min: 0, max: 24 }),
+      channel: fc.constantFrom(...CHANNELS),
+    });
+    // A step is its key and whether the funnel names it as an event; 'signin' can only be an event step.
+    const step = fc
+      .record({ key: fc.constantFrom<Key>(...KEYS, 'signin'), asEvent: fc.boolean() })
+      .map((x) => ({ key: x.key, asEvent: x.asEvent || x.key === 'signin' }));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(arrival, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 25 }),
+        fc.array(step, { minLength: 2, maxLength: 4 }),
+        fc.integer({ min: 0, max: 5 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: 1, max: 3 }),
+        async (people, steps, fromDay, days, windowDays) => {
+          const customers: Customer[] = people.map((arrivals, i) => ({
+            id: `cus_e${i}`,
+            arrivals: arrivals.map((a) => ({
+              key: a.key,
+              time: NOV1 + a.slot * 12 * HOUR,
+              channel: a.channel,
+            })),
+          }));
+          const ws = await load(customers);
+          const date = (d: number) => `2026-11-${String(d + 1).padStart(2, '0')}`;
+          const keys = steps.map((x) => x.key);
+          const expected = rounded(
+            reference(
+              customers,
+              keys,
+              NOV1 + fromDay * DAY,
+              NOV1 + (fromDay + days + 1) * DAY,
+              windowDays * DAY,
+              false,
+            ),
+          );
+          const asEvents = steps.map((x) => x.asEvent);
+          for (const plan of ['seek', 'scan', undefined] as const) {
+            const res = await run(
+              ws,
+              keys,
+              date(fromDay),
+              date(fromDay + days),
+              windowDays,
+              false,
+              plan,
+              { by: 'channel' },
+              asEvents,
+            );
+            expect(shape(res.current.steps), `${JSON.stringify(steps)} ${plan ?? 'auto'}`).toEqual(expected);
+          }
+        },
+      ),
+      { numRuns: 30 },
     );
   });
 });

@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { sql, type RawBuilder } from 'kysely';
 import { dialectOf, type Db } from '../../platform/db/index.js';
-import { eventStepSql, profileTraitSql } from '../profiles/index.js';
+import { eventArrivalsSql, eventStepSql, profileTraitSql } from '../profiles/index.js';
 import { resolveSegments, segmentMemberSql, type SegmentRef } from '../segments/index.js';
 import { twoProportionZTest } from '../surveys/metrics/index.js';
 import { ANALYTICS_LIMITS, DAY, localRange, type LocalRange } from './analytics.range.js';
@@ -136,13 +136,19 @@ async function summaries(
   chained = false,
 ): Promise<{ all: Summary; groups: { value: string | null; summary: Summary }[] }> {
   const source = (i: number, alias = 'x') => stepSource(alias, workspaceId, steps[i] as Step, firstArrival);
+  const entryStep = steps[0] as Step;
   const entry = source(0);
   const t = (x: StepSource) => sql.ref(`x.${x.time}`);
   // Every CTE is materialised (and the nested levels kept from flattening): inlined, each step's correlated seek
-  // would be copied into every later step that reads its time, doubling the seeks per step. s0 reads step 1's arrivals of the period by their time index
-  // (grouping them in the same statement lets the planner walk the whole per-customer index instead).
+  // would be copied into every later step that reads its time, doubling the seeks per step. s0 reads step 1's
+  // arrivals of the period by their time index (an event step's from both of the events' time indexes, see
+  // eventArrivalsSql); grouping them in the same statement lets the planner walk the whole per-customer index instead.
   const ctes: RawBuilder<unknown>[] = [
-    sql`s0 as materialized (select x.profile_id as p, ${t(entry)} as t from ${entry.table} where ${entry.match} and ${t(entry)} >= ${range.start} and ${t(entry)} < ${range.end})`,
+    sql`s0 as materialized (${
+      'event' in entryStep
+        ? eventArrivalsSql(workspaceId, entryStep.event, range.start, range.end)
+        : sql`select x.profile_id as p, ${t(entry)} as t from ${entry.table} where ${entry.match} and ${t(entry)} >= ${range.start} and ${t(entry)} < ${range.end}`
+    })`,
     sql`s1 as materialized (select p, min(t) as t1 from s0 group by p)`,
   ];
   // SQLite: the later steps nest as co-routines over s1 ("limit -1 offset 0" keeps each level from being flattened,
