@@ -7,12 +7,15 @@
  *  (b) at scale (BENCH_TP_EVENTS events of BENCH_TP_CUSTOMERS customers over 120 days, mapped through the live
  *      ingestion hook so the rollups are the real ones): touchpoint health for 30 days (p95 vs target 100 ms, and
  *      against a raw read of the same rollup rows), the heat map, a 6-step funnel over 30 days (vs target 2 s, and
- *      against one scan of the mapped events in the period), and Sankey paths.
+ *      against one scan of the mapped events in the period; also with entry by event name), and Sankey paths;
+ *  (c) the mapping cost of (a) again, straight into the ingestion transaction, against the loaded database: new
+ *      customers go into it slice by slice, alternately with the rules and without.
  *
  * Run: npx tsx bench/touchpoints.ts                                   (SQLite)
  *      bash scripts/with-postgres.sh npx tsx bench/touchpoints.ts     (PostgreSQL)
- * Env: BENCH_TP_CUSTOMERS (1000000; 0 = the mapping cost only), BENCH_TP_EVENTS (10 × customers), BENCH_TP_MAP_CUSTOMERS (10000),
- *      BENCH_TP_MAP_VIA (api,fold: the ways in measured), BENCH_TP_MAP_ORDERS (history,live),
+ * Env: BENCH_TP_CUSTOMERS (1000000; 0 = the mapping cost only), BENCH_TP_EVENTS (10 × customers),
+ *      BENCH_TP_MAP_CUSTOMERS (10000; 0 = no mapping cost), BENCH_TP_MAP_VIA (api,fold: the ways in measured on fresh
+ *      databases; empty: none), BENCH_TP_MAP_ORDERS (history,live),
  *      BENCH_TP_DB (SQLite file or postgres:// URL of a database kept and re-used), BENCH_TP_LOAD_ONLY=1 (build the kept database and stop).
  */
 import { randomBytes } from 'node:crypto';
@@ -44,7 +47,7 @@ import { report, type BenchResult } from './harness.js';
 const CUSTOMERS = Number(process.env.BENCH_TP_CUSTOMERS ?? 1_000_000);
 const EVENTS = Number(process.env.BENCH_TP_EVENTS ?? CUSTOMERS * 10);
 const MAP_CUSTOMERS = Number(process.env.BENCH_TP_MAP_CUSTOMERS ?? 10_000);
-const MAP_VIA = (process.env.BENCH_TP_MAP_VIA ?? 'api,fold').split(',') as ('api' | 'fold')[];
+const MAP_VIA = (process.env.BENCH_TP_MAP_VIA ?? 'api,fold').split(',').filter(Boolean) as ('api' | 'fold')[];
 const MAP_ORDERS = (process.env.BENCH_TP_MAP_ORDERS ?? 'history,live').split(',') as ('history' | 'live')[];
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 22);
@@ -112,19 +115,24 @@ interface Side {
   events: number;
 }
 
-async function foldSide(withRules: boolean, order: 'history' | 'live'): Promise<Side> {
-  const t: TestDatabase = await openTestDatabase();
-  const { db } = t.handle;
-  const wsId = await workspace(db, withRules ? 'rules' : 'plain');
-  const module = touchpointsModule(db);
-  if (withRules) await module.catalogue.applyTemplate(systemActor('bench'), wsId, 'mobile_data_service');
+/** A database the mapping cost is measured against: a fresh one per side, or the loaded one (both sides in turn). */
+interface Target {
+  db: Db;
+  wsId: string;
+  module: ReturnType<typeof touchpointsModule>;
+}
+
+async function foldSide(withRules: boolean, order: 'history' | 'live', loaded?: Target): Promise<Side> {
+  const t: TestDatabase | null = loaded ? null : await openTestDatabase();
+  const target: Target = loaded ?? (await freshTarget((t as TestDatabase).handle.db, withRules));
+  const { db, wsId, module } = target;
   const ctx = {
     cipher: createFieldCipher(randomBytes(32)),
     phoneRegion: 'CN',
     hooks: withRules ? [module.hook] : [],
   };
   return {
-    close: () => t.close(),
+    close: async () => t?.close(),
     async ingest(batches) {
       // History: the generator's batches as they come; live: the stream cut in the inbox's chunks.
       const transactions = order === 'history' ? batches : [...chunked(batches.flat(), LIVE_CHUNK)];
@@ -134,6 +142,13 @@ async function foldSide(withRules: boolean, order: 'history' | 'live'): Promise<
     cpu: 0,
     events: 0,
   };
+}
+
+async function freshTarget(db: Db, withRules: boolean): Promise<Target> {
+  const wsId = await workspace(db, withRules ? 'rules' : 'plain');
+  const module = touchpointsModule(db);
+  if (withRules) await module.catalogue.applyTemplate(systemActor('bench'), wsId, 'mobile_data_service');
+  return { db, wsId, module };
 }
 
 async function apiSide(withRules: boolean): Promise<Side> {
@@ -189,10 +204,27 @@ function segmentCall(e: IncomingEvent): Record<string, unknown> {
   };
 }
 
-async function mappingCost(order: 'history' | 'live', via: 'fold' | 'api'): Promise<BenchResult> {
-  const open = (withRules: boolean) => (via === 'fold' ? foldSide(withRules, order) : apiSide(withRules));
+/**
+ * The mapping cost in one order and one way in. With `loaded` (the database loaded for the queries), both sides write
+ * into it in turn, one with the rules' hook and one without, as new customers (numbered from `firstCustomer`, so a
+ * kept database meets none it already holds).
+ */
+async function mappingCost(
+  order: 'history' | 'live',
+  via: 'fold' | 'api',
+  loaded?: Target & { firstCustomer: number; what: string },
+): Promise<BenchResult> {
+  const open = (withRules: boolean) =>
+    via === 'fold' ? foldSide(withRules, order, loaded) : apiSide(withRules);
   const slices = Math.ceil(MAP_CUSTOMERS / MAP_SLICE);
-  const options = (slice: number) => ({ customers: MAP_SLICE, now: NOW, seed: 7_000 + slice });
+  // Each slice its own customers (and seed).
+  const first = loaded?.firstCustomer ?? 1;
+  const options = (slice: number) => ({
+    customers: MAP_SLICE,
+    now: NOW,
+    seed: (loaded ? first : 7_000) + slice,
+    firstCustomer: first + slice * MAP_SLICE,
+  });
   // History: each slice's batches as the generator makes them. Live: every slice's events, merged in time order and
   // cut into as many slices of consecutive events.
   const input: IncomingEvent[][][] = [];
@@ -225,9 +257,9 @@ async function mappingCost(order: 'history' | 'live', via: 'fold' | 'api'): Prom
   }
   const [plain, rules] = sides;
   const what =
-    order === 'history'
+    (order === 'history'
       ? `history import (${MAP_CUSTOMERS.toLocaleString('en')} customers, each one's history at once)`
-      : 'live stream (the same events in time order)';
+      : 'live stream (the same events in time order)') + (loaded ? ` ${loaded.what}` : '');
   const how =
     via === 'fold'
       ? `folded straight into the ingestion transaction (${order === 'history' ? '~2,000' : LIVE_CHUNK} per transaction)`
@@ -235,7 +267,9 @@ async function mappingCost(order: 'history' | 'live', via: 'fold' | 'api'): Prom
   return {
     name: `${what} with the data-service journey's rules, ${how}; events per CPU-second`,
     opsPerSec: rules.events / rules.cpu,
-    ceiling: 'the same ingestion without touchpoint rules',
+    ceiling: loaded
+      ? 'the same ingestion into the same database without touchpoint rules (alternate slices)'
+      : 'the same ingestion without touchpoint rules',
     ceilingOpsPerSec: plain.events / plain.cpu,
   };
 }
@@ -296,9 +330,8 @@ async function main(): Promise<void> {
     `touchpoints benchmark on ${process.env.BENCH_TP_DB?.startsWith('postgres') ? 'postgres' : testDialect}, ${cpus().length} cores, ${new Date().toISOString()}`,
   );
 
-  if (MAP_CUSTOMERS > 0) {
-    for (const via of MAP_VIA)
-      for (const order of MAP_ORDERS) results.push(await mappingCost(order, via));
+  if (MAP_CUSTOMERS > 0 && MAP_VIA.length > 0) {
+    for (const via of MAP_VIA) for (const order of MAP_ORDERS) results.push(await mappingCost(order, via));
     console.log(report(results));
     console.log(
       `load average ${loadavg()
@@ -414,6 +447,8 @@ async function main(): Promise<void> {
     sought: () => funnelFor(wsId, every, { plan: 'seek' }),
     journeyPlanned: () => funnelFor(wsId, journey),
     journeyBefore: () => funnelFor(wsId, journey, { plan: 'seek', chained: true }),
+    // Entry by event name: the entrants come from both of the events' time indexes (migration 0019).
+    eventEntry: () => funnelFor(wsId, { ...every, steps: [{ event: 'Plan Viewed' }, ...steps.slice(1)] }),
   };
   const wall: Record<string, number[]> = {};
   const cpu: Record<string, number[]> = {};
@@ -427,9 +462,9 @@ async function main(): Promise<void> {
       const used = process.cpuUsage(c);
       (cpu[name] ??= []).push((used.user + used.system) / 1000);
     }
-  const [funnelRuns, funnelSeek, funnelNested, journeyRuns, journeySeek] = Object.keys(variants).map(
-    (k) => wall[k] as number[],
-  ) as [number[], number[], number[], number[], number[]];
+  const [funnelRuns, funnelSeek, funnelNested, journeyRuns, journeySeek, eventRuns] = Object.keys(
+    variants,
+  ).map((k) => wall[k] as number[]) as [number[], number[], number[], number[], number[], number[]];
   const cpuOf = (k: string) => percentile(cpu[k] as number[], 0.5).toFixed(0);
   const rss = process.memoryUsage().rss;
   const scan = await timed(3, () =>
@@ -456,6 +491,7 @@ async function main(): Promise<void> {
     `| funnel, 6 steps, 30 days, every step sought, nested (SQLite) | ${percentile(funnelNested, 0.5).toFixed(0)} | ${p95(funnelNested).toFixed(0)} | — | the planned funnel above | ${p95(funnelRuns).toFixed(0)} | ${(p95(funnelRuns) / p95(funnelNested)).toFixed(2)} |`,
     `| funnel, 6 steps, 30 days, first arrivals (journey view) | ${percentile(journeyRuns, 0.5).toFixed(0)} | ${p95(journeyRuns).toFixed(0)} | < 2,000 ms | — | — | — |`,
     `| funnel, first arrivals, every step sought, one CTE per step (before) | ${percentile(journeySeek, 0.5).toFixed(0)} | ${p95(journeySeek).toFixed(0)} | — | the planned journey view above | ${p95(journeyRuns).toFixed(0)} | ${(p95(journeyRuns) / p95(journeySeek)).toFixed(2)} |`,
+    `| funnel, 6 steps, 30 days, entry by event name (Plan Viewed) | ${percentile(eventRuns, 0.5).toFixed(0)} | ${p95(eventRuns).toFixed(0)} | < 2,000 ms | the planned funnel above (entry by touchpoint) | ${p95(funnelRuns).toFixed(0)} | ${(p95(funnelRuns) / p95(eventRuns)).toFixed(2)} |`,
     `| Sankey paths after trial, depth 4 (≤ 20,000 customers followed) | ${percentile(pathRuns, 0.5).toFixed(0)} | ${p95(pathRuns).toFixed(0)} | — | — | — | — |`,
   );
   lines.push(
@@ -469,6 +505,30 @@ async function main(): Promise<void> {
       .join(' ')} at the end (${loadAtStart} at the start of the queries).`,
   );
   console.log(lines.join('\n'));
+
+  // (c) The mapping cost against the loaded database: new customers (numbered after this second, so a kept database
+  // meets none it holds) go into it slice by slice, alternately with the rules' hook and without. Both sides write
+  // into the same B-trees; the unmapped side's events land in the time index of unmapped events, which the loaded
+  // data (all mapped) leaves small, so its ceiling is if anything flattered.
+  if (MAP_CUSTOMERS > 0) {
+    const base = Math.floor(Date.now() / 1000) * 100_000;
+    const atScale: BenchResult[] = [];
+    for (const [i, order] of MAP_ORDERS.entries())
+      atScale.push(
+        await mappingCost(order, 'fold', {
+          db,
+          wsId,
+          module,
+          firstCustomer: base + i * MAP_CUSTOMERS,
+          what: `into the loaded database of ${CUSTOMERS.toLocaleString('en')} customers`,
+        }),
+      );
+    console.log(
+      `\n${report(atScale)}\nload average ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
+  }
   await t.close();
 }
 

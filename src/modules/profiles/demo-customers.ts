@@ -53,6 +53,9 @@ export interface DemoOptions {
   /** The last day of the demo history (epoch ms); journeys spread over the 120 days before it. */
   now: number;
   seed?: number;
+  /** The number of the first customer (1): customers are `demo-<number>`, so generators with other seeds and ranges
+   * make other people, while the same numbers are the same people (their identifiers merge). */
+  firstCustomer?: number;
 }
 
 /**
@@ -115,7 +118,8 @@ export function* demoCustomerEvents(options: DemoOptions): Generator<IncomingEve
     });
   };
 
-  for (let i = 1; i <= options.customers; i++) {
+  const first = options.firstCustomer ?? 1;
+  for (let i = first; i < first + options.customers; i++) {
     const anonymousId = `demo-anon-${i}`;
     const userId = `demo-${String(i).padStart(5, '0')}`;
     const [region, city] = weighted<[string, string, number]>(CITIES);
