@@ -306,6 +306,7 @@ describe('funnel step plans (index seeks per customer, or a range scan joined to
       { numRuns: 40 },
     );
   });
+
   it('counts event steps over every event of that name, mapped to a touchpoint or not, with either plan (property)', async () => {
     const arrival = fc.record({
       key: fc.constantFrom<Key>(...KEYS, 'signin'),

@@ -72,7 +72,7 @@ describe('local day of a mapped event', () => {
 });
 
 describe('per-customer rollups across batches', () => {
-  it('counts a customer once per day, leaves same-day repeats unwritten and moves the first arrival to a late earlier event', async () => {
+  it('counts a customer once per day (a same-day event in a later batch adds an event, not a customer) and moves the first arrival to a late earlier event', async () => {
     const t = await openTestDatabase();
     try {
       const { db } = t.handle;
